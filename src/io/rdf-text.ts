@@ -1,0 +1,83 @@
+/** Turtle, TriG, N-Triples and N-Quads text <-> quads, through n3. */
+import { Parser, Writer, type Quad } from 'n3';
+import type { Diagnostics } from './diagnostics.js';
+import type { Format } from './formats.js';
+import { PREDEFINED_PREFIXES } from '../prov/namespaces.js';
+
+const N3_FORMATS: Partial<Record<Format, string>> = {
+  turtle: 'Turtle',
+  trig: 'TriG',
+  ntriples: 'N-Triples',
+  nquads: 'N-Quads',
+};
+
+/** Parses RDF text. Syntax errors are reported with `line:column`. */
+export function parseRdfText(text: string, format: Format, diagnostics: Diagnostics): { quads: Quad[]; prefixes: Record<string, string> } {
+  const quads: Quad[] = [];
+  const prefixes: Record<string, string> = {};
+  const parser = new Parser({ format: N3_FORMATS[format] });
+  try {
+    parser.parse(text, (error, quad) => {
+      if (error) throw error;
+      if (quad) quads.push(quad);
+    }, (prefix, iri) => {
+      prefixes[prefix] = iri.value;
+    });
+  } catch (error) {
+    const { message, context } = error as Error & { context?: { line?: number; token?: { value?: string } } };
+    const line = context?.line ?? Number(/line (\d+)/.exec(message)?.[1] ?? 1);
+    const problem = message.replace(/\s*on line \d+\.?$/, '').replace(/\.$/, '');
+    diagnostics.error(`${line}:${column(text, line, context?.token?.value)}`, `invalid ${N3_FORMATS[format]}: ${problem}`);
+  }
+  return { quads, prefixes };
+}
+
+/** The 1-based column of a token on a line, 1 when it cannot be found. */
+function column(text: string, line: number, token: string | undefined): number {
+  const lines = text.split('\n');
+  const content = lines[line - 1] ?? '';
+  const at = token ? content.indexOf(token) : -1;
+  return at === -1 ? 1 : at + 1;
+}
+
+/** A sink that buffers writer output and hands it on in large chunks. */
+export interface TextSink {
+  write(chunk: string): void;
+}
+
+const FLUSH_AT = 1 << 20;
+
+/**
+ * Streams quads into RDF text. Quads about the same subject should arrive together so Turtle
+ * and TriG can group them (the PROV-JSON reader emits them that way).
+ */
+export class RdfTextWriter {
+  private readonly writer: Writer;
+  private buffer = '';
+
+  constructor(format: Format, prefixes: Record<string, string>, private readonly sink: TextSink) {
+    const buffered = {
+      write: (chunk: string) => {
+        this.buffer += chunk;
+        if (this.buffer.length > FLUSH_AT) this.flush();
+      },
+      end: (done?: () => void) => done?.(),
+    };
+    const lineBased = format === 'ntriples' || format === 'nquads';
+    this.writer = new Writer(buffered as never, { format: N3_FORMATS[format], prefixes: lineBased ? undefined : { ...PREDEFINED_PREFIXES, ...prefixes }, end: false } as never);
+  }
+
+  add(quad: Quad): void {
+    this.writer.addQuad(quad);
+  }
+
+  async end(): Promise<void> {
+    await new Promise<void>((resolve, reject) => this.writer.end((error) => (error ? reject(error) : resolve())));
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.buffer) this.sink.write(this.buffer);
+    this.buffer = '';
+  }
+}

@@ -1,0 +1,48 @@
+/** Writing a ProvDataset in any supported format. */
+import { DataFactory, type Quad } from 'n3';
+import { quadsToProvJson } from '../prov/to-prov-json.js';
+import type { ProvDataset } from './dataset.js';
+import { formatInfo, type Format } from './formats.js';
+import { writeJsonLd } from './jsonld.js';
+import { RdfTextWriter, type TextSink } from './rdf-text.js';
+
+export interface WriteOptions {
+  /** Write the quads of named graphs (PROV bundles) into the default graph, for Turtle/N-Triples. */
+  mergeBundles?: boolean;
+}
+
+export class BundlesNeedNamedGraphs extends Error {
+  constructor(format: Format, count: number) {
+    super(`the document has ${count} bundle${count === 1 ? '' : 's'} (named graphs), which ${formatInfo(format).names[0]} cannot hold: ` +
+      'write TriG, N-Quads, JSON-LD or PROV-JSON, or pass --merge-bundles to merge them into one graph');
+  }
+}
+
+/** The quads to write in `format`: refuses (or merges, when asked) named graphs where the format has none. */
+export function quadsFor(format: Format, quads: Quad[], options: WriteOptions): Quad[] {
+  if (formatInfo(format).namedGraphs) return quads;
+  const graphs = new Set(quads.filter((q) => q.graph.termType !== 'DefaultGraph').map((q) => q.graph.value));
+  if (!graphs.size) return quads;
+  if (!options.mergeBundles) throw new BundlesNeedNamedGraphs(format, graphs.size);
+  return quads.map((q) => (q.graph.termType === 'DefaultGraph' ? q : DataFactory.quad(q.subject, q.predicate, q.object)));
+}
+
+/** Serialises a dataset; returns the text. */
+export async function writeProv(dataset: ProvDataset, format: Format, options: WriteOptions = {}): Promise<string> {
+  let text = '';
+  await writeProvTo(dataset, format, { write: (chunk) => (text += chunk) }, options);
+  return text;
+}
+
+export async function writeProvTo(dataset: ProvDataset, format: Format, sink: TextSink, options: WriteOptions = {}): Promise<void> {
+  const quads = quadsFor(format, dataset.quads, options);
+  if (format === 'provjson') {
+    sink.write(JSON.stringify(quadsToProvJson(quads, dataset.prefixes).document, null, 2) + '\n');
+  } else if (format === 'jsonld') {
+    sink.write(await writeJsonLd(quads, dataset.prefixes));
+  } else {
+    const writer = new RdfTextWriter(format, dataset.prefixes, sink);
+    for (const quad of quads) writer.add(quad);
+    await writer.end();
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * PROV-JSON (W3C member submission, 2013) -> PROV-O quads. Quads are handed to a sink as they
+ * are made so that a converter can stream them to a writer without holding the graph.
+ * The mapping is documented in docs/mapping.md.
+ */
+import { DataFactory, type BlankNode, type NamedNode, type Quad, type Quad_Graph } from 'n3';
+import { Diagnostics, jsonPointer } from '../io/diagnostics.js';
+import { RDF_TYPE, RELATIVE_NAMESPACE_BASE } from './namespaces.js';
+import { NamespaceScope, isAbsoluteIri, resolveRelativeNamespace } from './namespace-scope.js';
+import { describe, valueToTerm } from './json-values.js';
+import {
+  DERIVATION_SUBTYPES, ELEMENT_BY_KIND, GENERIC_ATTRIBUTES, RELATION_BY_KIND,
+  type ElementSpec, type RelationSpec,
+} from './relations.js';
+
+const { namedNode, blankNode, quad, defaultGraph } = DataFactory;
+const RDF_TYPE_NODE = namedNode(RDF_TYPE);
+
+export interface FromProvJsonOptions {
+  /** Also write the unqualified shortcut (`:a prov:used :e`) beside each qualified relation. */
+  shortcuts?: boolean;
+  /** Base for namespaces that are not absolute IRIs (default: `urn:reprov:ns:<value>:`). */
+  namespaceBase?: string;
+}
+
+export type QuadSink = (quad: Quad) => void;
+
+const TOP_LEVEL_KEYS = new Set(['prefix', 'bundle', ...ELEMENT_BY_KIND.keys(), ...RELATION_BY_KIND.keys()]);
+
+/**
+ * The prefixes a document declares (document level first, then bundles), resolved to absolute
+ * IRIs, for writers that abbreviate. Later duplicates of a prefix with another IRI are dropped.
+ */
+export function declaredPrefixes(doc: unknown, namespaceBase = RELATIVE_NAMESPACE_BASE): Record<string, string> {
+  const prefixes: Record<string, string> = {};
+  const add = (container: unknown) => {
+    const declared = isObject(container) ? container.prefix : undefined;
+    if (!isObject(declared)) return;
+    for (const [prefix, iri] of Object.entries(declared)) {
+      if (typeof iri !== 'string' || prefix === 'default' || prefix in prefixes) continue;
+      if (!/^[A-Za-z_][\w.-]*$/.test(prefix) && prefix !== '') continue;
+      prefixes[prefix] = isAbsoluteIri(iri) ? iri : resolveRelativeNamespace(iri, namespaceBase);
+    }
+  };
+  add(doc);
+  if (isObject(doc) && isObject(doc.bundle)) for (const bundle of Object.values(doc.bundle)) add(bundle);
+  return prefixes;
+}
+
+/** Converts a parsed PROV-JSON document, handing each quad to `emit`. */
+export function provJsonToQuads(
+  doc: unknown,
+  emit: QuadSink,
+  diagnostics: Diagnostics,
+  options: FromProvJsonOptions = {},
+): void {
+  if (!isObject(doc)) {
+    diagnostics.error('', `a PROV-JSON document must be a JSON object, found ${describe(doc)}`);
+    return;
+  }
+  const converter = new Converter(emit, diagnostics, options);
+  const scope = converter.scope(doc, [], undefined);
+  converter.container(doc, [], scope, defaultGraph(), true);
+}
+
+class Converter {
+  constructor(
+    private readonly emit: QuadSink,
+    private readonly diagnostics: Diagnostics,
+    private readonly options: FromProvJsonOptions,
+  ) {}
+
+  scope(container: Record<string, unknown>, path: string[], parent: NamespaceScope | undefined): NamespaceScope {
+    const scope = new NamespaceScope(parent);
+    const declared = container.prefix;
+    if (declared === undefined) return scope;
+    if (!isObject(declared)) {
+      this.diagnostics.error(jsonPointer(...path, 'prefix'), `"prefix" must be an object, found ${describe(declared)}`);
+      return scope;
+    }
+    for (const [prefix, iri] of Object.entries(declared)) {
+      const at = jsonPointer(...path, 'prefix', prefix);
+      if (typeof iri !== 'string') {
+        this.diagnostics.error(at, `a namespace must be a string, found ${describe(iri)}`);
+        continue;
+      }
+      if (isAbsoluteIri(iri)) {
+        scope.declare(prefix, iri);
+        continue;
+      }
+      const resolved = resolveRelativeNamespace(iri, this.options.namespaceBase);
+      this.diagnostics.warn(at, `namespace '${iri}' is not an absolute IRI; resolved to <${resolved}>`);
+      scope.declare(prefix, resolved);
+    }
+    return scope;
+  }
+
+  container(
+    container: Record<string, unknown>, path: string[], scope: NamespaceScope, graph: Quad_Graph, isDocument: boolean,
+  ): void {
+    for (const [key, records] of Object.entries(container)) {
+      if (key === 'prefix') continue;
+      const at = [...path, key];
+      if (key === 'bundle' && isDocument) {
+        this.bundles(records, at, scope);
+        continue;
+      }
+      const element = ELEMENT_BY_KIND.get(key);
+      const relation = RELATION_BY_KIND.get(key);
+      if (!element && !relation) {
+        const problem = key === 'bundle' ? 'bundles cannot be nested' : `unknown key '${key}'; expected one of ${[...TOP_LEVEL_KEYS].join(', ')}`;
+        this.diagnostics.error(jsonPointer(...at), problem);
+        continue;
+      }
+      if (!isObject(records)) {
+        this.diagnostics.error(jsonPointer(...at), `"${key}" must be an object keyed by identifier, found ${describe(records)}`);
+        continue;
+      }
+      for (const [id, body] of Object.entries(records)) {
+        // Several records under one id are written as an array of attribute objects.
+        const bodies = Array.isArray(body) ? body : [body];
+        bodies.forEach((one, index) => {
+          const recordPath = Array.isArray(body) ? [...at, id, String(index)] : [...at, id];
+          if (!isObject(one)) {
+            this.diagnostics.error(jsonPointer(...recordPath), `a record must be an object of attributes, found ${describe(one)}`);
+            return;
+          }
+          if (element) this.element(element, id, one, recordPath, scope, graph);
+          else this.relation(relation!, id, one, recordPath, scope, graph);
+        });
+      }
+    }
+  }
+
+  private bundles(bundles: unknown, path: string[], parent: NamespaceScope): void {
+    if (!isObject(bundles)) {
+      this.diagnostics.error(jsonPointer(...path), `"bundle" must be an object keyed by bundle identifier, found ${describe(bundles)}`);
+      return;
+    }
+    for (const [id, bundle] of Object.entries(bundles)) {
+      const at = [...path, id];
+      if (!isObject(bundle)) {
+        this.diagnostics.error(jsonPointer(...at), `a bundle must be an object, found ${describe(bundle)}`);
+        continue;
+      }
+      // The bundle's identifier is read with the bundle's own prefixes, as ProvToolbox does.
+      const scope = this.scope(bundle, at, parent);
+      const name = this.identifier(id, at, scope);
+      if (name) this.container(bundle, at, scope, name, false);
+    }
+  }
+
+  private element(spec: ElementSpec, id: string, body: Record<string, unknown>, path: string[], scope: NamespaceScope, graph: Quad_Graph): void {
+    const subject = this.identifier(id, path, scope);
+    if (!subject) return;
+    this.emit(quad(subject, RDF_TYPE_NODE, namedNode(spec.class), graph));
+    for (const [name, value] of Object.entries(body)) {
+      const property = spec.formal[name];
+      if (property) this.values(subject, namedNode(property), value, [...path, name], scope, graph, true);
+      else this.attribute(subject, name, value, [...path, name], scope, graph);
+    }
+  }
+
+  private relation(spec: RelationSpec, id: string, body: Record<string, unknown>, path: string[], scope: NamespaceScope, graph: Quad_Graph): void {
+    const identified = !id.startsWith('_:');
+    const subject = this.reference(body, spec.subject, path, scope);
+    if (subject === null) return;
+    const objects = this.references(body, spec.object, path, scope, spec.multipleObjects);
+    if (objects === null) return;
+    const present = Object.keys(body).filter((k) => body[k] !== null && body[k] !== undefined);
+    const onlySubjectAndObject = present.every((k) => k === spec.subject || k === spec.object);
+
+    // Relations PROV-O does not qualify are plain triples whatever their identifier.
+    if (!spec.qualified) {
+      if (!subject) return;
+      for (const object of objects) this.emit(quad(subject, namedNode(spec.property), object, graph));
+      for (const formal of spec.formal.slice(1)) {
+        const value = body[formal.name];
+        if (value !== undefined) this.values(subject, namedNode(formal.property), value, [...path, formal.name], scope, graph, false, true);
+      }
+      const extra = present.filter((k) => !spec.formal.some((f) => f.name === k) && k !== spec.subject);
+      if (extra.length) this.diagnostics.warn(jsonPointer(...path), `PROV-O has no place for the attributes of ${spec.kind} (${extra.join(', ')}); they are dropped`);
+      return;
+    }
+
+    // An unidentified relation that says no more than its two ends is just the shortcut triple.
+    if (!identified && onlySubjectAndObject && subject && objects.length === 1) {
+      this.emit(quad(subject, namedNode(spec.property), objects[0]!, graph));
+      return;
+    }
+
+    const node = identified ? this.identifier(id, path, scope) : blankNode();
+    if (!node) return;
+    const subtype = spec.kind === 'wasDerivedFrom' ? derivationSubtype(body['prov:type'], scope) : undefined;
+    const cls = subtype ?? spec.qualified.class;
+    this.emit(quad(node, RDF_TYPE_NODE, namedNode(cls), graph));
+    for (const [name, value] of Object.entries(body)) {
+      if (name === spec.subject || value === null) continue;
+      const at = [...path, name];
+      const formal = spec.formal.find((f) => f.name === name);
+      if (formal) {
+        this.values(node, namedNode(formal.property), value, at, scope, graph, !!formal.time, !formal.time);
+      } else if (subtype && name === 'prov:type') {
+        // The subtype is already the node's class; other types stay.
+        const others = (Array.isArray(value) ? value : [value]).filter((v) => derivationSubtype(v, scope) !== subtype);
+        if (others.length) this.attribute(node, name, others, at, scope, graph);
+      } else {
+        this.attribute(node, name, value, at, scope, graph);
+      }
+    }
+    // The link from the subject comes last so that writers can group the node's own triples.
+    if (subject) {
+      const link = subtype ? DERIVATION_SUBTYPES[subtype]!.qualified : spec.qualified.property;
+      this.emit(quad(subject, namedNode(link), node, graph));
+      if (this.options.shortcuts && objects.length === 1) {
+        const shortcut = subtype ? DERIVATION_SUBTYPES[subtype]!.property : spec.property;
+        this.emit(quad(subject, namedNode(shortcut), objects[0]!, graph));
+      }
+    }
+  }
+
+  /** A generic or user-defined attribute: `prov:type`, `prov:label`, `ex:tag`, ... */
+  private attribute(subject: NamedNode | BlankNode, name: string, value: unknown, path: string[], scope: NamespaceScope, graph: Quad_Graph): void {
+    let property = GENERIC_ATTRIBUTES[name];
+    if (!property) {
+      const resolved = scope.resolve(name);
+      if (!('iri' in resolved)) {
+        this.diagnostics.error(jsonPointer(...path), 'error' in resolved ? `attribute name: ${resolved.error}` : `attribute name '${name}' cannot be a blank node`);
+        return;
+      }
+      property = resolved.iri;
+    }
+    this.values(subject, namedNode(property), value, path, scope, graph, false);
+  }
+
+  /** Emits one triple per value (arrays hold several). References are resolved as qualified names. */
+  private values(
+    subject: NamedNode | BlankNode, predicate: NamedNode, value: unknown, path: string[],
+    scope: NamespaceScope, graph: Quad_Graph, asTime: boolean, asReference = false,
+  ): void {
+    const list = Array.isArray(value) ? value : [value];
+    list.forEach((one, index) => {
+      const at = Array.isArray(value) ? [...path, String(index)] : path;
+      if (asReference) {
+        const target = typeof one === 'string' ? this.identifier(one, at, scope) : undefined;
+        if (target) this.emit(quad(subject, predicate, target, graph));
+        else if (typeof one !== 'string') this.diagnostics.error(jsonPointer(...at), `expected an identifier (string), found ${describe(one)}`);
+        return;
+      }
+      const result = valueToTerm(one, scope, asTime);
+      if ('error' in result) this.diagnostics.error(jsonPointer(...at), result.error);
+      else this.emit(quad(subject, predicate, result.term, graph));
+    });
+  }
+
+  /** The subject end of a relation: undefined when absent, null when invalid. */
+  private reference(body: Record<string, unknown>, name: string, path: string[], scope: NamespaceScope): NamedNode | BlankNode | undefined | null {
+    const value = body[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') {
+      this.diagnostics.error(jsonPointer(...path, name), `expected an identifier (string), found ${describe(value)}`);
+      return null;
+    }
+    return this.identifier(value, [...path, name], scope) ?? null;
+  }
+
+  private references(body: Record<string, unknown>, name: string, path: string[], scope: NamespaceScope, multiple?: boolean): (NamedNode | BlankNode)[] | null {
+    const value = body[name];
+    if (value === undefined || value === null) return [];
+    const list = multiple && Array.isArray(value) ? value : [value];
+    const terms: (NamedNode | BlankNode)[] = [];
+    for (const [index, one] of list.entries()) {
+      const at = multiple && Array.isArray(value) ? [...path, name, String(index)] : [...path, name];
+      if (typeof one !== 'string') {
+        this.diagnostics.error(jsonPointer(...at), `expected an identifier (string), found ${describe(one)}`);
+        return null;
+      }
+      const term = this.identifier(one, at, scope);
+      if (!term) return null;
+      terms.push(term);
+    }
+    return terms;
+  }
+
+  private identifier(name: string, path: string[], scope: NamespaceScope): NamedNode | BlankNode | undefined {
+    const resolved = scope.resolve(name);
+    if ('iri' in resolved) return namedNode(resolved.iri);
+    if ('blank' in resolved) return blankNode(resolved.blank);
+    this.diagnostics.error(jsonPointer(...path), resolved.error);
+    return undefined;
+  }
+}
+
+function derivationSubtype(type: unknown, scope: NamespaceScope): string | undefined {
+  const values = Array.isArray(type) ? type : [type];
+  for (const value of values) {
+    const term = valueToTerm(value, scope);
+    if ('term' in term && term.term.termType === 'NamedNode' && DERIVATION_SUBTYPES[term.term.value]) return term.term.value;
+  }
+  return undefined;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

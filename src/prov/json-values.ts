@@ -1,0 +1,90 @@
+/**
+ * PROV-JSON attribute values (section 2.3 of the PROV-JSON submission) as RDF terms.
+ */
+import { DataFactory, type Literal, type NamedNode } from 'n3';
+import { XSD, RDF_LANG_STRING } from './namespaces.js';
+import type { NamespaceScope } from './namespace-scope.js';
+
+const { literal, namedNode } = DataFactory;
+
+/**
+ * A JSON number kept as the text it was written with, so that `1.0` stays `1.0` and
+ * large integers keep every digit. Produced by the exact JSON reader (io/json-text.ts).
+ */
+export class SourceNumber {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+export type JsonScalar = string | number | boolean | SourceNumber | null;
+
+const XSD_INT = namedNode(`${XSD}int`);
+const XSD_LONG = namedNode(`${XSD}long`);
+const XSD_DOUBLE = namedNode(`${XSD}double`);
+const XSD_BOOLEAN = namedNode(`${XSD}boolean`);
+const XSD_DATETIME = namedNode(`${XSD}dateTime`);
+const QUALIFIED_NAME_TYPES = new Set(['prov:QUALIFIED_NAME', 'xsd:QName']);
+const INTERNATIONALIZED = 'prov:InternationalizedString';
+const INT_RANGE = 2 ** 31;
+
+/** The datatype of a bare JSON number: xsd:int, xsd:long beyond 32 bits, xsd:double with a fraction or exponent. */
+function numberLiteral(text: string): Literal {
+  if (/[.eE]/.test(text) || text === 'NaN' || text.includes('Infinity')) return literal(text, XSD_DOUBLE);
+  const value = Number(text);
+  return literal(text, value >= -INT_RANGE && value < INT_RANGE ? XSD_INT : XSD_LONG);
+}
+
+export type ValueResult = { term: Literal | NamedNode } | { error: string };
+
+/** Converts one attribute value (not an array) to an RDF term. */
+export function valueToTerm(value: unknown, scope: NamespaceScope, asTime = false): ValueResult {
+  switch (typeof value) {
+    case 'string':
+      return { term: asTime ? literal(value, XSD_DATETIME) : literal(value) };
+    case 'number':
+      return Number.isFinite(value) ? { term: numberLiteral(String(value)) } : { error: `${value} is not a valid number` };
+    case 'boolean':
+      return { term: literal(String(value), XSD_BOOLEAN) };
+  }
+  if (value instanceof SourceNumber) return { term: numberLiteral(value.text) };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { error: `expected a string, number, boolean or {"$": ...} object, found ${describe(value)}` };
+  }
+  const typed = value as { $?: unknown; type?: unknown; lang?: unknown };
+  const lexical = typed.$;
+  if (lexical === undefined) return { error: 'typed value has no "$" member' };
+  const text = lexical instanceof SourceNumber ? lexical.text : typeof lexical === 'object' ? undefined : String(lexical);
+  if (text === undefined) return { error: `"$" must be a string, number or boolean, found ${describe(lexical)}` };
+  if (typed.type !== undefined && typeof typed.type !== 'string') return { error: '"type" must be a string' };
+  if (typed.lang !== undefined && typeof typed.lang !== 'string') return { error: '"lang" must be a string' };
+  const type = typed.type as string | undefined;
+  if (typed.lang) {
+    if (type !== undefined && type !== INTERNATIONALIZED && type !== 'xsd:string' && type !== 'rdf:langString') {
+      return { error: `a value with "lang" cannot have type '${type}'` };
+    }
+    return { term: literal(text, typed.lang as string) };
+  }
+  if (type === undefined || type === INTERNATIONALIZED) {
+    if (typeof lexical === 'string') return { term: asTime ? literal(text, XSD_DATETIME) : literal(text) };
+    if (typeof lexical === 'boolean') return { term: literal(text, XSD_BOOLEAN) };
+    return { term: numberLiteral(text) };
+  }
+  if (QUALIFIED_NAME_TYPES.has(type)) {
+    const resolved = scope.resolve(text);
+    if ('error' in resolved) return resolved;
+    if ('blank' in resolved) return { error: `a qualified name value cannot be a blank node ('${text}')` };
+    return { term: namedNode(resolved.iri) };
+  }
+  const datatype = scope.resolve(type);
+  if (!('iri' in datatype)) return { error: 'error' in datatype ? `datatype: ${datatype.error}` : `datatype '${type}' is a blank node` };
+  if (datatype.iri === RDF_LANG_STRING) return { error: 'an rdf:langString value needs "lang"' };
+  return { term: literal(text, namedNode(datatype.iri)) };
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}

@@ -1,0 +1,71 @@
+/**
+ * Turns IRIs back into PROV qualified names (`ex:e1`) for PROV-JSON output, using the
+ * prefixes the input declared and inventing `ns1`, `ns2`, ... for namespaces it did not.
+ */
+import type { Term } from 'n3';
+import { PREDEFINED_PREFIXES, RELATIVE_NAMESPACE_BASE } from './namespaces.js';
+
+/** PROV-JSON identifiers must not contain these after the colon (they would be re-read differently). */
+const NAMESPACE_SPLIT = /^(.*[#/:])([^#/:]*)$/;
+
+export class QualifiedNamer {
+  private readonly byNamespace = new Map<string, string>();
+  private readonly used = new Map<string, string>();
+  private generated = 0;
+
+  /**
+   * @param prefixes prefix -> namespace IRI, in order of preference
+   * @param parent a namer whose generated prefixes this one should reuse (bundles reuse the document's)
+   */
+  constructor(prefixes: Record<string, string>, private readonly parent?: QualifiedNamer) {
+    for (const [prefix, iri] of Object.entries({ ...PREDEFINED_PREFIXES, ...prefixes })) {
+      if (prefix && !this.byNamespace.has(iri)) this.byNamespace.set(iri, prefix);
+    }
+    if (parent) for (const [iri, prefix] of parent.byNamespace) if (!this.byNamespace.has(iri)) this.byNamespace.set(iri, prefix);
+  }
+
+  name(term: Term | { termType: string; value: string }): string {
+    if (term.termType === 'BlankNode') return `_:${term.value}`;
+    const iri = term.value;
+    let best: string | undefined;
+    for (const namespace of this.byNamespace.keys()) {
+      if (iri.startsWith(namespace) && (!best || namespace.length > best.length)) best = namespace;
+    }
+    if (best !== undefined) return this.qualified(best, iri);
+    const split = NAMESPACE_SPLIT.exec(iri);
+    const namespace = split ? split[1]! : iri;
+    this.byNamespace.set(namespace, this.parent ? this.parent.prefixFor(namespace) : this.newPrefix());
+    return this.qualified(namespace, iri);
+  }
+
+  private prefixFor(namespace: string): string {
+    let prefix = this.byNamespace.get(namespace);
+    if (prefix === undefined) this.byNamespace.set(namespace, (prefix = this.newPrefix()));
+    return prefix;
+  }
+
+  private newPrefix(): string {
+    const taken = new Set(this.byNamespace.values());
+    let prefix: string;
+    do prefix = `ns${++this.generated}`;
+    while (taken.has(prefix));
+    return prefix;
+  }
+
+  /** The prefixes this namer has written, as a PROV-JSON `prefix` object. */
+  usedPrefixes(): Record<string, string> {
+    return Object.fromEntries(this.used);
+  }
+
+  private qualified(namespace: string, iri: string): string {
+    const prefix = this.byNamespace.get(namespace)!;
+    if (prefix !== 'prov' && prefix !== 'xsd') this.used.set(prefix, declaredValue(namespace));
+    return `${prefix}:${iri.slice(namespace.length)}`;
+  }
+}
+
+/** Namespaces resolved from non-absolute values are declared with their original value again. */
+function declaredValue(namespace: string): string {
+  if (!namespace.startsWith(RELATIVE_NAMESPACE_BASE) || !namespace.endsWith(':')) return namespace;
+  return decodeURIComponent(namespace.slice(RELATIVE_NAMESPACE_BASE.length, -1));
+}
