@@ -37,9 +37,10 @@ export function declaredPrefixes(doc: unknown, namespaceBase = RELATIVE_NAMESPAC
     const declared = isObject(container) ? container.prefix : undefined;
     if (!isObject(declared)) return;
     for (const [prefix, iri] of Object.entries(declared)) {
-      if (typeof iri !== 'string' || prefix === 'default' || prefix in prefixes) continue;
-      if (!/^[A-Za-z_][\w.-]*$/.test(prefix) && prefix !== '') continue;
-      prefixes[prefix] = isAbsoluteIri(iri) ? iri : resolveRelativeNamespace(iri, namespaceBase);
+      // The default namespace is written as the empty prefix (`:e1` in Turtle).
+      const name = prefix === 'default' ? '' : prefix;
+      if (typeof iri !== 'string' || name in prefixes || (name && !/^[A-Za-z_][\w.-]*$/.test(name))) continue;
+      prefixes[name] = isAbsoluteIri(iri) ? iri : resolveRelativeNamespace(iri, namespaceBase);
     }
   };
   add(doc);

@@ -19,7 +19,7 @@ export class QualifiedNamer {
    */
   constructor(prefixes: Record<string, string>, private readonly parent?: QualifiedNamer) {
     for (const [prefix, iri] of Object.entries({ ...PREDEFINED_PREFIXES, ...prefixes })) {
-      if (prefix && !this.byNamespace.has(iri)) this.byNamespace.set(iri, prefix);
+      if (!this.byNamespace.has(iri)) this.byNamespace.set(iri, prefix);
     }
     if (parent) for (const [iri, prefix] of parent.byNamespace) if (!this.byNamespace.has(iri)) this.byNamespace.set(iri, prefix);
   }
@@ -36,6 +36,15 @@ export class QualifiedNamer {
     const namespace = split ? split[1]! : iri;
     this.byNamespace.set(namespace, this.parent ? this.parent.prefixFor(namespace) : this.newPrefix());
     return this.qualified(namespace, iri);
+  }
+
+  private readonly defaultAliases = new Map<string, string>();
+
+  /** A real prefix for the default namespace, for local names that contain a colon. */
+  private defaultAlias(namespace: string): string {
+    let alias = this.defaultAliases.get(namespace);
+    if (alias === undefined) this.defaultAliases.set(namespace, (alias = this.newPrefix()));
+    return alias;
   }
 
   private prefixFor(namespace: string): string {
@@ -59,8 +68,15 @@ export class QualifiedNamer {
 
   private qualified(namespace: string, iri: string): string {
     const prefix = this.byNamespace.get(namespace)!;
-    if (prefix !== 'prov' && prefix !== 'xsd') this.used.set(prefix, declaredValue(namespace));
-    return `${prefix}:${iri.slice(namespace.length)}`;
+    const local = iri.slice(namespace.length);
+    // The empty prefix is PROV-JSON's default namespace; a local name with a colon would be misread there.
+    if (prefix === '' && !local.includes(':')) {
+      this.used.set('default', declaredValue(namespace));
+      return local;
+    }
+    const named = prefix === '' ? this.defaultAlias(namespace) : prefix;
+    if (named !== 'prov' && named !== 'xsd') this.used.set(named, declaredValue(namespace));
+    return `${named}:${local}`;
   }
 }
 

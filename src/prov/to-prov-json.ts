@@ -107,26 +107,31 @@ class ContainerBuilder {
     }
 
     // Which node each influence node qualifies: the subject of `?s prov:qualifiedX ?node`.
-    const qualifiedBy = new Map<string, { subject: Term; spec: RelationSpec; subtype?: string }>();
+    const qualifiedBy = new Map<string, { subjects: Term[]; spec: RelationSpec }>();
     for (const node of nodes.values()) {
       for (const [property, objects] of node.properties) {
         const spec = RELATION_BY_QUALIFIED.get(property);
         if (!spec) continue;
-        for (const object of objects) qualifiedBy.set(key(object), { subject: node.term, spec, subtype: SUBTYPE_BY_IRI.get(property) });
+        for (const object of objects) {
+          const link = qualifiedBy.get(key(object));
+          if (link) link.subjects.push(node.term);
+          else qualifiedBy.set(key(object), { subjects: [node.term], spec });
+        }
       }
     }
 
     const stated = new Set<string>(); // `kind subject object` of qualified relations, to skip their shortcuts
-    const relationNodes: [Node, RelationSpec, Term | undefined][] = [];
+    const relationNodes: [Node, RelationSpec, Term[]][] = [];
     for (const node of nodes.values()) {
       const types = node.properties.get(RDF_TYPE) ?? [];
       const link = qualifiedBy.get(key(node.term));
       const spec = link?.spec ?? types.map((t) => RELATION_BY_CLASS.get(t.value)).find((s) => s);
       if (!spec) continue;
-      relationNodes.push([node, spec, link?.subject]);
+      const subjects = link?.subjects ?? [];
+      relationNodes.push([node, spec, subjects]);
       const objectProperty = spec.formal.find((f) => f.name === spec.object)!.property;
       for (const object of node.properties.get(objectProperty) ?? []) {
-        stated.add(`${spec.kind} ${link ? key(link.subject) : ''} ${key(object)}`);
+        for (const subject of subjects) stated.add(`${spec.kind} ${key(subject)} ${key(object)}`);
       }
     }
     const relationIds = new Set(relationNodes.map(([node]) => key(node.term)));
@@ -135,7 +140,7 @@ class ContainerBuilder {
       if (relationIds.has(key(node.term))) continue;
       this.subjectNode(node, stated);
     }
-    for (const [node, spec, subject] of relationNodes) this.relationNode(node, spec, subject);
+    for (const [node, spec, subjects] of relationNodes) this.relationNode(node, spec, subjects);
 
     const container: ProvJsonContainer = {};
     const order = [...ELEMENTS.map((e) => e.kind), ...RELATIONS.map((r) => r.kind)];
@@ -158,6 +163,10 @@ class ContainerBuilder {
     for (const [property, objects] of node.properties) {
       if (RELATION_BY_QUALIFIED.has(property)) continue;
       const shortcut = RELATION_BY_PROPERTY.get(property);
+      if (shortcut?.multipleObjects) {
+        this.add(shortcut.kind, this.blankId(), { [shortcut.subject]: this.namer.name(node.term), [shortcut.object]: objects.map((o) => this.namer.name(o)) });
+        continue;
+      }
       if (shortcut) {
         for (const object of objects) {
           if (stated.has(`${shortcut.kind} ${key(node.term)} ${key(object)}`)) continue;
@@ -190,9 +199,10 @@ class ContainerBuilder {
     kinds.forEach((kind, index) => this.add(kind.kind, this.namer.name(node.term), index === 0 ? attributes : {}));
   }
 
-  private relationNode(node: Node, spec: RelationSpec, subject: Term | undefined): void {
+  private relationNode(node: Node, spec: RelationSpec, subjects: Term[]): void {
     const byProperty = new Map(spec.formal.map((f) => [f.property, f]));
     const formalValues = new Map<string, string[]>();
+    if (subjects.length) formalValues.set(spec.subject, subjects.map((s) => this.namer.name(s)));
     const attributes: ProvJsonRecord = {};
     const subtype = (node.properties.get(RDF_TYPE) ?? []).map((t) => SUBTYPE_BY_IRI.get(t.value)).find((s) => s);
     for (const [property, objects] of node.properties) {
@@ -212,8 +222,7 @@ class ContainerBuilder {
     const records: ProvJsonRecord[] = [];
     for (let i = 0; i < count; i++) {
       const record: ProvJsonRecord = {};
-      if (subject) record[spec.subject] = this.namer.name(subject);
-      for (const { name } of spec.formal) {
+      for (const name of [spec.subject, ...spec.formal.map((f) => f.name)]) {
         const values = formalValues.get(name);
         if (values) record[name] = spec.multipleObjects ? values : values[Math.min(i, values.length - 1)]!;
       }

@@ -1,0 +1,59 @@
+import { Option, type Command } from 'commander';
+import { convertTo } from '../convert.js';
+import { formatDiagnostic } from '../io/diagnostics.js';
+import { FORMATS, formatFromPath, parseFormatName, type Format } from '../io/formats.js';
+import { withOutput } from '../io/output.js';
+import { readInputText } from '../io/read.js';
+import { UsageError } from './errors.js';
+
+const FORMAT_NAMES = FORMATS.map((f) => f.format);
+
+interface ConvertFlags {
+  from?: string;
+  to?: string;
+  output?: string;
+  lenient?: boolean;
+  shortcuts?: boolean;
+  mergeBundles?: boolean;
+  namespaceBase?: string;
+  quiet?: boolean;
+}
+
+function format(name: string, flag: string): Format {
+  const format = parseFormatName(name);
+  if (!format) throw new UsageError(`${flag}: unknown format '${name}'; expected one of ${FORMAT_NAMES.join(', ')}`);
+  return format;
+}
+
+export function registerConvert(program: Command): void {
+  program
+    .command('convert')
+    .description('convert provenance between PROV-JSON and PROV-O RDF (Turtle, N-Triples, N-Quads, TriG, JSON-LD)')
+    .argument('<input>', 'input file, or - for standard input')
+    .addOption(new Option('-f, --from <format>', 'input format (default: from the extension, then the content)'))
+    .addOption(new Option('-t, --to <format>', `output format: ${FORMAT_NAMES.join(', ')} (default: from the -o extension)`))
+    .option('-o, --output <file>', 'output file, written atomically (default: standard output)')
+    .option('--lenient', 'convert what can be converted and list what was skipped, instead of failing')
+    .option('--shortcuts', 'also write unqualified triples (:a prov:used :e) beside qualified relations')
+    .option('--merge-bundles', 'merge bundles into one graph when the output format has no named graphs')
+    .option('--namespace-base <iri>', 'resolve namespaces that are not absolute IRIs against this IRI (default: urn:reprov:ns:<value>:)')
+    .option('-q, --quiet', 'do not print warnings')
+    .action(async (input: string, flags: ConvertFlags) => {
+      const to = flags.to ? format(flags.to, '--to') : flags.output ? formatFromPath(flags.output) : undefined;
+      if (!to) throw new UsageError('convert: say the output format with -t FORMAT (or an -o file with a known extension)');
+      const from = flags.from ? format(flags.from, '--from') : undefined;
+      const text = await readInputText(input);
+      const report = await withOutput(flags.output, (sink) => convertTo(text, sink, {
+        to,
+        format: from ?? (input === '-' ? undefined : formatFromPath(input)),
+        file: input === '-' ? '<stdin>' : input,
+        lenient: flags.lenient,
+        shortcuts: flags.shortcuts,
+        mergeBundles: flags.mergeBundles,
+        namespaceBase: flags.namespaceBase,
+      }));
+      if (!flags.quiet) for (const warning of report.warnings) process.stderr.write(`warning: ${formatDiagnostic(warning)}\n`);
+      for (const skipped of report.skipped) process.stderr.write(`skipped: ${formatDiagnostic(skipped)}\n`);
+      if (report.skipped.length) process.stderr.write(`reprov: converted with ${report.skipped.length} part(s) skipped (--lenient)\n`);
+    });
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/** The `reprov` command: commander wiring only; the work is done by the library. */
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.js';
+import { registerConvert } from './convert.js';
+import { exitCodeFor, reportError } from './errors.js';
+
+const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('reprov')
+    .description('Checkable machine-learning provenance: record runs as W3C PROV, convert, check.')
+    .version(version)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .showHelpAfterError('(run with --help for usage)');
+  registerConvert(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; every other commander error is a usage error (exit 2).
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    reportError(error);
+    return exitCodeFor(error);
+  }
+}
+
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

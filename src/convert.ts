@@ -1,0 +1,58 @@
+/**
+ * `convert`: any supported format to any other. PROV-JSON to an RDF text format streams quads
+ * straight from the JSON reader to the writer, without holding the graph.
+ */
+import { DataFactory } from 'n3';
+import { declaredPrefixes, provJsonToQuads } from './prov/from-prov-json.js';
+import { Diagnostics, type Diagnostic } from './io/diagnostics.js';
+import { formatFromPath, formatInfo, sniffFormat, type Format } from './io/formats.js';
+import { parseJsonText } from './io/json-text.js';
+import { RdfTextWriter, type TextSink } from './io/rdf-text.js';
+import { readProv, type ReadOptions } from './io/read.js';
+import { BundlesNeedNamedGraphs, writeProvTo, type WriteOptions } from './io/write.js';
+
+export interface ConvertOptions extends ReadOptions, WriteOptions {
+  to: Format;
+}
+
+export interface ConvertReport {
+  warnings: Diagnostic[];
+  skipped: Diagnostic[];
+}
+
+/** Converts `text` and hands the output to `sink` in chunks. Throws ProvInputError for bad input unless lenient. */
+export async function convertTo(text: string, sink: TextSink, options: ConvertOptions): Promise<ConvertReport> {
+  const from = options.format ?? (options.file ? formatFromPath(options.file) : undefined) ?? sniffFormat(text);
+  if (from === 'provjson' && options.to !== 'provjson' && options.to !== 'jsonld') {
+    return streamProvJson(text, sink, options);
+  }
+  const dataset = await readProv(text, { ...options, format: from });
+  await writeProvTo(dataset, options.to, sink, options);
+  return { warnings: dataset.warnings, skipped: dataset.skipped };
+}
+
+/** Converts `text` and returns the output as a string. */
+export async function convert(text: string, options: ConvertOptions): Promise<{ output: string } & ConvertReport> {
+  let output = '';
+  const report = await convertTo(text, { write: (chunk) => (output += chunk) }, options);
+  return { output, ...report };
+}
+
+async function streamProvJson(text: string, sink: TextSink, options: ConvertOptions): Promise<ConvertReport> {
+  const diagnostics = new Diagnostics(options.file ?? '<input>', options.lenient ?? false);
+  const doc = parseJsonText(text, diagnostics);
+  if (doc === undefined) return diagnostics;
+  const bundles = (doc as { bundle?: unknown }).bundle;
+  const bundleCount = bundles && typeof bundles === 'object' ? Object.keys(bundles).length : 0;
+  const merge = bundleCount > 0 && !formatInfo(options.to).namedGraphs;
+  if (merge && !options.mergeBundles) throw new BundlesNeedNamedGraphs(options.to, bundleCount);
+  const writer = new RdfTextWriter(options.to, declaredPrefixes(doc, options.namespaceBase), sink);
+  provJsonToQuads(
+    doc,
+    merge ? (q) => writer.add(DataFactory.quad(q.subject, q.predicate, q.object)) : (q) => writer.add(q),
+    diagnostics,
+    options,
+  );
+  await writer.end();
+  return diagnostics;
+}
