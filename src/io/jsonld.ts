@@ -33,12 +33,30 @@ async function offlineLoader(url: string) {
 export async function parseJsonLd(doc: unknown, diagnostics: Diagnostics): Promise<{ quads: Quad[]; prefixes: Record<string, string> }> {
   let nquads: string;
   try {
-    nquads = (await jsonld.toRDF(doc, { format: 'application/n-quads', documentLoader: offlineLoader, base: null })) as string;
+    const expanded = await jsonld.expand(doc, { documentLoader: offlineLoader, base: null });
+    nquads = (await jsonld.toRDF(keepDoubleLexicalForms(expanded), { format: 'application/n-quads' })) as string;
   } catch (error) {
     diagnostics.error('', `invalid JSON-LD: ${rootCause(error)}`);
     return { quads: [], prefixes: {} };
   }
-  return { quads: parseRdfText(nquads, 'nquads', diagnostics).quads, prefixes: contextPrefixes(doc) };
+  const quads = parseRdfText(nquads.replaceAll(DOUBLE_STANDIN, XSD_DOUBLE), 'nquads', diagnostics).quads;
+  return { quads, prefixes: contextPrefixes(doc) };
+}
+
+const XSD_DOUBLE = 'http://www.w3.org/2001/XMLSchema#double';
+const DOUBLE_STANDIN = 'urn:reprov:jsonld-double-lexical';
+
+/**
+ * jsonld.js rewrites every xsd:double string (`"0.001"`) in canonical form (`"1.0E-3"`); the
+ * JSON-LD spec canonicalises only native numbers. Typing the strings with a stand-in datatype
+ * for the conversion keeps them as written.
+ */
+function keepDoubleLexicalForms(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(keepDoubleLexicalForms);
+  if (typeof node !== 'object' || node === null) return node;
+  const object = node as Record<string, unknown>;
+  if (object['@type'] === XSD_DOUBLE && typeof object['@value'] === 'string') return { ...object, '@type': DOUBLE_STANDIN };
+  return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, keepDoubleLexicalForms(value)]));
 }
 
 /** Prefix definitions (`"ex": "http://example.org/"`) of a document's inline top-level context. */

@@ -13,31 +13,20 @@ const N3_FORMATS: Partial<Record<Format, string>> = {
 
 /** Parses RDF text. Syntax errors are reported with `line:column`. */
 export function parseRdfText(text: string, format: Format, diagnostics: Diagnostics): { quads: Quad[]; prefixes: Record<string, string> } {
-  const quads: Quad[] = [];
   const prefixes: Record<string, string> = {};
   const parser = new Parser({ format: N3_FORMATS[format] });
   try {
-    parser.parse(text, (error, quad) => {
-      if (error) throw error;
-      if (quad) quads.push(quad);
-    }, (prefix, iri) => {
-      prefixes[prefix] = iri.value;
-    });
+    // Without an onQuad callback n3 parses synchronously, returns the quads and throws on error.
+    const quads = parser.parse(text, null, (prefix, iri) => void (prefixes[prefix] = iri.value));
+    return { quads, prefixes };
   } catch (error) {
-    const { message, context } = error as Error & { context?: { line?: number; token?: { value?: string } } };
+    const { message, context } = error as Error & { context?: { line?: number; token?: { start?: number } } };
     const line = context?.line ?? Number(/line (\d+)/.exec(message)?.[1] ?? 1);
+    const column = (context?.token?.start ?? 0) + 1;
     const problem = message.replace(/\s*on line \d+\.?$/, '').replace(/\.$/, '');
-    diagnostics.error(`${line}:${column(text, line, context?.token?.value)}`, `invalid ${N3_FORMATS[format]}: ${problem}`);
+    diagnostics.error(`${line}:${column}`, `invalid ${N3_FORMATS[format]}: ${problem}`);
+    return { quads: [], prefixes };
   }
-  return { quads, prefixes };
-}
-
-/** The 1-based column of a token on a line, 1 when it cannot be found. */
-function column(text: string, line: number, token: string | undefined): number {
-  const lines = text.split('\n');
-  const content = lines[line - 1] ?? '';
-  const at = token ? content.indexOf(token) : -1;
-  return at === -1 ? 1 : at + 1;
 }
 
 /** A sink that buffers writer output and hands it on in large chunks. */

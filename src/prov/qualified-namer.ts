@@ -34,7 +34,7 @@ export class QualifiedNamer {
     if (best !== undefined) return this.qualified(best, iri);
     const split = NAMESPACE_SPLIT.exec(iri);
     const namespace = split ? split[1]! : iri;
-    this.byNamespace.set(namespace, this.parent ? this.parent.prefixFor(namespace) : this.newPrefix());
+    this.byNamespace.set(namespace, this.parent ? this.parent.prefixFor(namespace) : this.newPrefix(namespace));
     return this.qualified(namespace, iri);
   }
 
@@ -49,12 +49,15 @@ export class QualifiedNamer {
 
   private prefixFor(namespace: string): string {
     let prefix = this.byNamespace.get(namespace);
-    if (prefix === undefined) this.byNamespace.set(namespace, (prefix = this.newPrefix()));
+    if (prefix === undefined) this.byNamespace.set(namespace, (prefix = this.newPrefix(namespace)));
     return prefix;
   }
 
-  private newPrefix(): string {
+  /** `ns1`, `ns2`, ...; or, for a namespace resolved from a non-absolute value, that value. */
+  private newPrefix(namespace?: string): string {
     const taken = new Set(this.byNamespace.values());
+    const original = namespace === undefined ? '' : declaredValue(namespace);
+    if (original !== namespace && /^[A-Za-z_][\w.-]*$/.test(original) && !taken.has(original)) return original;
     let prefix: string;
     do prefix = `ns${++this.generated}`;
     while (taken.has(prefix));

@@ -10,6 +10,7 @@ declare module 'jsonld' {
     produceGeneralizedRdf?: boolean;
   }
   const jsonld: {
+    expand(input: unknown, options?: Options): Promise<object[]>;
     toRDF(input: unknown, options?: Options): Promise<string | object[]>;
     fromRDF(input: string, options?: Options): Promise<object[]>;
     compact(input: unknown, context: unknown, options?: Options): Promise<Record<string, unknown>>;
