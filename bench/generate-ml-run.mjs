@@ -115,7 +115,7 @@ const runMs = n * 800;
 // Pattern per 10 entities: 7 metric points, 1 checkpoint, 1 data file, 1 parameter.
 const KIND = ['metric', 'metric', 'data', 'metric', 'metric', 'param', 'metric', 'metric', 'checkpoint', 'metric'];
 const kindOf = (i) => KIND[i % KIND.length];
-const entityId = (i) => ({ metric: 'm', checkpoint: 'ckpt', data: 'data', param: 'param' })[kindOf(i)] + i;
+const entityId = (i) => ({ metric: 'metric_', checkpoint: 'checkpoint_', data: 'data_shard_', param: 'param_' })[kindOf(i)] + i;
 
 out('{"prefix": {"run": "https://example.org/runs/r42/", "ex": "https://example.org/ns/ml#", "mls": "http://www.w3.org/ns/mls#"}');
 
@@ -163,7 +163,6 @@ function* entities() {
         yield [id, attrs([
           ['prov:type', qname('mls:Data')], ['prov:label', q(`shard ${i} (${format})`)],
           ['ex:path', q(`data/imagenet-subset/${phase}/shard-${String(i).padStart(7, '0')}.${format}`)], ['ex:sha256', q(hex64())],
-          ['ex:rows', String(1000 + int(9000))],
         ])];
         break;
       }
@@ -211,22 +210,22 @@ for (let i = 0; i < n - fixed; i++) {
   const at = q(time(i * 800 + int(800)));
   switch (kindOf(i)) {
     case 'metric':
-      relation(generated, i, 'g', [['prov:entity', entity], ['prov:activity', phase]], [['prov:time', at]]);
+      relation(generated, i, 'gen_', [['prov:entity', entity], ['prov:activity', phase]], [['prov:time', at]]);
       break;
     case 'checkpoint':
       if (lastCheckpoint) {
-        relation(derived, i, 'd', [['prov:generatedEntity', entity], ['prov:usedEntity', lastCheckpoint]], [['prov:activity', q('run:training')]]);
+        relation(derived, i, 'der_', [['prov:generatedEntity', entity], ['prov:usedEntity', lastCheckpoint]], [['prov:activity', q('run:training')]]);
       } else {
-        relation(generated, i, 'g', [['prov:entity', entity], ['prov:activity', q('run:training')]], [['prov:time', at]]);
+        relation(generated, i, 'gen_', [['prov:entity', entity], ['prov:activity', q('run:training')]], [['prov:time', at]]);
       }
       lastCheckpoint = entity;
       break;
     case 'data':
-      relation(used, i, 'u', [['prov:activity', phase], ['prov:entity', entity]], [['prov:time', at]]);
+      relation(used, i, 'use_', [['prov:activity', phase], ['prov:entity', entity]], [['prov:time', at]]);
       break;
     case 'param':
-      if (Math.floor(i / 10) % 2) relation(used, i, 'u', [['prov:activity', q('run:run')], ['prov:entity', entity]]);
-      else relation(attributed, i, 'a', [['prov:entity', entity], ['prov:agent', q('run:alice')]]);
+      if (Math.floor(i / 10) % 2) relation(used, i, 'use_', [['prov:activity', q('run:run')], ['prov:entity', entity]]);
+      else relation(attributed, i, 'att_', [['prov:entity', entity], ['prov:agent', q('run:alice')]]);
       break;
   }
 }

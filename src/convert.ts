@@ -10,6 +10,7 @@ import { parseJsonText } from './io/json-text.js';
 import { RdfTextWriter, type TextSink } from './io/rdf-text.js';
 import { readProv, type ReadOptions } from './io/read.js';
 import { BundlesNeedNamedGraphs, writeProvTo, type WriteOptions } from './io/write.js';
+import { checkProvJsonSchema } from './prov/schema.js';
 
 export interface ConvertOptions extends ReadOptions, WriteOptions {
   to: Format;
@@ -42,6 +43,7 @@ async function streamProvJson(text: string, sink: TextSink, options: ConvertOpti
   const diagnostics = new Diagnostics(options.file ?? '<input>', options.lenient ?? false);
   const doc = parseJsonText(text, diagnostics);
   if (doc === undefined) return diagnostics;
+  if (!options.lenient) checkProvJsonSchema(doc, diagnostics);
   const bundles = (doc as { bundle?: unknown }).bundle;
   const bundleCount = bundles && typeof bundles === 'object' ? Object.keys(bundles).length : 0;
   const merge = bundleCount > 0 && !formatInfo(options.to).namedGraphs;

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Quad } from 'n3';
 import { declaredPrefixes, provJsonToQuads, type FromProvJsonOptions } from '../prov/from-prov-json.js';
+import { checkProvJsonSchema } from '../prov/schema.js';
 import type { ProvDataset } from './dataset.js';
 import { Diagnostics, ProvInputError } from './diagnostics.js';
 import { formatFromPath, sniffFormat, type Format } from './formats.js';
@@ -55,6 +56,7 @@ async function parse(text: string, format: Format, diagnostics: Diagnostics, opt
     case 'provjson': {
       const doc = parseJsonText(text, diagnostics);
       if (doc === undefined) return { quads: [], prefixes: {} };
+      if (!diagnostics.lenient) checkProvJsonSchema(doc, diagnostics);
       const quads: Quad[] = [];
       provJsonToQuads(doc, (q) => quads.push(q), diagnostics, options);
       return { quads, prefixes: declaredPrefixes(doc, options.namespaceBase) };

@@ -1,7 +1,142 @@
-/** Validation of PROV-JSON documents against the shipped JSON schema (schemas/prov-json.schema.json). */
-import type { Diagnostics } from '../io/diagnostics.js';
+/**
+ * Validation of PROV-JSON documents against the shipped JSON schema
+ * (schemas/prov-json.schema.json), with ajv. The schema is compiled once, on first use.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
+import { jsonPointer, type Diagnostics } from '../io/diagnostics.js';
+import { PACKAGE_ROOT } from '../package-root.js';
+import { SourceNumber } from './json-values.js';
+
+export const PROV_JSON_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'prov-json.schema.json');
+
+let compiled: ValidateFunction | undefined;
+
+/** The compiled validator; compiled on first use and kept for the life of the process. */
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const schema = JSON.parse(readFileSync(PROV_JSON_SCHEMA_PATH, 'utf8')) as AnySchemaObject;
+    // verbose: errors carry their parentSchema, whose description names what was expected.
+    // It costs nothing while a document is valid: the extra fields are only built on failure.
+    compiled = new Ajv({ allErrors: false, verbose: true, strict: true }).compile(schema);
+  }
+  return compiled;
+}
 
 /** Reports the first schema violation through `diagnostics` (which throws unless lenient). */
-export function checkProvJsonSchema(_doc: unknown, _diagnostics: Diagnostics): void {
-  // Filled in by the schema work (issue 2): ajv against schemas/prov-json.schema.json.
+export function checkProvJsonSchema(doc: unknown, diagnostics: Diagnostics): void {
+  const validate = validator();
+  if (validate(doc)) return;
+  let errors = validate.errors ?? [];
+  // The exact JSON reader keeps numbers such as `1.0` as SourceNumber objects, which the schema
+  // cannot see as numbers. Documents holding them are checked again with plain numbers in their place.
+  const plain = withPlainNumbers(doc);
+  if (plain !== doc) {
+    if (validate(plain)) return;
+    errors = validate.errors ?? [];
+  }
+  const error = mostUseful(errors);
+  if (!error) return;
+  const { location, message } = explain(error, doc);
+  diagnostics.error(location, message);
+}
+
+/**
+ * The error to report. The schema chooses between alternatives with if/then/else, so ajv stops
+ * at the first failing keyword; the `if` error it adds after the branch's own error says less.
+ */
+function mostUseful(errors: readonly ErrorObject[]): ErrorObject | undefined {
+  return errors.find((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf') ?? errors[0];
+}
+
+const SECTION_KEYS = [
+  'prefix', 'entity', 'activity', 'agent', 'wasGeneratedBy', 'used', 'wasInformedBy', 'wasStartedBy', 'wasEndedBy',
+  'wasInvalidatedBy', 'wasDerivedFrom', 'wasAttributedTo', 'wasAssociatedWith', 'actedOnBehalfOf', 'wasInfluencedBy',
+  'specializationOf', 'alternateOf', 'hadMember', 'mentionOf', 'bundle',
+];
+
+function explain(error: ErrorObject, doc: unknown): { location: string; message: string } {
+  const at = error.instancePath;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String((error.params as { additionalProperty: string }).additionalProperty);
+      const location = at + jsonPointer(key);
+      if (at === '') return { location, message: `unknown top-level key '${key}'${suggestion(key)}` };
+      if (key === 'bundle') return { location, message: 'bundles cannot be nested' };
+      return { location, message: `unknown key '${key}' in a bundle${suggestion(key)}` };
+    }
+    case 'required': {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      return { location: at, message: missing === '$' ? 'a typed value must have a "$" member' : `missing "${missing}"` };
+    }
+    case 'type': {
+      const expected = (error.parentSchema as { description?: string } | undefined)?.description;
+      const found = describeValue(valueAt(doc, at));
+      return { location: at, message: expected ? `expected ${expected}, found ${found}` : `${error.message ?? 'invalid'}, found ${found}` };
+    }
+    default:
+      return { location: at, message: error.message ?? `fails the PROV-JSON schema (${error.keyword})` };
+  }
+}
+
+/** `; did you mean 'wasEndedBy'?` for a key that differs from a section name by case or by up to two edits. */
+function suggestion(key: string): string {
+  const lower = key.toLowerCase();
+  const near = SECTION_KEYS.find((k) => k.toLowerCase() === lower) ?? SECTION_KEYS.find((k) => editDistance(k, key) <= 2);
+  return near ? `; did you mean '${near}'?` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/** The value a JSON pointer names (the pointer comes from ajv, so it exists). */
+function valueAt(doc: unknown, pointer: string): unknown {
+  if (pointer === '') return doc;
+  let value = doc;
+  for (const raw of pointer.slice(1).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined;
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value instanceof SourceNumber) return `number ${value.text}`;
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/** `doc` with every SourceNumber replaced by a number; `doc` itself when it holds none. */
+function withPlainNumbers(value: unknown): unknown {
+  if (value instanceof SourceNumber) return Number(value.text);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, index) => {
+      const plain = withPlainNumbers(item);
+      if (plain !== item) (copy ??= value.slice())[index] = plain;
+    });
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const plain = withPlainNumbers(item);
+    // defineProperty, not assignment: a key may be `__proto__`.
+    if (plain !== item) Object.defineProperty((copy ??= { ...value }), key, { value: plain, enumerable: true, writable: true, configurable: true });
+  }
+  return copy ?? value;
 }
