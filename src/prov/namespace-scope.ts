@@ -7,6 +7,16 @@ import { PREDEFINED_PREFIXES, RELATIVE_NAMESPACE_BASE } from './namespaces.js';
 export type Resolved = { iri: string } | { blank: string } | { error: string };
 
 const ABSOLUTE_IRI = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+// Characters RFC 3987 does not allow anywhere in an IRI.
+const NOT_IN_IRI = /[\u0000-\u0020<>"{}|\\^`]/g;
+
+/**
+ * PROV qualified names are looser than IRIs (yProv4ML writes ids with spaces): the characters an
+ * IRI cannot hold are percent-encoded, so `ex:Original model` is `<…Original%20model>`.
+ */
+function iri(namespace: string, local: string): string {
+  return namespace + local.replace(NOT_IN_IRI, encodeURIComponent);
+}
 
 /** Whether a namespace value is an absolute IRI that can stand in RDF as it is. */
 export function isAbsoluteIri(value: string): boolean {
@@ -40,13 +50,13 @@ export class NamespaceScope {
       if (this.defaultNamespace === undefined) {
         return { error: `'${name}' has no prefix and the document declares no default namespace` };
       }
-      return { iri: this.defaultNamespace + name };
+      return { iri: iri(this.defaultNamespace, name) };
     }
     const prefix = name.slice(0, colon);
     const namespace = this.namespaces.get(prefix);
-    if (namespace !== undefined) return { iri: namespace + name.slice(colon + 1) };
+    if (namespace !== undefined) return { iri: iri(namespace, name.slice(colon + 1)) };
     // Full IRIs used as identifiers: accepted where the "prefix" is plainly a URI scheme.
-    if (name.startsWith('//', colon + 1) || prefix === 'urn') return { iri: name };
+    if (name.startsWith('//', colon + 1) || prefix === 'urn') return { iri: iri('', name) };
     return { error: `undeclared prefix '${prefix}' in '${name}'` };
   }
 }

@@ -28,12 +28,15 @@ function scopeOf(container: Json, parent: Record<string, string>): Record<string
   return scope;
 }
 
+/** Characters an IRI cannot hold are percent-encoded in identifiers (docs/mapping.md). */
+const encode = (local: string) => local.replace(/[\u0000-\u0020<>"{}|\\^`]/g, encodeURIComponent);
+
 function resolve(name: string, scope: Record<string, string>): string {
   if (name.startsWith('_:')) return name;
   const colon = name.indexOf(':');
-  if (colon === -1) return (scope.default ?? '') + name;
+  if (colon === -1) return (scope.default ?? '') + encode(name);
   const ns = scope[name.slice(0, colon)];
-  return ns === undefined ? name : ns + name.slice(colon + 1);
+  return ns === undefined ? encode(name) : ns + encode(name.slice(colon + 1));
 }
 
 function value(v: unknown, attribute: string, scope: Record<string, string>): string {
