@@ -83,7 +83,8 @@ export async function writeJsonLd(quads: Quad[], prefixes: Record<string, string
     prov: 'http://www.w3.org/ns/prov#',
     xsd: 'http://www.w3.org/2001/XMLSchema#',
     rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
-    ...prefixes,
+    // JSON-LD has no empty term: the default namespace (the empty prefix) stays in full IRIs.
+    ...Object.fromEntries(Object.entries(prefixes).filter(([prefix]) => prefix !== '')),
   };
   const compacted = await jsonld.compact(expanded, context, { documentLoader: offlineLoader });
   return JSON.stringify(compacted, null, 2) + '\n';

@@ -83,8 +83,12 @@ export function valueToTerm(value: unknown, scope: NamespaceScope, asTime = fals
   return { term: literal(text, namedNode(datatype.iri)) };
 }
 
+/** How a JSON value is named in error messages: `number 7`, `string "abc"`, `an array`. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (value instanceof SourceNumber) return `number ${value.text}`;
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  return `${typeof value} ${String(value)}`;
 }
