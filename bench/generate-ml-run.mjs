@@ -8,19 +8,23 @@
  * The document has exactly N entities and exactly N relations:
  * - prefixes `run`, `ex`, `mls` (ML-Schema); one run activity, three phase activities
  *   (training / validation / testing), one person agent and one software agent;
- * - entities: metric points (~70%: prov:type, label, ex:metric, ex:step, typed xsd:double
- *   ex:value), checkpoints (~10%: path, sha256, size, typed xsd:dateTime), data files (~10%:
- *   path, sha256, rows, format) and parameters (~10%: name and a value of one of several kinds);
+ * - entities, in a repeating pattern of ten: 7 metric points (ex:metric, ex:step as a JSON
+ *   integer, ex:value as a typed xsd:double), 1 data shard (prov:type mls:Data, label, path,
+ *   sha256), 1 parameter (mls:HyperParameterSetting, label, name, and a typed double, an integer
+ *   or a string value) and 1 checkpoint (mls:Model, label, path, sha256, size, typed
+ *   xsd:dateTime);
  * - relations: wasGeneratedBy with prov:time, used (with and without prov:time),
- *   wasDerivedFrom, wasAttributedTo, plus wasInformedBy / wasAssociatedWith for the phases;
- *   85% are identified (`run:g123`) and map to qualified PROV-O nodes, the rest are blank
+ *   wasDerivedFrom (with prov:activity), wasAttributedTo, plus wasInformedBy / wasAssociatedWith for the phases;
+ *   80% are identified (`run:gen_123`) and map to qualified PROV-O nodes, the rest are blank
  *   (`_:b123`) with only their two ends, which map to one unqualified triple each.
  *
  * Numbers: most values are typed strings or integers. By default about 1 parameter in 3 also
  * carries a bare JSON float (`"ex:lr": 0.001`) as real yProv4ML files do; such a number makes
- * reprov's reader take its exact (lossless-json) path. `--no-bare-floats` leaves them out.
+ * reprov's reader take its exact (lossless-json) path (src/io/json-text.ts). `--no-bare-floats` leaves them out.
  * `--fractional-times` writes times with microseconds (`...T12:00:00.123456Z`), as Python's
- * datetime.isoformat() does.
+ * datetime.isoformat() does (`:00.1` also sends that reader to the exact path).
+ *
+ * Tuned so that N = 100,000 gives 27.9 MB and 783,363 triples.
  *
  * The output is a function of (N, flags, seed) only: a seeded PRNG, no Math.random, no clock.
  * JSON is written the way Python's json.dump writes it (one line, `", "` and `": "`).
@@ -189,7 +193,7 @@ function* entities() {
 const entityCount = section('entity', false, entities());
 
 // Relations: 4 fixed (phases informed by the run, run associated with the trainer), then one per
-// entity until there are N. BLANK_SHARE of them are blank (`_:bN`) and say no more than their
+// entity until there are N. One in five of them are blank (`_:bN`) and say no more than their
 // two ends (so they map to a single unqualified triple); the others are identified and map to
 // qualified PROV-O nodes.
 const fixed = 4;
