@@ -23,6 +23,22 @@ describe('values keep their lexical form and datatype', () => {
     expect(output).toContain(`<http://example.org/g> "true"^^<${XSD}boolean>`);
   });
 
+  it('tells numbers from digits inside strings, escaped quotes and backslashes included', async () => {
+    const text = String.raw`{"prefix":{"ex":"http://example.org/"},"entity":{"ex:e":{"ex:s":"say \"1.5\", 2.0","ex:t":"ends with \\","ex:n":[-1.5e-3,7,"8.0"],"ex:u":"12:00.5"}}}`;
+    const output = (await convert(text, { to: 'ntriples' })).output;
+    expect(output).toContain(String.raw`<http://example.org/s> "say \"1.5\", 2.0" .`);
+    expect(output).toContain(String.raw`<http://example.org/t> "ends with \\" .`);
+    expect(output).toContain(`<http://example.org/n> "-1.5e-3"^^<${XSD}double>`);
+    expect(output).toContain(`<http://example.org/n> "7"^^<${XSD}int>`);
+    expect(output).toContain('<http://example.org/n> "8.0" .');
+    expect(output).toContain('<http://example.org/u> "12:00.5" .');
+  });
+
+  it('reports JSON syntax errors at their place in the original text, marked numbers or not', async () => {
+    const error = await readProv('{"entity": {"ex:e": {"ex:a": 1.5, "ex:b": 2.5,}}}', { format: 'provjson', file: 'n.json' }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^n\.json:1:47: invalid JSON/);
+  });
+
   it('never normalises typed values (Python prov writes "10.0" for "10"^^xsd:decimal)', async () => {
     const output = await nt({
       prefix: { ex: 'http://example.org/' },

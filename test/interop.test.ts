@@ -194,7 +194,7 @@ describe.skipIf(!corpusPresent && !ON_CI)('interoperability with raptor, rdflib 
       const [path = '', status = '', messages = ''] = line.split('\t');
       const job = byPath.get(path)!;
       const count = /Parsing returned (\d+) triples?/.exec(messages)?.[1];
-      if (status !== '0' || /Error|Warning/.test(messages)) failures.push(`${path}: exit ${status}: ${messages}`);
+      if (status !== '0' || /rapper: (Error|Warning)/.test(messages)) failures.push(`${path}: exit ${status}: ${messages}`);
       else if (Number(count) !== job.statements) failures.push(`${path}: rapper read ${count} statements, we wrote ${job.statements}`);
     }
     expect(failures).toEqual([]);

@@ -3,7 +3,6 @@ import { DataFactory, type Quad } from 'n3';
 import { quadsToProvJson } from '../prov/to-prov-json.js';
 import type { ProvDataset } from './dataset.js';
 import { formatInfo, type Format } from './formats.js';
-import { writeJsonLd } from './jsonld.js';
 import { RdfTextWriter, type TextSink } from './rdf-text.js';
 
 export interface WriteOptions {
@@ -39,7 +38,7 @@ export async function writeProvTo(dataset: ProvDataset, format: Format, sink: Te
   if (format === 'provjson') {
     sink.write(JSON.stringify(quadsToProvJson(quads, dataset.prefixes).document, null, 2) + '\n');
   } else if (format === 'jsonld') {
-    sink.write(await writeJsonLd(quads, dataset.prefixes));
+    sink.write(await (await import('./jsonld.js')).writeJsonLd(quads, dataset.prefixes));
   } else {
     const writer = new RdfTextWriter(format, dataset.prefixes, sink);
     for (const quad of quads) writer.add(quad);

@@ -7,7 +7,7 @@ import { DataFactory, type BlankNode, type NamedNode, type Quad, type Quad_Graph
 import { Diagnostics, jsonPointer } from '../io/diagnostics.js';
 import { RDF_TYPE, RELATIVE_NAMESPACE_BASE } from './namespaces.js';
 import { NamespaceScope, isAbsoluteIri, resolveRelativeNamespace } from './namespace-scope.js';
-import { describe, valueToTerm } from './json-values.js';
+import { describe, isText, valueToTerm } from './json-values.js';
 import {
   DERIVATION_SUBTYPES, ELEMENT_BY_KIND, GENERIC_ATTRIBUTES, RELATION_BY_KIND,
   type ElementSpec, type RelationSpec,
@@ -39,7 +39,7 @@ export function declaredPrefixes(doc: unknown, namespaceBase = RELATIVE_NAMESPAC
     for (const [prefix, iri] of Object.entries(declared)) {
       // The default namespace is written as the empty prefix (`:e1` in Turtle).
       const name = prefix === 'default' ? '' : prefix;
-      if (typeof iri !== 'string' || name in prefixes || (name && !/^[A-Za-z_][\w.-]*$/.test(name))) continue;
+      if (!isText(iri) || name in prefixes || (name && !/^[A-Za-z_][\w.-]*$/.test(name))) continue;
       prefixes[name] = isAbsoluteIri(iri) ? iri : resolveRelativeNamespace(iri, namespaceBase);
     }
   };
@@ -81,7 +81,7 @@ class Converter {
     }
     for (const [prefix, iri] of Object.entries(declared)) {
       const at = jsonPointer(...path, 'prefix', prefix);
-      if (typeof iri !== 'string') {
+      if (!isText(iri)) {
         this.diagnostics.error(at, `a namespace must be a string, found ${describe(iri)}`);
         continue;
       }
@@ -243,9 +243,9 @@ class Converter {
     list.forEach((one, index) => {
       const at = Array.isArray(value) ? [...path, String(index)] : path;
       if (asReference) {
-        const target = typeof one === 'string' ? this.identifier(one, at, scope) : undefined;
+        const target = isText(one) ? this.identifier(one, at, scope) : undefined;
         if (target) this.emit(quad(subject, predicate, target, graph));
-        else if (typeof one !== 'string') this.diagnostics.error(jsonPointer(...at), `expected an identifier (string), found ${describe(one)}`);
+        else if (!isText(one)) this.diagnostics.error(jsonPointer(...at), `expected an identifier (string), found ${describe(one)}`);
         return;
       }
       const result = valueToTerm(one, scope, asTime);
@@ -258,7 +258,7 @@ class Converter {
   private reference(body: Record<string, unknown>, name: string, path: string[], scope: NamespaceScope): NamedNode | BlankNode | undefined | null {
     const value = body[name];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string') {
+    if (!isText(value)) {
       this.diagnostics.error(jsonPointer(...path, name), `expected an identifier (string), found ${describe(value)}`);
       return null;
     }
@@ -272,7 +272,7 @@ class Converter {
     const terms: (NamedNode | BlankNode)[] = [];
     for (const [index, one] of list.entries()) {
       const at = multiple && Array.isArray(value) ? [...path, name, String(index)] : [...path, name];
-      if (typeof one !== 'string') {
+      if (!isText(one)) {
         this.diagnostics.error(jsonPointer(...at), `expected an identifier (string), found ${describe(one)}`);
         return null;
       }

@@ -8,17 +8,21 @@ import type { NamespaceScope } from './namespace-scope.js';
 const { literal, namedNode } = DataFactory;
 
 /**
- * A JSON number kept as the text it was written with, so that `1.0` stays `1.0` and
- * large integers keep every digit. Produced by the exact JSON reader (io/json-text.ts).
+ * A JSON number that JSON.parse would change (`1.0`, `2e3`, `12345678901234567890`) is read as
+ * this mark followed by the number as written (io/json-text.ts). NUL cannot occur unescaped in
+ * JSON text, so no real string in a document starts with it unless written as `\u0000`.
  */
-export class SourceNumber {
-  constructor(readonly text: string) {}
-  toString(): string {
-    return this.text;
-  }
+export const NUMBER_MARK = '\u0000number:';
+
+/** The source text of a number JSON.parse would have changed, or undefined. */
+export function exactNumber(value: unknown): string | undefined {
+  return typeof value === 'string' && value.startsWith(NUMBER_MARK) ? value.slice(NUMBER_MARK.length) : undefined;
 }
 
-export type JsonScalar = string | number | boolean | SourceNumber | null;
+/** A string that is a string in the document (not a marked number). */
+export function isText(value: unknown): value is string {
+  return typeof value === 'string' && !value.startsWith(NUMBER_MARK);
+}
 
 const XSD_INT = namedNode(`${XSD}int`);
 const XSD_LONG = namedNode(`${XSD}long`);
@@ -41,21 +45,24 @@ export type ValueResult = { term: Literal | NamedNode } | { error: string };
 /** Converts one attribute value (not an array) to an RDF term. */
 export function valueToTerm(value: unknown, scope: NamespaceScope, asTime = false): ValueResult {
   switch (typeof value) {
-    case 'string':
+    case 'string': {
+      const number = exactNumber(value);
+      if (number !== undefined) return { term: numberLiteral(number) };
       return { term: asTime ? literal(value, XSD_DATETIME) : literal(value) };
+    }
     case 'number':
       return Number.isFinite(value) ? { term: numberLiteral(String(value)) } : { error: `${value} is not a valid number` };
     case 'boolean':
       return { term: literal(String(value), XSD_BOOLEAN) };
   }
-  if (value instanceof SourceNumber) return { term: numberLiteral(value.text) };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { error: `expected a string, number, boolean or {"$": ...} object, found ${describe(value)}` };
   }
   const typed = value as { $?: unknown; type?: unknown; lang?: unknown };
   const lexical = typed.$;
   if (lexical === undefined) return { error: 'typed value has no "$" member' };
-  const text = lexical instanceof SourceNumber ? lexical.text : typeof lexical === 'object' ? undefined : String(lexical);
+  const number = exactNumber(lexical);
+  const text = number ?? (typeof lexical === 'object' ? undefined : String(lexical));
   if (text === undefined) return { error: `"$" must be a string, number or boolean, found ${describe(lexical)}` };
   if (typed.type !== undefined && typeof typed.type !== 'string') return { error: '"type" must be a string' };
   if (typed.lang !== undefined && typeof typed.lang !== 'string') return { error: '"lang" must be a string' };
@@ -67,7 +74,7 @@ export function valueToTerm(value: unknown, scope: NamespaceScope, asTime = fals
     return { term: literal(text, typed.lang as string) };
   }
   if (type === undefined || type === INTERNATIONALIZED) {
-    if (typeof lexical === 'string') return { term: asTime ? literal(text, XSD_DATETIME) : literal(text) };
+    if (isText(lexical)) return { term: asTime ? literal(text, XSD_DATETIME) : literal(text) };
     if (typeof lexical === 'boolean') return { term: literal(text, XSD_BOOLEAN) };
     return { term: numberLiteral(text) };
   }
@@ -86,7 +93,8 @@ export function valueToTerm(value: unknown, scope: NamespaceScope, asTime = fals
 /** How a JSON value is named in error messages: `number 7`, `string "abc"`, `an array`. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (value instanceof SourceNumber) return `number ${value.text}`;
+  const number = exactNumber(value);
+  if (number !== undefined) return `number ${number}`;
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;

@@ -8,14 +8,15 @@ export type Resolved = { iri: string } | { blank: string } | { error: string };
 
 const ABSOLUTE_IRI = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 // Characters RFC 3987 does not allow anywhere in an IRI.
-const NOT_IN_IRI = /[\u0000-\u0020<>"{}|\\^`]/g;
+const NOT_IN_IRI = /[\u0000-\u0020<>"{}|\\^`]/;
+const NOT_IN_IRI_ALL = new RegExp(NOT_IN_IRI.source, 'g');
 
 /**
  * PROV qualified names are looser than IRIs (yProv4ML writes ids with spaces): the characters an
  * IRI cannot hold are percent-encoded, so `ex:Original model` is `<…Original%20model>`.
  */
 function iri(namespace: string, local: string): string {
-  return namespace + local.replace(NOT_IN_IRI, encodeURIComponent);
+  return namespace + (NOT_IN_IRI.test(local) ? local.replace(NOT_IN_IRI_ALL, encodeURIComponent) : local);
 }
 
 /** Whether a namespace value is an absolute IRI that can stand in RDF as it is. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
 import { jsonPointer, type Diagnostics } from '../io/diagnostics.js';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { SourceNumber, describe } from './json-values.js';
+import { describe } from './json-values.js';
 
 export const PROV_JSON_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'prov-json.schema.json');
 
@@ -39,15 +39,7 @@ function validator(): { validate: ValidateFunction; sections: readonly string[] 
 export function checkProvJsonSchema(doc: unknown, diagnostics: Diagnostics): void {
   const { validate, sections } = validator();
   if (validate(doc)) return;
-  let errors = validate.errors ?? [];
-  // The exact JSON reader keeps numbers such as `1.0` as SourceNumber objects, which the schema
-  // cannot see as numbers. Documents holding them are checked again with plain numbers in their place.
-  const plain = withPlainNumbers(doc);
-  if (plain !== doc) {
-    if (validate(plain)) return;
-    errors = validate.errors ?? [];
-  }
-  const error = mostUseful(errors);
+  const error = mostUseful(validate.errors ?? []);
   if (!error) return;
   const { location, message } = explain(error, doc, sections);
   diagnostics.error(location, message);
@@ -115,25 +107,4 @@ function valueAt(doc: unknown, pointer: string): unknown {
     value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined;
   }
   return value;
-}
-
-/** `doc` with every SourceNumber replaced by a number; `doc` itself when it holds none. */
-function withPlainNumbers(value: unknown): unknown {
-  if (value instanceof SourceNumber) return Number(value.text);
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    value.forEach((item, index) => {
-      const plain = withPlainNumbers(item);
-      if (plain !== item) (copy ??= value.slice())[index] = plain;
-    });
-    return copy ?? value;
-  }
-  let copy: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const plain = withPlainNumbers(item);
-    // defineProperty, not assignment: a key may be `__proto__`.
-    if (plain !== item) Object.defineProperty((copy ??= { ...value }), key, { value: plain, enumerable: true, writable: true, configurable: true });
-  }
-  return copy ?? value;
 }
