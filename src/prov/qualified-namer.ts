@@ -32,9 +32,8 @@ export class QualifiedNamer {
       if (iri.startsWith(namespace) && (!best || namespace.length > best.length)) best = namespace;
     }
     if (best !== undefined) return this.qualified(best, iri);
-    const split = NAMESPACE_SPLIT.exec(iri);
-    const namespace = split ? split[1]! : iri;
-    this.byNamespace.set(namespace, this.parent ? this.parent.prefixFor(namespace) : this.newPrefix(namespace));
+    const namespace = namespaceOf(iri);
+    this.byNamespace.set(namespace, this.parent ? this.parent.prefixFor(namespace, new Set(this.byNamespace.values())) : this.newPrefix(namespace));
     return this.qualified(namespace, iri);
   }
 
@@ -43,20 +42,22 @@ export class QualifiedNamer {
   /** A real prefix for the default namespace, for local names that contain a colon. */
   private defaultAlias(namespace: string): string {
     let alias = this.defaultAliases.get(namespace);
-    if (alias === undefined) this.defaultAliases.set(namespace, (alias = this.newPrefix()));
+    if (alias === undefined) this.defaultAliases.set(namespace, (alias = this.newPrefix(namespace)));
     return alias;
   }
 
-  private prefixFor(namespace: string): string {
+  private prefixFor(namespace: string, alsoTaken: ReadonlySet<string>): string {
     let prefix = this.byNamespace.get(namespace);
-    if (prefix === undefined) this.byNamespace.set(namespace, (prefix = this.newPrefix(namespace)));
+    if (prefix === undefined) this.byNamespace.set(namespace, (prefix = this.newPrefix(namespace, alsoTaken)));
     return prefix;
   }
 
   /** `ns1`, `ns2`, ...; or, for a namespace resolved from a non-absolute value, that value. */
-  private newPrefix(namespace?: string): string {
-    const taken = new Set(this.byNamespace.values());
-    const original = namespace === undefined ? '' : declaredValue(namespace);
+  private newPrefix(namespace: string, alsoTaken: ReadonlySet<string> = new Set()): string {
+    // Bundles draw from the document's namer, so one name never stands for two namespaces.
+    const taken = new Set([...alsoTaken, ...this.byNamespace.values(), ...this.defaultAliases.values()]);
+    if (this.parent) return this.parent.newPrefix(namespace, taken);
+    const original = declaredValue(namespace);
     if (original !== namespace && /^[A-Za-z_][\w.-]*$/.test(original) && !taken.has(original)) return original;
     let prefix: string;
     do prefix = `ns${++this.generated}`;
@@ -81,6 +82,18 @@ export class QualifiedNamer {
     if (named !== 'prov' && named !== 'xsd') this.used.set(named, declaredValue(namespace));
     return `${named}:${local}`;
   }
+}
+
+/**
+ * Where an IRI no declared prefix covers splits into namespace and local name: after the last
+ * `#`, `/` or `:`; for `urn:reprov:ns:<value>:…` after the value, which never holds a colon.
+ */
+function namespaceOf(iri: string): string {
+  if (iri.startsWith(RELATIVE_NAMESPACE_BASE)) {
+    const end = iri.indexOf(':', RELATIVE_NAMESPACE_BASE.length);
+    if (end !== -1) return iri.slice(0, end + 1);
+  }
+  return NAMESPACE_SPLIT.exec(iri)?.[1] ?? iri;
 }
 
 /** Namespaces resolved from non-absolute values are declared with their original value again. */

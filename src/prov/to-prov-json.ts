@@ -24,6 +24,8 @@ export interface ToProvJsonResult {
 interface Node {
   term: Term;
   properties: Map<string, Term[]>;
+  /** `predicate object` of the statements already in `properties`: RDF is a set, the quads may not be. */
+  seen: Set<string>;
 }
 
 const TYPE_ATTRIBUTE = 'prov:type';
@@ -50,6 +52,12 @@ for (const [subtype, { qualified, property }] of Object.entries(DERIVATION_SUBTY
 const MENTION = RELATIONS.find((r) => r.kind === 'mentionOf')!;
 const AS_IN_BUNDLE = `${PROV}asInBundle`;
 const TIME_PROPERTIES: Record<string, string> = { [`${PROV}startedAtTime`]: 'prov:startTime', [`${PROV}endedAtTime`]: 'prov:endTime' };
+
+function termId(term: Term): string {
+  if (term.termType !== 'Literal') return key(term);
+  const literal = term as Term & { language: string; datatype: { value: string } };
+  return `"${literal.value}"@${literal.language}^^${literal.datatype.value}`;
+}
 
 function key(term: Term): string {
   return term.termType === 'BlankNode' ? `_:${term.value}` : term.value;
@@ -100,7 +108,10 @@ class ContainerBuilder {
     for (const q of quads) {
       const id = key(q.subject);
       let node = nodes.get(id);
-      if (!node) nodes.set(id, (node = { term: q.subject, properties: new Map() }));
+      if (!node) nodes.set(id, (node = { term: q.subject, properties: new Map(), seen: new Set() }));
+      const statement = `${q.predicate.value} ${termId(q.object)}`;
+      if (node.seen.has(statement)) continue;
+      node.seen.add(statement);
       const values = node.properties.get(q.predicate.value);
       if (values) values.push(q.object);
       else node.properties.set(q.predicate.value, [q.object]);
@@ -226,6 +237,8 @@ class ContainerBuilder {
         const values = formalValues.get(name);
         if (values) record[name] = spec.multipleObjects ? values : values[Math.min(i, values.length - 1)]!;
       }
+      // A derivation subtype is the node's class: each record must say it, or it reads back as a plain derivation.
+      if (i > 0 && subtype) record[TYPE_ATTRIBUTE] = this.value({ termType: 'NamedNode', value: subtype } as Term);
       records.push(i === 0 ? { ...record, ...attributes } : record);
     }
     const id = node.term.termType === 'BlankNode' ? this.blankId() : this.namer.name(node.term);

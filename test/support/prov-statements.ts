@@ -1,5 +1,5 @@
 /**
- * An independent reading of a PROV-JSON document as a multiset of statements, for comparing two
+ * An independent reading of a PROV-JSON document as a set of statements, for comparing two
  * documents that say the same thing differently: qualified names resolved to IRIs, plain strings
  * and xsd:string equal, records under one id merged, blank relation ids ignored.
  */
@@ -65,7 +65,7 @@ export function provStatements(doc: Json): string[] {
           const subject = anonymous ? `_${++blank}` : resolve(id, scope);
           const attributes = Object.entries(record as Json).flatMap(([name, v]) =>
             (Array.isArray(v) ? v : [v]).map((one) => `${resolve(name, scope)}=${value(one, name, scope)}`));
-          if (anonymous) out.push(`${graph} ${kind} _ {${attributes.sort().join(' ')}}`);
+          if (anonymous) out.push(`${graph} ${kind} _ {${[...new Set(attributes)].sort().join(' ')}}`);
           else out.push(`${graph} ${kind} ${subject}`, ...attributes.map((a) => `${graph} ${kind} ${subject} ${a}`));
         }
       }
@@ -77,7 +77,6 @@ export function provStatements(doc: Json): string[] {
     const bundleScope = scopeOf(bundle as Json, scope);
     walk(bundle as Json, resolve(id, bundleScope), bundleScope);
   }
-  // Identified records may be split over several entries: compare them as sets.
-  const identified = [...new Set(out.filter((s) => !s.includes(' _ {')))];
-  return [...identified, ...out.filter((s) => s.includes(' _ {'))].sort();
+  // Statements form a set: records split over several entries, or repeated, say each thing once.
+  return [...new Set(out)].sort();
 }
