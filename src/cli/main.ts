@@ -1,13 +1,10 @@
 #!/usr/bin/env node
 /** The `reprov` command: commander wiring only; the work is done by the library. */
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../package-root.js';
 import { registerConvert } from './convert.js';
 import { exitCodeFor, reportError } from './errors.js';
+import { version } from '../version.js';
 
-const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
 
 export function buildProgram(): Command {
   const program = new Command('reprov')

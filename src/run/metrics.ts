@@ -1,0 +1,140 @@
+/**
+ * Metric logging: points are buffered in typed arrays (logging costs an array store) and appended
+ * to one CSV file per metric and context every `flushEvery` points and at the end.
+ *
+ * File layout follows yProv4ML (`<name>_<context>_<source>_GR<rank>.csv`): a first line
+ * `name,context,source`, then one line per point `epoch,value,timestamp` — reprov adds a fourth
+ * column, `step`, which yProv4ML readers that take three columns ignore. Timestamps are Unix
+ * milliseconds.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface MetricPointOptions {
+  context?: string;
+  step?: number;
+  epoch?: number;
+  /** Unix milliseconds; default now. */
+  timestamp?: number;
+}
+
+export interface MetricSummary {
+  name: string;
+  context: string;
+  /** Path of the CSV file relative to the bundle directory. */
+  file: string;
+  count: number;
+  last: number;
+  lastStep: number;
+  min: number;
+  max: number;
+}
+
+const INITIAL_CAPACITY = 1024;
+
+class Series {
+  count = 0;
+  min = Infinity;
+  max = -Infinity;
+  last = NaN;
+  lastStep = -1;
+  private buffered = 0;
+  private values = new Float64Array(INITIAL_CAPACITY);
+  private epochs = new Float64Array(INITIAL_CAPACITY);
+  private steps = new Float64Array(INITIAL_CAPACITY);
+  private times = new Float64Array(INITIAL_CAPACITY);
+  private started = false;
+
+  constructor(readonly name: string, readonly context: string, readonly file: string) {}
+
+  push(value: number, epoch: number, step: number, time: number): number {
+    if (this.buffered === this.values.length) this.grow();
+    const i = this.buffered++;
+    this.values[i] = value;
+    this.epochs[i] = epoch;
+    this.steps[i] = step;
+    this.times[i] = time;
+    this.count++;
+    this.last = value;
+    this.lastStep = step;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    return this.buffered;
+  }
+
+  /** Appends the buffered points to the CSV file and empties the buffer. */
+  flush(dir: string, source: string): void {
+    if (!this.buffered && this.started) return;
+    const lines: string[] = this.started ? [] : [`${this.name},${this.context},${source}`];
+    for (let i = 0; i < this.buffered; i++) lines.push(`${this.epochs[i]},${this.values[i]},${this.times[i]},${this.steps[i]}`);
+    appendFileSync(join(dir, this.file), lines.join('\n') + '\n');
+    this.started = true;
+    this.buffered = 0;
+  }
+
+  private grow(): void {
+    const size = this.values.length * 2;
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    this.values = grow(this.values);
+    this.epochs = grow(this.epochs);
+    this.steps = grow(this.steps);
+    this.times = grow(this.times);
+  }
+}
+
+export class MetricLog {
+  private readonly series = new Map<string, Series>();
+  private readonly files = new Set<string>();
+
+  /**
+   * @param dir the bundle directory (files go to `<dir>/metrics/`)
+   * @param flushEvery points buffered per metric before they are written
+   */
+  constructor(private readonly dir: string, private readonly flushEvery = 100_000, private readonly source = 'reprov', private readonly rank = 0) {}
+
+  log(name: string, value: number, options: MetricPointOptions = {}): void {
+    const context = options.context ?? 'training';
+    const key = name + '\u0000' + context;
+    let series = this.series.get(key);
+    if (!series) {
+      series = new Series(name, context, this.fileFor(name, context));
+      this.series.set(key, series);
+    }
+    const buffered = series.push(value, options.epoch ?? 0, options.step ?? series.count, options.timestamp ?? Date.now());
+    if (buffered >= this.flushEvery) this.flushSeries(series);
+  }
+
+  /** Writes every buffered point. */
+  flush(): void {
+    for (const series of this.series.values()) this.flushSeries(series);
+  }
+
+  summaries(): MetricSummary[] {
+    return [...this.series.values()].map((s) => ({
+      name: s.name, context: s.context, file: s.file, count: s.count, last: s.last, lastStep: s.lastStep, min: s.min, max: s.max,
+    }));
+  }
+
+  /** A file of its own for each metric and context, even when their names differ only in unsafe characters. */
+  private fileFor(name: string, context: string): string {
+    const stem = `metrics/${safeFileName(name)}_${safeFileName(context)}_${this.source}_GR${this.rank}`;
+    let file = `${stem}.csv`;
+    for (let n = 2; this.files.has(file); n++) file = `${stem}-${n}.csv`;
+    this.files.add(file);
+    return file;
+  }
+
+  private flushSeries(series: Series): void {
+    mkdirSync(join(this.dir, 'metrics'), { recursive: true });
+    series.flush(this.dir, this.source);
+  }
+}
+
+/** Metric and context names as file-name parts: anything outside [A-Za-z0-9._-] becomes `-`. */
+function safeFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '-') || '-';
+}
