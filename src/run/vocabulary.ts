@@ -41,20 +41,20 @@ export const dcat = terms(DCAT, ['Dataset', 'Distribution', 'byteSize'] as const
 export const reprov = terms(REPROV, [
   // classes
   'Context', 'Parameter', 'Metric', 'Seed', 'DeterminismSetting', 'File', 'Directory', 'Artifact',
-  'CodeState', 'Command', 'Environment', 'EnvironmentVariable', 'DependencyFile', 'Package', 'Hardware', 'GPU',
+  'CodeState', 'Command', 'Environment', 'EnvironmentVariable', 'DependencyFile', 'Hardware', 'GPU',
   'ClusterContext', 'Container',
   // run
   'experiment', 'status', 'exitCode', 'signal', 'complete', 'context', 'contextKind',
   // parameters, metrics, seeds
   'metricFile', 'pointCount', 'lastValue', 'lastStep', 'minValue', 'maxValue', 'rng', 'source', 'settingName',
   // data and artifacts
-  'role', 'fileCount', 'digestMethod',
+  'role', 'fileCount',
   // code
   'commit', 'branch', 'detachedHead', 'dirty', 'changedFile', 'untrackedFile', 'diffSha256', 'diffFile', 'noRepositoryReason',
   'commandLine', 'entryPoint', 'workingDirectory',
   // environment and dependencies
   'kernel', 'architecture', 'nodeVersion', 'pythonVersion', 'hostname', 'variable', 'variableName', 'redacted',
-  'ecosystem', 'pinned', 'unpinnedCount', 'package', 'packageCount', 'dependencyFile',
+  'ecosystem', 'pinned', 'unpinnedCount', 'package', 'packageCount',
   'containerRuntime', 'containerImage', 'containerImageDigest',
   // hardware and energy
   'cpuModel', 'cpuCores', 'cpuThreads', 'memoryBytes', 'gpu', 'gpuCount', 'gpuIndex', 'uuid', 'driverVersion', 'cudaVersion',
