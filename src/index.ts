@@ -10,3 +10,7 @@ export { provJsonToQuads, declaredPrefixes, type FromProvJsonOptions } from './p
 export { quadsToProvJson, type ProvJsonContainer } from './prov/to-prov-json.js';
 export { RELATIONS, ELEMENTS, DERIVATION_SUBTYPES, type RelationSpec, type ElementSpec } from './prov/relations.js';
 export * as namespaces from './prov/namespaces.js';
+export { startRun, withRun, Run, type StartRunOptions, type EndOptions, type BundleFiles } from './run/run.js';
+export { record, prepareRecord, RecordUsageError, type RecordOptions, type RecordResult } from './run/record.js';
+export type { MetricPointOptions } from './run/metrics.js';
+export { RUN_STATUSES, type RunStatus } from './run/vocabulary.js';

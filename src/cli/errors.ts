@@ -1,12 +1,14 @@
 /** How the CLI reports failures: one line for the user's mistakes, a stack only for our own bugs. */
 import { ProvInputError } from '../io/diagnostics.js';
 import { BundlesNeedNamedGraphs } from '../io/write.js';
+import { DataPathError } from '../collect/data.js';
+import { RecordUsageError } from '../run/record.js';
 
 export class UsageError extends Error {}
 
 /** Errors caused by the input or the command line, as opposed to bugs in reprov. */
 function isUserError(error: unknown): boolean {
-  return error instanceof ProvInputError || error instanceof UsageError || error instanceof BundlesNeedNamedGraphs;
+  return [ProvInputError, UsageError, BundlesNeedNamedGraphs, DataPathError, RecordUsageError].some((type) => error instanceof type);
 }
 
 export function reportError(error: unknown): void {

@@ -2,6 +2,7 @@
 /** The `reprov` command: commander wiring only; the work is done by the library. */
 import { Command, CommanderError } from 'commander';
 import { registerConvert } from './convert.js';
+import { registerRecord } from './record.js';
 import { exitCodeFor, reportError } from './errors.js';
 import { version } from '../version.js';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)');
   registerConvert(program);
+  registerRecord(program);
   return program;
 }
 

@@ -42,15 +42,15 @@ export const reprov = terms(REPROV, [
   // classes
   'Context', 'Parameter', 'Metric', 'Seed', 'DeterminismSetting', 'File', 'Directory', 'Artifact',
   'CodeState', 'Command', 'Environment', 'EnvironmentVariable', 'DependencyFile', 'Hardware', 'GPU',
-  'ClusterContext', 'Container',
+  'ClusterContext',
   // run
   'experiment', 'status', 'exitCode', 'signal', 'complete', 'context', 'contextKind',
   // parameters, metrics, seeds
   'metricFile', 'pointCount', 'lastValue', 'lastStep', 'minValue', 'maxValue', 'rng', 'source', 'settingName',
   // data and artifacts
-  'role', 'fileCount',
+  'role', 'fileCount', 'digestMethod',
   // code
-  'commit', 'branch', 'detachedHead', 'dirty', 'changedFile', 'untrackedFile', 'diffSha256', 'diffFile', 'noRepositoryReason',
+  'commit', 'branch', 'detachedHead', 'dirty', 'changedFile', 'untrackedFile', 'changedFileCount', 'untrackedFileCount', 'diffSha256', 'diffFile', 'noRepositoryReason',
   'commandLine', 'entryPoint', 'workingDirectory',
   // environment and dependencies
   'kernel', 'architecture', 'nodeVersion', 'pythonVersion', 'hostname', 'variable', 'variableName', 'redacted',
@@ -58,7 +58,7 @@ export const reprov = terms(REPROV, [
   'containerRuntime', 'containerImage', 'containerImageDigest',
   // hardware and energy
   'cpuModel', 'cpuCores', 'cpuThreads', 'memoryBytes', 'gpu', 'gpuCount', 'gpuIndex', 'uuid', 'driverVersion', 'cudaVersion',
-  'migMode', 'unknownReason', 'energyJoules', 'gpuEnergyJoules', 'cpuEnergyJoules',
+  'migMode', 'pciBusId', 'powerLimitWatts', 'computeCapability', 'cgroupMemoryLimitBytes', 'cgroupCpuLimit', 'unknownReason', 'energyJoules', 'gpuEnergyJoules', 'cpuEnergyJoules',
   'scheduler', 'jobId', 'nodeCount', 'nodeList', 'rank', 'localRank', 'worldSize',
 ] as const);
 

@@ -1,0 +1,237 @@
+/**
+ * The git state of the code a run executes: which commit, on which branch, from which remote,
+ * and whether the working tree differs from that commit (changed and untracked files, and a
+ * SHA-256 of `git diff HEAD` that pins the uncommitted changes). Reproducing a run starts from
+ * exactly this code, so a check can flag uncommitted or unversioned code.
+ *
+ * `dirty` is true when tracked files differ from HEAD (staged or not) or when there are untracked,
+ * non-ignored files: an untracked module the entry point imports is code the commit does not hold.
+ * The diff digest covers tracked changes only (untracked files are listed by path).
+ *
+ * The remote URL loses its credentials (`redactUrl`) and the diff text, when asked for, goes
+ * through `redactText`; the digest is taken over the raw bytes of the diff so that it can be
+ * compared with `git diff HEAD` run on the same tree.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { DataFactory, type NamedNode } from 'n3';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { XSD } from '../prov/namespaces.js';
+import { REPROV, prov, reprov, schema } from '../run/vocabulary.js';
+import type { CollectContext, Unknown } from './context.js';
+import { redactText, redactUrl } from './redact.js';
+
+const { namedNode, literal, quad } = DataFactory;
+const XSD_ANY_URI = namedNode(`${XSD}anyURI`);
+
+/** Proposed vocabulary terms (not yet in src/run/vocabulary.ts). */
+
+/** How many changed and untracked paths are recorded one by one; the totals are always recorded. */
+export const MAX_LISTED_FILES = 1000;
+
+export interface CollectGitOptions {
+  /** Return the (redacted) text of `git diff HEAD` in `GitState.diff`, for the caller to store as an artifact. */
+  includeDiff?: boolean;
+  /** Diff text larger than this is not returned (the digest is still taken). Default 64 MiB. */
+  maxDiffBytes?: number;
+  /** The git executable (default `git`). */
+  gitBinary?: string;
+}
+
+export interface GitInfo {
+  unknown: false;
+  /** The code node (`<base>code`). */
+  node: NamedNode;
+  /** The repository's top-level directory. */
+  root: string;
+  /** The remote the URL comes from (`origin`, or the first remote). */
+  remoteName?: string;
+  /** The remote's fetch URL, credentials stripped. */
+  remoteUrl?: string;
+  /** The commit HEAD points to; absent when the repository has no commits yet. */
+  commit?: string;
+  /** True when the repository has no commits yet. */
+  noCommits: boolean;
+  /** The branch HEAD is on (also an unborn branch); absent on a detached HEAD. */
+  branch?: string;
+  detachedHead: boolean;
+  dirty: boolean;
+  /** Paths (relative to the root) that differ from HEAD, staged or not; at most MAX_LISTED_FILES. */
+  changedFiles: string[];
+  changedFileCount: number;
+  /** Untracked, non-ignored paths (relative to the root); at most MAX_LISTED_FILES. */
+  untrackedFiles: string[];
+  untrackedFileCount: number;
+  /** SHA-256 (hex) of the bytes of `git diff HEAD`; absent when there is nothing to diff or no commit. */
+  diffSha256?: string;
+  /** The diff text, redacted, when `includeDiff` was asked for and the tree differs from HEAD. */
+  diff?: string;
+  /** True when redaction changed the diff text (so it no longer matches diffSha256). */
+  diffRedacted?: boolean;
+  /** Why `diff` is absent although it was asked for. */
+  diffOmittedReason?: string;
+}
+
+export interface GitUnknown extends Unknown {
+  node: NamedNode;
+  /** True when git ran and said the directory is not in a repository (false: git could not run or failed). */
+  noRepository: boolean;
+}
+
+export type GitState = GitInfo | GitUnknown;
+
+/** Collects the git state of `ctx.cwd` and adds it to the graph as `<base>code`. */
+export async function collectGit(ctx: CollectContext, options: CollectGitOptions = {}): Promise<GitState> {
+  const { graph } = ctx;
+  const node = graph.node('code');
+  graph.describe(node, [prov.Entity, schema.SoftwareSourceCode, reprov.CodeState], 'code state');
+  graph.add(ctx.run, prov.used, node);
+
+  const state = await inspect(ctx.cwd, node, options);
+  if (state.unknown) {
+    graph.add(node, state.noRepository ? reprov.noRepositoryReason : reprov.unknownReason, state.reason);
+    return state;
+  }
+  // An xsd:anyURI literal (an IRI object would be cut into a made-up prefix in PROV-JSON); scp-like remotes stay plain strings.
+  if (state.remoteUrl) graph.quads.push(quad(node, schema.codeRepository, isUrl(state.remoteUrl) ? literal(state.remoteUrl, XSD_ANY_URI) : literal(state.remoteUrl)));
+  graph.add(node, reprov.commit, state.commit);
+  if (state.noCommits) graph.add(node, reprov.unknownReason, `commit: the repository at ${state.root} has no commits yet`);
+  graph.add(node, reprov.branch, state.branch);
+  graph.add(node, reprov.detachedHead, state.detachedHead);
+  graph.add(node, reprov.dirty, state.dirty);
+  for (const file of state.changedFiles) graph.add(node, reprov.changedFile, file);
+  graph.add(node, reprov.changedFileCount, state.changedFileCount);
+  for (const file of state.untrackedFiles) graph.add(node, reprov.untrackedFile, file);
+  graph.add(node, reprov.untrackedFileCount, state.untrackedFileCount);
+  graph.add(node, reprov.diffSha256, state.diffSha256);
+  return state;
+}
+
+async function inspect(cwd: string, node: NamedNode, options: CollectGitOptions): Promise<GitState> {
+  const binary = options.gitBinary ?? 'git';
+  const unknown = (reason: string, noRepository = false): GitUnknown => ({ unknown: true, reason, node, noRepository });
+  if (!existsSync(cwd)) return unknown(`not a git repository: ${cwd} does not exist`, true);
+
+  let git: SimpleGit;
+  let root: string;
+  try {
+    git = simpleGit({ baseDir: cwd, binary });
+    root = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
+  } catch (error) {
+    const message = errorMessage(error);
+    if (/ENOENT/.test(message) && /spawn/.test(message)) return unknown(`git is not installed (could not run \`${binary}\`)`);
+    if (/not a git repository/i.test(message)) return unknown(`not a git repository: ${cwd}`, true);
+    return unknown(`git failed in ${cwd}: ${message}`);
+  }
+  if (!root) return unknown(`not a git work tree: ${cwd}`, true);
+
+  try {
+    git = simpleGit({ baseDir: root, binary });
+    const commit = (await git.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim() || undefined;
+    const branch = await git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).then((s) => s.trim() || undefined, () => undefined);
+    const remote = await remoteOf(git);
+    const { changed, untracked } = parseStatus(await git.raw(['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=all']));
+
+    const state: GitInfo = {
+      unknown: false, node, root, noCommits: !commit, detachedHead: !branch && !!commit,
+      dirty: changed.length > 0 || untracked.length > 0,
+      changedFiles: changed.slice(0, MAX_LISTED_FILES), changedFileCount: changed.length,
+      untrackedFiles: untracked.slice(0, MAX_LISTED_FILES), untrackedFileCount: untracked.length,
+    };
+    if (commit) state.commit = commit;
+    if (branch) state.branch = branch;
+    if (remote) Object.assign(state, { remoteName: remote.name, remoteUrl: redactUrl(remote.url) });
+
+    if (commit && changed.length) {
+      const limit = options.includeDiff ? options.maxDiffBytes ?? 64 * 2 ** 20 : 0;
+      const diff = await diffHead(binary, root, limit).catch((error: unknown) => ({ error: errorMessage(error) }));
+      if ('error' in diff) {
+        state.diffOmittedReason = diff.error;
+      } else if (diff.size) {
+        state.diffSha256 = diff.sha256;
+      }
+      if (options.includeDiff && !('error' in diff) && diff.size) {
+        if (diff.text === undefined) {
+          state.diffOmittedReason = `the diff is ${diff.size} bytes, more than the limit of ${limit}`;
+        } else {
+          state.diff = redactText(diff.text);
+          state.diffRedacted = state.diff !== diff.text;
+        }
+      }
+    }
+    return state;
+  } catch (error) {
+    return unknown(`git failed in ${root}: ${errorMessage(error)}`);
+  }
+}
+
+async function remoteOf(git: SimpleGit): Promise<{ name: string; url: string } | undefined> {
+  const remotes = await git.getRemotes(true);
+  const remote = remotes.find((r) => r.name === 'origin') ?? remotes[0];
+  const url = remote?.refs.fetch || remote?.refs.push;
+  return remote && url ? { name: remote.name, url } : undefined;
+}
+
+/** `git status --porcelain=v1 -z`: changed paths (staged or not) and untracked paths, relative to the root. */
+export function parseStatus(output: string): { changed: string[]; untracked: string[] } {
+  const changed = new Set<string>();
+  const untracked: string[] = [];
+  const entries = output.split('\0');
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] ?? '';
+    if (entry.length < 4) continue;
+    const xy = entry.slice(0, 2);
+    const file = entry.slice(3);
+    if (xy === '??') untracked.push(file);
+    else if (xy === '!!') continue;
+    else {
+      changed.add(file);
+      // A rename or copy is followed by its source path, which changed too (it is gone).
+      if (/[RC]/.test(xy)) {
+        const from = entries[++i];
+        if (from && xy.includes('R')) changed.add(from);
+      }
+    }
+  }
+  return { changed: [...changed].sort(), untracked: untracked.sort() };
+}
+
+/** Streams `git diff HEAD` (binary-safe, independent of the user's diff configuration) into SHA-256. */
+function diffHead(binary: string, root: string, keepUpTo: number): Promise<{ sha256: string; size: number; text?: string }> {
+  const args = [
+    '-c', 'core.quotePath=true', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false', '-c', 'diff.relative=false',
+    '--no-optional-locks', 'diff', 'HEAD', '--binary', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames',
+    '--src-prefix=a/', '--dst-prefix=b/', '--',
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const hash = createHash('sha256');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      size += chunk.length;
+      if (size <= keepUpTo) chunks.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`git diff HEAD exited with ${code}: ${stderr.trim()}`));
+      const result: { sha256: string; size: number; text?: string } = { sha256: hash.digest('hex'), size };
+      if (size <= keepUpTo) result.text = Buffer.concat(chunks).toString('utf8');
+      resolve(result);
+    });
+  });
+}
+
+/** Whether the remote is an absolute URL (not scp-like `git@host:path` or a local path). */
+function isUrl(url: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/.test(url);
+}
+
+function errorMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error';
+}

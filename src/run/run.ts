@@ -1,0 +1,309 @@
+/**
+ * The run API: `startRun` opens a run, collectors describe where it runs, `log*` record what it
+ * does, `end` closes it. The bundle (PROV-JSON and Turtle, written by the converter from the one
+ * RDF graph) is rewritten atomically at start, every `snapshotIntervalMs`, and at the end, so an
+ * interrupted or killed run still leaves a valid bundle, marked `reprov:complete false`.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { NamedNode, Quad } from 'n3';
+import type { CollectContext } from '../collect/context.js';
+import { collectData, type DataKind } from '../collect/data.js';
+import { collectDependencies } from '../collect/dependencies.js';
+import { collectEnvironment } from '../collect/environment.js';
+import { collectGit } from '../collect/git.js';
+import { HashCache, hashFile } from '../collect/hash.js';
+import { collectHardware } from '../collect/hardware.js';
+import { collectDeterminism, recordSeed } from '../collect/seeds.js';
+import { startSystemSampler, type SamplerSummary } from '../collect/system-sampler.js';
+import { withOutput } from '../io/output.js';
+import { writeProvTo } from '../io/write.js';
+import { version } from '../version.js';
+import { RunGraph, type Value } from './graph.js';
+import { MetricLog, type MetricPointOptions } from './metrics.js';
+import { mls, prov, reprov, RUN_PREFIXES, schema, type RunStatus } from './vocabulary.js';
+
+export type Collector = 'git' | 'environment' | 'hardware' | 'dependencies' | 'determinism' | 'system';
+
+export interface StartRunOptions {
+  experiment: string;
+  /** Bundle directory; default `prov/<runId>` under `cwd`. */
+  dir?: string;
+  /** Working directory of the run (git state, dependency files, relative paths). Default process.cwd(). */
+  cwd?: string;
+  runId?: string;
+  /** IRI namespace of the run's nodes; default `urn:reprov:run:<runId>/`. */
+  namespace?: string;
+  /** Command line of the recording process; default process.argv. */
+  argv?: string[];
+  /** The command the run executes, when reprov wraps one (`reprov record -- <command>`). */
+  command?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Collectors to run (all by default). */
+  collect?: Partial<Record<Collector, boolean>>;
+  /** Record the git diff itself as an artifact of the bundle (its digest is always recorded). */
+  includeDiff?: boolean;
+  /** Also record `pip freeze` of this interpreter. */
+  python?: string;
+  systemIntervalMs?: number;
+  /** Points buffered per metric before they are written. */
+  metricFlushEvery?: number;
+  /** Bundle rewrite period while running; 0: only at start and end. */
+  snapshotIntervalMs?: number;
+  /** Distributed runs: rank of this process (bundle per rank), from RANK/SLURM_PROCID when absent. */
+  rank?: number;
+}
+
+export interface EndOptions {
+  status?: Exclude<RunStatus, 'running'>;
+  exitCode?: number;
+  signal?: string;
+}
+
+export interface BundleFiles {
+  dir: string;
+  provJson: string;
+  turtle: string;
+}
+
+export class Run {
+  readonly graph: RunGraph;
+  readonly node: NamedNode;
+  private readonly context: CollectContext;
+  private readonly metrics: MetricLog;
+  private readonly parameters = new Map<string, Value>();
+  private readonly contexts = new Set<string>();
+  private readonly seeds = new Set<string>();
+  private readonly startedAt = new Date();
+  private status: RunStatus = 'running';
+  private end_: EndOptions & { at?: Date } = {};
+  private sampler?: { stop(): Promise<SamplerSummary> };
+  private timer?: NodeJS.Timeout;
+  private ended = false;
+  private readonly hashCache = new HashCache();
+
+  private constructor(readonly id: string, readonly dir: string, readonly options: StartRunOptions, cwd: string) {
+    this.graph = new RunGraph(options.namespace ?? `urn:reprov:run:${id}/`);
+    this.node = this.graph.node('run');
+    this.context = { graph: this.graph, run: this.node, cwd, env: options.env ?? process.env };
+    this.metrics = new MetricLog(dir, options.metricFlushEvery, 'reprov', options.rank ?? rankFrom(this.context.env));
+  }
+
+  static async start(options: StartRunOptions): Promise<Run> {
+    const cwd = resolve(options.cwd ?? process.cwd());
+    const id = options.runId ?? `${options.experiment.replace(/[^A-Za-z0-9._-]/g, '-')}-${timestamp()}-${randomUUID().slice(0, 8)}`;
+    const dir = resolve(cwd, options.dir ?? join('prov', id));
+    mkdirSync(dir, { recursive: true });
+    const run = new Run(id, dir, options, cwd);
+    run.describeRun();
+    await run.collect();
+    await run.snapshot();
+    if (options.snapshotIntervalMs !== 0) {
+      run.timer = setInterval(() => void run.snapshot().catch(() => undefined), options.snapshotIntervalMs ?? 30_000);
+      run.timer.unref();
+    }
+    return run;
+  }
+
+  logParam(name: string, value: Value): void {
+    this.parameters.set(name, value);
+  }
+
+  logParams(parameters: Record<string, Value>): void {
+    for (const [name, value] of Object.entries(parameters)) this.logParam(name, value);
+  }
+
+  logMetric(name: string, value: number, options?: MetricPointOptions): void {
+    this.metrics.log(name, value, options);
+  }
+
+  /** A seed, by the generator it seeds (`python`, `numpy`, `torch`, `js`, ...). */
+  logSeed(name: string, value: number | string, rng?: string): void {
+    if (this.seeds.has(name)) return;
+    this.seeds.add(name);
+    recordSeed(this.context, { name, value, rng });
+  }
+
+  /** Declares a phase of the run (training, validation, testing or your own) for metrics to refer to. */
+  startContext(name: string): string {
+    this.contextNode(name);
+    return name;
+  }
+
+  async logInput(path: string, kind?: DataKind): Promise<NamedNode> {
+    return this.data(path, 'input', kind);
+  }
+
+  async logOutput(path: string, kind?: DataKind): Promise<NamedNode> {
+    return this.data(path, 'output', kind);
+  }
+
+  logArtifact(path: string): Promise<NamedNode> {
+    return this.data(path, 'output', 'artifact');
+  }
+
+  logModel(path: string): Promise<NamedNode> {
+    return this.data(path, 'output', 'model');
+  }
+
+  logDataset(path: string): Promise<NamedNode> {
+    return this.data(path, 'input', 'dataset');
+  }
+
+  /** Writes the bundle as it stands (status `running` until `end`). */
+  async snapshot(): Promise<BundleFiles> {
+    this.metrics.flush();
+    const quads = [...this.graph.quads, ...this.dynamicQuads()];
+    const dataset = { quads, prefixes: { ...RUN_PREFIXES, run: this.graph.base }, warnings: [], skipped: [] };
+    const files = { dir: this.dir, provJson: join(this.dir, 'prov.json'), turtle: join(this.dir, 'prov.ttl') };
+    await withOutput(files.provJson, (sink) => writeProvTo(dataset, 'provjson', sink));
+    await withOutput(files.turtle, (sink) => writeProvTo(dataset, 'turtle', sink));
+    return files;
+  }
+
+  /** Ends the run: stops sampling, writes the remaining metrics and the final bundle. */
+  async end(options: EndOptions = {}): Promise<BundleFiles> {
+    if (this.ended) throw new Error('reprov: this run has already ended');
+    this.ended = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.sampler) this.recordSystemMetrics(await this.sampler.stop());
+    this.status = options.status ?? 'succeeded';
+    this.end_ = { ...options, at: new Date() };
+    this.metrics.flush();
+    await this.hashCache.save();
+    const files = await this.snapshot();
+    // Metric files are final now: their digests pin what the bundle describes.
+    for (const summary of this.metrics.summaries()) {
+      const file = join(this.dir, summary.file);
+      if (existsSync(file)) this.graph.checksum(this.metricNode(summary.name, summary.context), 'sha256', (await hashFile(file)).sha256);
+    }
+    return this.snapshot().then(() => files);
+  }
+
+  private describeRun(): void {
+    const { graph, node } = this;
+    graph.describe(node, [prov.Activity, mls.Run], this.options.experiment);
+    graph.add(node, reprov.experiment, this.options.experiment);
+    graph.add(node, prov.startedAtTime, this.startedAt);
+    const user = graph.node('agent', 'user');
+    graph.describe(user, [prov.Agent, prov.Person], safeUserName());
+    const software = graph.node('agent', 'reprov');
+    graph.describe(software, [prov.Agent, prov.SoftwareAgent], 'reprov').add(software, schema.name, 'reprov').add(software, schema.version, version);
+    graph.add(node, prov.wasAssociatedWith, user).add(node, prov.wasAssociatedWith, software);
+  }
+
+  private async collect(): Promise<void> {
+    const enabled = (name: Collector) => this.options.collect?.[name] ?? true;
+    const argv = this.options.argv ?? process.argv;
+    const tasks: Promise<unknown>[] = [];
+    if (enabled('git')) {
+      tasks.push(collectGit(this.context, { includeDiff: this.options.includeDiff }).then((state) => {
+        if (this.options.includeDiff && 'diff' in state && state.diff) return this.writeArtifact('code.diff', state.diff);
+      }));
+    }
+    if (enabled('environment')) tasks.push(collectEnvironment(this.context, { argv, command: this.options.command }));
+    if (enabled('hardware')) tasks.push(collectHardware(this.context, {}));
+    if (enabled('dependencies')) tasks.push(collectDependencies(this.context, { pythonFreeze: !!this.options.python, python: this.options.python }));
+    if (enabled('determinism')) collectDeterminism(this.context);
+    await Promise.all(tasks);
+    if (enabled('system')) this.sampler = startSystemSampler({ intervalMs: this.options.systemIntervalMs ?? 5000 });
+  }
+
+  private async data(path: string, role: 'input' | 'output', kind?: DataKind): Promise<NamedNode> {
+    return (await collectData(this.context, { path, role, kind, cache: this.hashCache })).node;
+  }
+
+  private async writeArtifact(name: string, content: string): Promise<void> {
+    mkdirSync(join(this.dir, 'artifacts'), { recursive: true });
+    await withOutput(join(this.dir, 'artifacts', name), async (sink) => sink.write(content));
+  }
+
+  private recordSystemMetrics(summary: SamplerSummary): void {
+    for (const series of summary.series) {
+      for (const point of series.points) this.metrics.log(series.name, point.value, { context: 'system', timestamp: point.t });
+    }
+    const { cpu, gpu } = summary.energyJoules;
+    if (cpu !== undefined) this.graph.add(this.node, reprov.cpuEnergyJoules, cpu);
+    if (gpu !== undefined) this.graph.add(this.node, reprov.gpuEnergyJoules, gpu);
+    if (cpu !== undefined || gpu !== undefined) this.graph.add(this.node, reprov.energyJoules, (cpu ?? 0) + (gpu ?? 0));
+    for (const reason of summary.energyJoules.unknown) this.graph.add(this.node, reprov.unknownReason, reason);
+  }
+
+  private contextNode(name: string): NamedNode {
+    const node = this.graph.node('context', name);
+    if (!this.contexts.has(name)) {
+      this.contexts.add(name);
+      this.graph.describe(node, [prov.Activity, reprov.Context], name);
+      this.graph.add(node, reprov.contextKind, name).add(node, prov.wasInformedBy, this.node);
+    }
+    return node;
+  }
+
+  private metricNode(name: string, context: string): NamedNode {
+    return this.graph.node('metric', context, name);
+  }
+
+  /** Statements that change while the run goes on: status, parameters, metric summaries. */
+  private dynamicQuads(): Quad[] {
+    const dynamic = new RunGraph(this.graph.base);
+    const { node } = this;
+    dynamic.add(node, reprov.status, this.status);
+    dynamic.add(node, reprov.complete, this.status !== 'running');
+    if (this.end_.at) dynamic.add(node, prov.endedAtTime, this.end_.at);
+    dynamic.add(node, reprov.exitCode, this.end_.exitCode);
+    dynamic.add(node, reprov.signal, this.end_.signal);
+    for (const [name, value] of this.parameters) {
+      const parameter = dynamic.node('param', name);
+      dynamic.describe(parameter, [prov.Entity, mls.HyperParameterSetting, reprov.Parameter], name);
+      dynamic.add(parameter, prov.value, value).add(node, prov.used, parameter);
+    }
+    for (const summary of this.metrics.summaries()) {
+      const metric = this.metricNode(summary.name, summary.context);
+      const context = this.contextNode(summary.context);
+      dynamic.describe(metric, [prov.Entity, mls.ModelEvaluation, reprov.Metric], summary.name);
+      dynamic.add(metric, reprov.context, context).add(metric, prov.atLocation, summary.file);
+      dynamic.add(metric, reprov.metricFile, summary.file).add(metric, reprov.pointCount, summary.count);
+      dynamic.add(metric, reprov.lastValue, summary.last).add(metric, reprov.lastStep, summary.lastStep);
+      dynamic.add(metric, reprov.minValue, summary.min).add(metric, reprov.maxValue, summary.max);
+      dynamic.add(metric, prov.wasGeneratedBy, context);
+    }
+    return dynamic.quads;
+  }
+}
+
+/** Opens a run. */
+export function startRun(options: StartRunOptions): Promise<Run> {
+  return Run.start(options);
+}
+
+/** Runs `body` inside a run that ends `succeeded`, or `failed` (and rethrows) when `body` throws. */
+export async function withRun<T>(options: StartRunOptions, body: (run: Run) => Promise<T> | T): Promise<T> {
+  const run = await startRun(options);
+  try {
+    const result = await body(run);
+    await run.end({ status: 'succeeded' });
+    return result;
+  } catch (error) {
+    await run.end({ status: 'failed' });
+    throw error;
+  }
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+function rankFrom(env: NodeJS.ProcessEnv): number {
+  const rank = env.RANK ?? env.SLURM_PROCID ?? env.OMPI_COMM_WORLD_RANK ?? env.PMI_RANK;
+  return rank !== undefined && /^\d+$/.test(rank) ? Number(rank) : 0;
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

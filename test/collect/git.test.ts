@@ -1,0 +1,277 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { NamedNode } from 'n3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_LISTED_FILES, collectGit, parseStatus, type GitInfo } from '../../src/collect/git.js';
+import { RunGraph } from '../../src/run/graph.js';
+import { REPROV, prov, rdf, reprov, schema } from '../../src/run/vocabulary.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'reprov-git-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Runs git in `dir` without the user's global or system configuration. */
+function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+  }).trim();
+}
+
+function gitBytes(dir: string, ...args: string[]): Buffer {
+  return execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+}
+
+function write(dir: string, file: string, content: string | Buffer): void {
+  mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+  writeFileSync(path.join(dir, file), content);
+}
+
+/** A fresh repository on `main`; with `commit`, one commit holding train.py, README.md and .gitignore. */
+function repo(commit = true): string {
+  const dir = tempDir();
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.name', 'Test');
+  git(dir, 'config', 'user.email', 'test@example.org');
+  git(dir, 'config', 'commit.gpgsign', 'false');
+  if (commit) {
+    write(dir, 'train.py', 'import torch\nprint("train")\n');
+    write(dir, 'README.md', '# model\n');
+    write(dir, '.gitignore', '*.log\noutputs/\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'initial');
+  }
+  return dir;
+}
+
+function context(cwd: string) {
+  const graph = new RunGraph('https://example.org/runs/r1/');
+  return { graph, run: graph.node('run'), cwd, env: {} };
+}
+
+function objects(graph: RunGraph, subject: NamedNode, predicate: NamedNode): string[] {
+  return graph.quads.filter((q) => q.subject.equals(subject) && q.predicate.equals(predicate)).map((q) => q.object.value);
+}
+
+async function collect(cwd: string, options = {}) {
+  const ctx = context(cwd);
+  const state = await collectGit(ctx, options);
+  return { ctx, state, code: ctx.graph.node('code') };
+}
+
+function known(state: Awaited<ReturnType<typeof collectGit>>): GitInfo {
+  if (state.unknown) throw new Error(`expected a repository: ${state.reason}`);
+  return state;
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+describe('collectGit', () => {
+  it('records a clean repository', async () => {
+    const dir = repo();
+    git(dir, 'remote', 'add', 'origin', 'https://github.com/o/r.git');
+    const { ctx, state, code } = await collect(dir);
+    const s = known(state);
+    const head = git(dir, 'rev-parse', 'HEAD');
+    expect(s).toMatchObject({
+      root: git(dir, 'rev-parse', '--show-toplevel'), commit: head, branch: 'main', detachedHead: false, dirty: false, noCommits: false,
+      changedFiles: [], untrackedFiles: [], changedFileCount: 0, untrackedFileCount: 0, remoteName: 'origin', remoteUrl: 'https://github.com/o/r.git',
+    });
+    expect(s.diffSha256).toBeUndefined();
+    const g = ctx.graph;
+    expect(objects(g, code, rdf.type)).toEqual(expect.arrayContaining([prov.Entity.value, schema.SoftwareSourceCode.value, reprov.CodeState.value]));
+    expect(objects(g, ctx.run, prov.used)).toContain(code.value);
+    expect(objects(g, code, reprov.commit)).toEqual([head]);
+    expect(objects(g, code, reprov.branch)).toEqual(['main']);
+    expect(objects(g, code, reprov.dirty)).toEqual(['false']);
+    expect(objects(g, code, reprov.detachedHead)).toEqual(['false']);
+    expect(objects(g, code, schema.codeRepository)).toEqual(['https://github.com/o/r.git']);
+    expect(objects(g, code, reprov.diffSha256)).toEqual([]);
+    expect(objects(g, code, reprov.changedFile)).toEqual([]);
+  });
+
+  it('records a dirty tree: changed files staged and not, and the digest of `git diff HEAD`', async () => {
+    const dir = repo();
+    write(dir, 'train.py', 'import torch\nprint("train harder")\n');
+    write(dir, 'README.md', '# model\n\nstaged change\n');
+    git(dir, 'add', 'README.md');
+    const { ctx, state, code } = await collect(dir, { includeDiff: true });
+    const s = known(state);
+    expect(s.dirty).toBe(true);
+    expect(s.changedFiles).toEqual(['README.md', 'train.py']);
+    const expected = sha256(gitBytes(dir, 'diff', 'HEAD'));
+    expect(s.diffSha256).toBe(expected);
+    expect(s.diff).toBe(gitBytes(dir, 'diff', 'HEAD').toString('utf8'));
+    expect(s.diff).toContain('+print("train harder")');
+    expect(s.diffRedacted).toBe(false);
+    expect(objects(ctx.graph, code, reprov.diffSha256)).toEqual([expected]);
+    expect(objects(ctx.graph, code, reprov.dirty)).toEqual(['true']);
+    expect(objects(ctx.graph, code, reprov.changedFile).sort()).toEqual(['README.md', 'train.py']);
+    expect(objects(ctx.graph, code, reprov.untrackedFile)).toEqual([]);
+    // Without includeDiff the digest is the same and no text comes back.
+    const again = known((await collect(dir)).state);
+    expect(again.diffSha256).toBe(expected);
+    expect(again.diff).toBeUndefined();
+  });
+
+  it('digests binary changes byte for byte', async () => {
+    const dir = repo();
+    const blob = Buffer.from([0, 1, 2, 255, 254, 0, 10, 13, 0x80, 0xc3]);
+    write(dir, 'weights.bin', blob);
+    git(dir, 'add', 'weights.bin');
+    git(dir, 'commit', '-q', '-m', 'weights');
+    write(dir, 'weights.bin', Buffer.concat([blob, Buffer.from([0, 0xff, 0xfe])]));
+    const s = known((await collect(dir)).state);
+    expect(s.changedFiles).toEqual(['weights.bin']);
+    expect(s.diffSha256).toBe(sha256(gitBytes(dir, 'diff', 'HEAD', '--binary')));
+  });
+
+  it('lists untracked files one by one, never ignored ones', async () => {
+    const dir = repo();
+    write(dir, 'new_module.py', 'x = 1\n');
+    write(dir, 'data/raw/part 1.csv', 'a,b\n');
+    write(dir, 'données.txt', 'é\n');
+    write(dir, 'debug.log', 'ignored\n');
+    write(dir, 'outputs/model.pt', 'ignored too\n');
+    const { ctx, state, code } = await collect(dir);
+    const s = known(state);
+    expect(s.untrackedFiles).toEqual(['data/raw/part 1.csv', 'données.txt', 'new_module.py']);
+    expect(s.untrackedFileCount).toBe(3);
+    expect(s.changedFiles).toEqual([]);
+    expect(s.dirty).toBe(true);
+    expect(s.diffSha256).toBeUndefined();
+    expect(objects(ctx.graph, code, reprov.untrackedFile).sort()).toEqual(['data/raw/part 1.csv', 'données.txt', 'new_module.py']);
+    expect(objects(ctx.graph, code, reprov.untrackedFile).join()).not.toMatch(/debug\.log|model\.pt/);
+  });
+
+  it('caps the listed paths and records the totals', async () => {
+    const dir = repo();
+    for (let i = 0; i < MAX_LISTED_FILES + 5; i++) write(dir, `gen/f${String(i).padStart(4, '0')}.txt`, `${i}\n`);
+    const { ctx, state, code } = await collect(dir);
+    const s = known(state);
+    expect(s.untrackedFiles).toHaveLength(MAX_LISTED_FILES);
+    expect(s.untrackedFileCount).toBe(MAX_LISTED_FILES + 5);
+    expect(objects(ctx.graph, code, reprov.untrackedFile)).toHaveLength(MAX_LISTED_FILES);
+    const count = ctx.graph.quads.find((q) => q.subject.equals(code) && q.predicate.value === `${REPROV}untrackedFileCount`);
+    expect(count?.object.value).toBe(String(MAX_LISTED_FILES + 5));
+  });
+
+  it('records a detached HEAD', async () => {
+    const dir = repo();
+    git(dir, 'checkout', '-q', '--detach', 'HEAD');
+    const { ctx, state, code } = await collect(dir);
+    const s = known(state);
+    expect(s.detachedHead).toBe(true);
+    expect(s.branch).toBeUndefined();
+    expect(s.commit).toBe(git(dir, 'rev-parse', 'HEAD'));
+    expect(objects(ctx.graph, code, reprov.detachedHead)).toEqual(['true']);
+    expect(objects(ctx.graph, code, reprov.branch)).toEqual([]);
+  });
+
+  it('says when the directory is not in a repository', async () => {
+    const dir = tempDir();
+    const inRepo = (() => {
+      try {
+        git(dir, 'rev-parse', '--show-toplevel');
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    if (inRepo) return; // the temp folder itself lies in a work tree on this machine
+    const { ctx, state, code } = await collect(dir);
+    expect(state).toMatchObject({ unknown: true, reason: `not a git repository: ${dir}` });
+    expect(objects(ctx.graph, code, reprov.noRepositoryReason)).toEqual([`not a git repository: ${dir}`]);
+    expect(objects(ctx.graph, ctx.run, prov.used)).toContain(code.value);
+    expect(objects(ctx.graph, code, reprov.commit)).toEqual([]);
+  });
+
+  it('says when git cannot run', async () => {
+    const { ctx, state, code } = await collect(tempDir(), { gitBinary: 'git-not-installed-here' });
+    expect(state.unknown).toBe(true);
+    if (!state.unknown) return;
+    expect(state.reason).toMatch(/^git is not installed/);
+    expect(objects(ctx.graph, code, reprov.unknownReason)).toEqual([state.reason]);
+  });
+
+  it('says when the repository has no commits yet', async () => {
+    const dir = repo(false);
+    write(dir, 'a.py', 'print(1)\n');
+    write(dir, 'b.py', 'print(2)\n');
+    git(dir, 'add', 'a.py');
+    const { ctx, state, code } = await collect(dir, { includeDiff: true });
+    const s = known(state);
+    expect(s).toMatchObject({ noCommits: true, branch: 'main', detachedHead: false, dirty: true, changedFiles: ['a.py'], untrackedFiles: ['b.py'] });
+    expect(s.commit).toBeUndefined();
+    expect(s.diffSha256).toBeUndefined();
+    expect(s.diff).toBeUndefined();
+    expect(objects(ctx.graph, code, reprov.commit)).toEqual([]);
+    expect(objects(ctx.graph, code, reprov.unknownReason).join()).toMatch(/no commits yet/);
+    expect(objects(ctx.graph, code, reprov.branch)).toEqual(['main']);
+  });
+
+  it('strips credentials from the remote URL', async () => {
+    const dir = repo();
+    const token = 'ghp_aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6';
+    git(dir, 'remote', 'add', 'upstream', 'git@github.com:up/r.git');
+    git(dir, 'remote', 'add', 'origin', `https://user:${token}@github.com/o/r.git`);
+    const { ctx, state, code } = await collect(dir);
+    const s = known(state);
+    expect(s.remoteName).toBe('origin');
+    expect(s.remoteUrl).toBe('https://github.com/o/r.git');
+    expect(objects(ctx.graph, code, schema.codeRepository)).toEqual(['https://github.com/o/r.git']);
+    expect(JSON.stringify(ctx.graph.quads)).not.toContain(token);
+  });
+
+  it('uses the first remote when there is no origin', async () => {
+    const dir = repo();
+    git(dir, 'remote', 'add', 'upstream', 'git@github.com:up/r.git');
+    expect(known((await collect(dir)).state)).toMatchObject({ remoteName: 'upstream', remoteUrl: 'git@github.com:up/r.git' });
+  });
+
+  it('works from a subdirectory, with paths relative to the root, renames included', async () => {
+    const dir = repo();
+    write(dir, 'src/model.py', 'class M: pass\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'model');
+    git(dir, 'mv', 'README.md', 'docs.md');
+    write(dir, 'src/model.py', 'class M:\n    pass\n');
+    const s = known((await collect(path.join(dir, 'src'))).state);
+    expect(s.root).toBe(git(dir, 'rev-parse', '--show-toplevel'));
+    expect(s.changedFiles).toEqual(['README.md', 'docs.md', 'src/model.py']);
+  });
+
+  it('redacts secrets in the returned diff text but digests the raw diff', async () => {
+    const dir = repo();
+    const key = 'hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567';
+    write(dir, 'train.py', `import torch\nTOKEN = "${key}"\n`);
+    const s = known((await collect(dir, { includeDiff: true })).state);
+    expect(s.diff).toContain('[REDACTED:huggingface-token]');
+    expect(s.diff).not.toContain(key);
+    expect(s.diffRedacted).toBe(true);
+    expect(s.diffSha256).toBe(sha256(gitBytes(dir, 'diff', 'HEAD')));
+  });
+
+  it('omits a diff larger than the limit but keeps its digest', async () => {
+    const dir = repo();
+    write(dir, 'train.py', 'x = 1\n'.repeat(1000));
+    const s = known((await collect(dir, { includeDiff: true, maxDiffBytes: 100 })).state);
+    expect(s.diff).toBeUndefined();
+    expect(s.diffOmittedReason).toMatch(/more than the limit of 100/);
+    expect(s.diffSha256).toBe(sha256(gitBytes(dir, 'diff', 'HEAD')));
+  });
+});
+
+describe('parseStatus', () => {
+  it('reads porcelain v1 -z output', () => {
+    const out = [' M a.py', 'M  b.py', 'R  new name.py', 'old name.py', 'A  c.py', '?? d.py', '?? e/f.py', ''].join('\0');
+    expect(parseStatus(out)).toEqual({ changed: ['a.py', 'b.py', 'c.py', 'new name.py', 'old name.py'], untracked: ['d.py', 'e/f.py'] });
+  });
+});
