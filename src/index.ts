@@ -14,3 +14,4 @@ export { startRun, withRun, Run, type StartRunOptions, type EndOptions, type Bun
 export { record, prepareRecord, RecordUsageError, type RecordOptions, type RecordResult } from './run/record.js';
 export type { MetricPointOptions } from './run/metrics.js';
 export { RUN_STATUSES, type RunStatus } from './run/vocabulary.js';
+export { mergeBundles } from './run/merge.js';

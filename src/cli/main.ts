@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerConvert } from './convert.js';
 import { registerRecord } from './record.js';
+import { registerMerge } from './merge.js';
 import { exitCodeFor, reportError } from './errors.js';
 import { version } from '../version.js';
 
@@ -11,11 +12,13 @@ export function buildProgram(): Command {
   const program = new Command('reprov')
     .description('Checkable machine-learning provenance: record runs as W3C PROV, convert, check.')
     .version(version)
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)');
   registerConvert(program);
   registerRecord(program);
+  registerMerge(program);
   return program;
 }
 

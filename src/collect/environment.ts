@@ -138,7 +138,7 @@ export async function collectEnvironment(ctx: CollectContext, options: CollectEn
 
   const command = info.commandNode;
   const line = shellJoin(info.commandLine);
-  graph.describe(command, [prov.Plan, reprov.Command], line || undefined);
+  graph.describe(command, [prov.Entity, prov.Plan, reprov.Command], line || undefined);
   graph.add(ctx.run, prov.used, command);
   graph.add(command, reprov.commandLine, line || undefined);
   graph.add(command, reprov.entryPoint, info.entryPoint);

@@ -5,7 +5,7 @@
  */
 import { DataFactory, type Literal, type NamedNode, type Quad } from 'n3';
 import { XSD } from '../prov/namespaces.js';
-import { rdf, rdfs, spdx } from './vocabulary.js';
+import { prov, rdf, rdfs, spdx } from './vocabulary.js';
 
 const { namedNode, literal, quad } = DataFactory;
 
@@ -52,11 +52,14 @@ export class RunGraph {
     return this.add(subject, rdfs.label, label);
   }
 
-  /** An SPDX checksum node `<subject>/checksum/<algorithm>` holding the hex digest. */
+  /**
+   * An SPDX checksum node `<subject>/checksum/<algorithm>` holding the hex digest. It is a
+   * prov:Entity too, so that PROV-JSON (which has records only for PROV elements) keeps it.
+   */
   checksum(subject: NamedNode, algorithm: 'sha256' | 'sha1' | 'md5', hex: string): this {
     const node = namedNode(`${subject.value}/checksum/${algorithm}`);
     this.add(subject, spdx.checksum, node);
-    this.describe(node, [spdx.Checksum]);
+    this.describe(node, [prov.Entity, spdx.Checksum]);
     this.add(node, spdx.algorithm, spdx[`checksumAlgorithm_${algorithm}`]);
     return this.add(node, spdx.checksumValue, hex);
   }

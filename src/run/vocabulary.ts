@@ -13,10 +13,11 @@ export const MLS = 'http://www.w3.org/ns/mls#';
 export const SCHEMA = 'https://schema.org/';
 export const SPDX = 'http://spdx.org/rdf/terms#';
 export const DCAT = 'http://www.w3.org/ns/dcat#';
+export const DCTERMS = 'http://purl.org/dc/terms/';
 
 /** Prefixes a recorded bundle is written with. */
 export const RUN_PREFIXES: Readonly<Record<string, string>> = {
-  prov: PROV, xsd: XSD, rdf: RDF, rdfs: RDFS, reprov: REPROV, mls: MLS, schema: SCHEMA, spdx: SPDX, dcat: DCAT,
+  prov: PROV, xsd: XSD, rdf: RDF, rdfs: RDFS, reprov: REPROV, mls: MLS, schema: SCHEMA, spdx: SPDX, dcat: DCAT, dcterms: DCTERMS,
 };
 
 const terms = <K extends string>(ns: string, names: readonly K[]) =>
@@ -36,6 +37,7 @@ export const schema = terms(SCHEMA, [
 ] as const);
 export const spdx = terms(SPDX, ['Checksum', 'checksum', 'algorithm', 'checksumValue', 'checksumAlgorithm_sha256', 'checksumAlgorithm_md5', 'checksumAlgorithm_sha1'] as const);
 export const dcat = terms(DCAT, ['Dataset', 'Distribution', 'byteSize'] as const);
+export const dcterms = terms(DCTERMS, ['hasPart'] as const);
 
 /** The reprov namespace: what the reused vocabularies do not cover. */
 export const reprov = terms(REPROV, [

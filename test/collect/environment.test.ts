@@ -110,7 +110,7 @@ describe('collectEnvironment', () => {
     expect(objects(g, e, reprov.redacted)).toEqual(['HF_TOKEN', 'MY_TOKEN']);
 
     const c = info.commandNode;
-    expect(objects(g, c, rdf.type)).toEqual([prov.Plan.value, reprov.Command.value]);
+    expect(objects(g, c, rdf.type)).toEqual([prov.Entity.value, prov.Plan.value, reprov.Command.value]);
     expect(objects(g, c, reprov.commandLine)).toEqual(["python3 -u train.py --lr 0.1 --token '[REDACTED:token]'"]);
     expect(objects(g, c, reprov.entryPoint)).toEqual(['train.py']);
     const everything = g.quads.map((q) => q.object.value).join('\n');

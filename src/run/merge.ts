@@ -1,0 +1,52 @@
+/**
+ * `reprov merge`: the bundles of a distributed run (one per rank) as one bundle. The union of
+ * their graphs, plus a run node that has each rank's run as a part (`dcterms:hasPart`).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NamedNode, Quad } from 'n3';
+import { readProvFile } from '../io/read.js';
+import { ProvInputError } from '../io/diagnostics.js';
+import { RunGraph } from './graph.js';
+import { mls, prov, rdf, reprov, dcterms, RUN_PREFIXES } from './vocabulary.js';
+import type { ProvDataset } from '../io/dataset.js';
+
+/** The bundle file of a bundle directory (prov.ttl, else prov.json), or the file itself. */
+function bundleFile(path: string): string {
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return path;
+  const names = readdirSync(path);
+  const name = ['prov.ttl', 'prov.json'].find((n) => names.includes(n));
+  if (!name) throw new ProvInputError({ file: path, location: '', message: 'no prov.ttl or prov.json in this directory' });
+  return join(path, name);
+}
+
+export async function mergeBundles(paths: string[], options: { experiment?: string; namespace?: string } = {}): Promise<ProvDataset> {
+  const quads: Quad[] = [];
+  const prefixes: Record<string, string> = { ...RUN_PREFIXES };
+  const graph = new RunGraph(options.namespace ?? `urn:reprov:merge:${Date.now().toString(36)}/`);
+  const merged = graph.node('run');
+  graph.describe(merged, [prov.Activity, mls.Run], options.experiment ?? 'merged run');
+  for (const path of paths) {
+    const dataset = await readProvFile(bundleFile(path));
+    quads.push(...dataset.quads);
+    Object.assign(prefixes, dataset.prefixes);
+    // Each rank's run: the mls:Run activities of its bundle.
+    for (const q of dataset.quads) {
+      if (q.predicate.equals(rdf.type) && q.object.equals(mls.Run) && q.subject.termType === 'NamedNode') graph.add(merged, dcterms.hasPart, q.subject as NamedNode);
+    }
+    if (!options.experiment) {
+      const experiment = dataset.quads.find((q) => q.predicate.equals(reprov.experiment));
+      if (experiment) graph.add(merged, reprov.experiment, experiment.object.value);
+    }
+  }
+  delete prefixes.run;
+  return { quads: [...dedupe(graph.quads), ...quads], prefixes: { ...prefixes, merged: graph.base }, warnings: [], skipped: [] };
+}
+
+function dedupe(quads: Quad[]): Quad[] {
+  const seen = new Set<string>();
+  return quads.filter((q) => {
+    const key = `${q.subject.value} ${q.predicate.value} ${q.object.termType}:${q.object.value}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
