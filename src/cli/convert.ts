@@ -1,9 +1,7 @@
 import { Option, type Command } from 'commander';
-import { convertTo } from '../convert.js';
 import { formatDiagnostic } from '../io/diagnostics.js';
 import { FORMATS, formatFromPath, parseFormatName, type Format } from '../io/formats.js';
 import { withOutput } from '../io/output.js';
-import { readInputText } from '../io/read.js';
 import { UsageError } from './errors.js';
 
 const FORMAT_NAMES = FORMATS.map((f) => f.format);
@@ -42,7 +40,9 @@ export function registerConvert(program: Command): void {
       const to = flags.to ? format(flags.to, '--to') : flags.output ? formatFromPath(flags.output) : undefined;
       if (!to) throw new UsageError('convert: say the output format with -t FORMAT (or an -o file with a known extension)');
       const from = flags.from ? format(flags.from, '--from') : undefined;
+      const { readInputText } = await import('../io/read.js');
       const text = await readInputText(input);
+      const { convertTo } = await import('../convert.js');
       const report = await withOutput(flags.output, (sink) => convertTo(text, sink, {
         to,
         format: from ?? (input === '-' ? undefined : formatFromPath(input)),

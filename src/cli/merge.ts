@@ -2,8 +2,6 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { withOutput } from '../io/output.js';
-import { writeProvTo } from '../io/write.js';
-import { mergeBundles } from '../run/merge.js';
 
 export function registerMerge(program: Command): void {
   program
@@ -13,6 +11,7 @@ export function registerMerge(program: Command): void {
     .requiredOption('-o, --out <dir>', 'directory for the merged prov.json and prov.ttl')
     .option('-e, --experiment <name>', 'name of the merged run')
     .action(async (bundles: string[], flags: { out: string; experiment?: string }) => {
+      const [{ mergeBundles }, { writeProvTo }] = await Promise.all([import('../run/merge.js'), import('../io/write.js')]);
       const dataset = await mergeBundles(bundles, { experiment: flags.experiment });
       mkdirSync(flags.out, { recursive: true });
       await withOutput(join(flags.out, 'prov.json'), (sink) => writeProvTo(dataset, 'provjson', sink));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { record, type RecordOptions } from '../run/record.js';
+import type { RecordOptions } from '../run/record.js';
 
 interface RecordFlags {
   experiment?: string;
@@ -54,6 +54,8 @@ export function registerRecord(program: Command): void {
         systemIntervalMs: Number(flags.systemInterval),
         collect: { git: flags.git, hardware: flags.hardware, system: flags.system },
       };
+      // Loaded on use: each command pays only for the modules it needs at start-up.
+      const { record } = await import('../run/record.js');
       const result = await record(options);
       process.stderr.write(`reprov: recorded ${result.bundle.provJson}\n`);
       process.exitCode = result.exitCode;

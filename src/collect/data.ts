@@ -17,6 +17,7 @@ import { DataFactory, type NamedNode } from 'n3';
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { dcat, mls, prov, rdf, REPROV, reprov } from '../run/vocabulary.js';
+import { UserError } from '../user-error.js';
 import type { CollectContext } from './context.js';
 import { DIRECTORY_DIGEST_METHOD, HashError, hashDirectory, hashFile, type HashCache, type HashOptions } from './hash.js';
 
@@ -51,7 +52,7 @@ export interface CollectedData {
 }
 
 /** A data path that does not exist or cannot be read. The message is one line naming the path. */
-export class DataPathError extends Error {
+export class DataPathError extends UserError {
   constructor(readonly path: string, readonly problem: string, readonly code?: string) {
     super(`cannot read data path ${path}: ${problem}`);
     this.name = 'DataPathError';

@@ -35,7 +35,6 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { NamedNode } from 'n3';
-import { parse as parseYaml } from 'yaml';
 import { prov, reprov } from '../run/vocabulary.js';
 import type { CollectContext } from './context.js';
 import { locationOf } from './data.js';
@@ -438,6 +437,8 @@ export function condaSpecPinned(spec: string): boolean {
 
 async function analyseCondaEnvironment(absolute: string, text: string): Promise<Analysis> {
   let document: unknown;
+  // yaml loads only when a conda file is present: it costs start-up time every run would pay.
+  const { parse: parseYaml } = await import('yaml');
   try {
     document = parseYaml(text);
   } catch (error) {

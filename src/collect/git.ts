@@ -128,10 +128,15 @@ async function inspect(cwd: string, node: NamedNode, options: CollectGitOptions)
 
   try {
     git = simpleGit({ baseDir: root, binary });
-    const commit = (await git.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])).trim() || undefined;
-    const branch = await git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).then((s) => s.trim() || undefined, () => undefined);
-    const remote = await remoteOf(git);
-    const { changed, untracked } = parseStatus(await git.raw(['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=all']));
+    // Independent questions, asked at once: git start-up dominates each of them.
+    const [head, branch, remote, status] = await Promise.all([
+      git.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']),
+      git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).then((s) => s.trim() || undefined, () => undefined),
+      remoteOf(git),
+      git.raw(['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=all']),
+    ]);
+    const commit = head.trim() || undefined;
+    const { changed, untracked } = parseStatus(status);
 
     const state: GitInfo = {
       unknown: false, node, root, noCommits: !commit, detachedHead: !branch && !!commit,

@@ -1,3 +1,5 @@
+import { UserError } from '../user-error.js';
+
 /**
  * Problems found in an input document. Strict readers throw the first one as a
  * ProvInputError; lenient readers collect them and carry on.
@@ -10,7 +12,7 @@ export interface Diagnostic {
   message: string;
 }
 
-export class ProvInputError extends Error {
+export class ProvInputError extends UserError {
   readonly file: string;
   readonly location: string;
   readonly problem: string;

@@ -1,6 +1,7 @@
 /** Writing a ProvDataset in any supported format. */
 import { DataFactory, type Quad } from 'n3';
 import { quadsToProvJson } from '../prov/to-prov-json.js';
+import { UserError } from '../user-error.js';
 import type { ProvDataset } from './dataset.js';
 import { formatInfo, type Format } from './formats.js';
 import { RdfTextWriter, type TextSink } from './rdf-text.js';
@@ -10,7 +11,7 @@ export interface WriteOptions {
   mergeBundles?: boolean;
 }
 
-export class BundlesNeedNamedGraphs extends Error {
+export class BundlesNeedNamedGraphs extends UserError {
   constructor(format: Format, count: number) {
     super(`the document has ${count} bundle${count === 1 ? '' : 's'} (named graphs), which ${formatInfo(format).names[0]} cannot hold: ` +
       'write TriG, N-Quads, JSON-LD or PROV-JSON, or pass --merge-bundles to merge them into one graph');

@@ -65,9 +65,15 @@ class Series {
   /** Appends the buffered points to the CSV file and empties the buffer. */
   flush(dir: string, source: string): void {
     if (!this.buffered && this.started) return;
-    const lines: string[] = this.started ? [] : [`${this.name},${this.context},${source}`];
-    for (let i = 0; i < this.buffered; i++) lines.push(`${this.epochs[i]},${this.values[i]},${this.times[i]},${this.steps[i]}`);
-    appendFileSync(join(dir, this.file), lines.join('\n') + '\n');
+    let text = this.started ? '' : `${this.name},${this.context},${source}\n`;
+    // Epochs and timestamps repeat from one point to the next: their text is reused, not redone.
+    let epoch = NaN, epochText = '', time = NaN, timeText = '';
+    for (let i = 0; i < this.buffered; i++) {
+      if (this.epochs[i] !== epoch) epochText = String((epoch = this.epochs[i]!));
+      if (this.times[i] !== time) timeText = String((time = this.times[i]!));
+      text += epochText + ',' + this.values[i] + ',' + timeText + ',' + this.steps[i] + '\n';
+    }
+    appendFileSync(join(dir, this.file), text);
     this.started = true;
     this.buffered = 0;
   }

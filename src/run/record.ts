@@ -7,11 +7,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { UserError } from '../user-error.js';
 import { startRun, type BundleFiles, type StartRunOptions } from './run.js';
 import type { Value } from './graph.js';
 
-export class RecordUsageError extends Error {}
+export class RecordUsageError extends UserError {}
 
 export interface RecordOptions extends Omit<StartRunOptions, 'experiment' | 'command'> {
   command: string[];
@@ -35,7 +35,7 @@ export interface RecordResult {
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
 /** Checks everything that can be checked before the command starts; throws RecordUsageError. */
-export function prepareRecord(options: RecordOptions): { params: Record<string, Value>; seeds: [string, string][] } {
+export async function prepareRecord(options: RecordOptions): Promise<{ params: Record<string, Value>; seeds: [string, string][] }> {
   if (!options.command.length) throw new RecordUsageError('record: no command given; usage: reprov record [options] -- <command> [args...]');
   const cwd = resolve(options.cwd ?? process.cwd());
   for (const input of options.inputs ?? []) {
@@ -47,7 +47,7 @@ export function prepareRecord(options: RecordOptions): { params: Record<string, 
     }
   }
   const params: Record<string, Value> = {};
-  for (const file of options.paramFiles ?? []) Object.assign(params, readParamFile(resolve(cwd, file), file));
+  for (const file of options.paramFiles ?? []) Object.assign(params, await readParamFile(resolve(cwd, file), file));
   for (const pair of options.params ?? []) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new RecordUsageError(`record: --param ${pair}: expected name=value`);
@@ -63,7 +63,7 @@ export function prepareRecord(options: RecordOptions): { params: Record<string, 
 }
 
 export async function record(options: RecordOptions): Promise<RecordResult> {
-  const { params, seeds } = prepareRecord(options);
+  const { params, seeds } = await prepareRecord(options);
   const [program, ...args] = options.command as [string, ...string[]];
   const run = await startRun({
     snapshotIntervalMs: 10_000,
@@ -105,19 +105,21 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
   return { exitCode, signal, bundle };
 }
 
-function readParamFile(path: string, name: string): Record<string, Value> {
+async function readParamFile(path: string, name: string): Promise<Record<string, Value>> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
     throw new RecordUsageError(`record: --params ${name}: cannot read the file`);
   }
+  const yaml = /\.ya?ml$/i.test(path);
+  const parse: (text: string) => unknown = yaml ? (await import('yaml')).parse : JSON.parse;
   let doc: unknown;
   try {
-    doc = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    doc = parse(text);
   } catch (error) {
     const message = (error as Error).message.split('\n')[0];
-    throw new RecordUsageError(`record: --params ${name}: invalid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${message}`);
+    throw new RecordUsageError(`record: --params ${name}: invalid ${yaml ? 'YAML' : 'JSON'}: ${message}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new RecordUsageError(`record: --params ${name}: expected an object of parameters`);
   return flatten(doc as Record<string, unknown>);

@@ -172,14 +172,13 @@ export class Run {
     this.status = options.status ?? 'succeeded';
     this.end_ = { ...options, at: new Date() };
     this.metrics.flush();
-    await this.hashCache.save();
-    const files = await this.snapshot();
     // Metric files are final now: their digests pin what the bundle describes.
     for (const summary of this.metrics.summaries()) {
       const file = join(this.dir, summary.file);
       if (existsSync(file)) this.graph.checksum(this.metricNode(summary.name, summary.context), 'sha256', (await hashFile(file)).sha256);
     }
-    return this.snapshot().then(() => files);
+    await this.hashCache.save();
+    return this.snapshot();
   }
 
   private describeRun(): void {
