@@ -52,7 +52,7 @@ describe.skipIf(!corpusPresent)('python3-prov corpus', () => {
 
   it.each(documents.filter((d) => d.reference.format === 'trig').map((d) => [d.name, d] as const))(
     '%s: with bundles merged, our Turtle is isomorphic to the Turtle reference',
-    async (name, doc) => {
+    async (_name, doc) => {
       const ours = await readProv(doc.json, { format: 'provjson' });
       const turtle = await writeProv(ours, 'turtle', { mergeBundles: true });
       expect(isomorphic(new Parser().parse(turtle), new Parser().parse(doc.turtle))).toBe(true);

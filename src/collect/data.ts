@@ -13,10 +13,10 @@
  * A path that cannot be read throws {@link DataPathError}, one line naming the path, so the CLI
  * can exit with status 2 before it starts the wrapped command.
  */
-import { DataFactory, type NamedNode } from 'n3';
+import type { NamedNode } from 'n3';
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
-import { dcat, mls, prov, rdf, REPROV, reprov } from '../run/vocabulary.js';
+import { dcat, mls, prov, rdf, reprov } from '../run/vocabulary.js';
 import { UserError } from '../user-error.js';
 import type { CollectContext } from './context.js';
 import { DIRECTORY_DIGEST_METHOD, HashError, hashDirectory, hashFile, type HashCache, type HashOptions } from './hash.js';

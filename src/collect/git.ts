@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { DataFactory, type NamedNode } from 'n3';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { XSD } from '../prov/namespaces.js';
-import { REPROV, prov, reprov, schema } from '../run/vocabulary.js';
+import { prov, reprov, schema } from '../run/vocabulary.js';
 import type { CollectContext, Unknown } from './context.js';
 import { redactText, redactUrl } from './redact.js';
 

@@ -18,15 +18,14 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { DataFactory, type NamedNode } from 'n3';
-import { REPROV, prov, reprov, schema } from '../run/vocabulary.js';
+import type { NamedNode } from 'n3';
+import { prov, reprov, schema } from '../run/vocabulary.js';
 import type { CollectContext } from './context.js';
 import {
   GPU_QUERY_FIELDS, GPU_QUERY_FIELDS_LEGACY, isUnknown, parseCudaVersion, parseGpuQuery, parseSmiHeader, parseSmiTable,
   queryArgs, type GpuInfo,
 } from './nvidia-smi.js';
 
-const { namedNode } = DataFactory;
 
 
 export interface CommandResult {
@@ -296,7 +295,7 @@ function writeGraph(ctx: CollectContext, info: HardwareInfo): void {
   for (const gpu of info.gpus) {
     const node = graph.node('hardware', 'gpu', String(gpu.index));
     graph.add(hw, reprov.gpu, node);
-    graph.describe(node, [reprov.GPU], `GPU ${gpu.index}${gpu.name ? `: ${gpu.name}` : ''}`);
+    graph.describe(node, [prov.Entity, reprov.GPU], `GPU ${gpu.index}${gpu.name ? `: ${gpu.name}` : ''}`);
     graph.add(node, reprov.gpuIndex, gpu.index);
     graph.add(node, schema.name, gpu.name);
     graph.add(node, reprov.memoryBytes, gpu.memoryBytes);

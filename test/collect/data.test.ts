@@ -8,19 +8,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CollectContext } from '../../src/collect/context.js';
 import { collectData, DataPathError, locationOf } from '../../src/collect/data.js';
 import { HashCache } from '../../src/collect/hash.js';
-import { RunGraph } from '../../src/run/graph.js';
+import { BASE, collectContext, tempDirs } from '../support/collect.js';
 import { dcat, mls, prov, rdf, rdfs, REPROV, reprov, spdx } from '../../src/run/vocabulary.js';
 
 const { literal, namedNode } = DataFactory;
 const XSD = 'http://www.w3.org/2001/XMLSchema#';
-const BASE = 'https://example.org/runs/1/';
 
+const tempDir = tempDirs('data');
 let tmp: string;
 let ctx: CollectContext;
 beforeEach(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'reprov-data-'));
-  const graph = new RunGraph(BASE);
-  ctx = { graph, run: graph.node('run'), cwd: tmp, env: {} };
+  tmp = tempDir();
+  ctx = collectContext(tmp, {});
 });
 afterEach(() => {
   rmSync(tmp, { recursive: true, force: true });

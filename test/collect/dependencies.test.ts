@@ -1,7 +1,6 @@
 /** The dependency collector on real files in temporary directories, and pip freeze. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataFactory, type Quad, type Term } from 'n3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,18 +9,18 @@ import {
   analysePyproject, classifyRequirement, collectDependencies, condaSpecPinned, isDependencyFileName,
 } from '../../src/collect/dependencies.js';
 import { RunGraph } from '../../src/run/graph.js';
+import { BASE, collectContext, tempDirs } from '../support/collect.js';
 import { prov, rdf, reprov, spdx } from '../../src/run/vocabulary.js';
 
 const { literal, namedNode } = DataFactory;
 const XSD = 'http://www.w3.org/2001/XMLSchema#';
-const BASE = 'https://example.org/runs/1/';
 
+const tempDir = tempDirs('deps');
 let tmp: string;
 let ctx: CollectContext;
 beforeEach(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'reprov-deps-'));
-  const graph = new RunGraph(BASE);
-  ctx = { graph, run: graph.node('run'), cwd: tmp, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } };
+  tmp = tempDir();
+  ctx = collectContext(tmp, { PATH: process.env.PATH ?? '/usr/bin:/bin' });
 });
 afterEach(() => {
   rmSync(tmp, { recursive: true, force: true });

@@ -1,21 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { NamedNode } from 'n3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { analyseCommand, collectEnvironment, detectContainer, pythonVersion, shellJoin } from '../../src/collect/environment.js';
 import { RunGraph } from '../../src/run/graph.js';
+import { tempDirs } from '../support/collect.js';
 import { prov, rdf, reprov, schema } from '../../src/run/vocabulary.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'reprov-env-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('env');
 
 function write(dir: string, file: string, content: string, executable = false): string {
   const full = path.join(dir, file);

@@ -1,22 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NamedNode } from 'n3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_LISTED_FILES, collectGit, parseStatus, type GitInfo } from '../../src/collect/git.js';
 import { RunGraph } from '../../src/run/graph.js';
+import { tempDirs } from '../support/collect.js';
 import { REPROV, prov, rdf, reprov, schema } from '../../src/run/vocabulary.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'reprov-git-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('git');
 
 /** Runs git in `dir` without the user's global or system configuration. */
 function git(dir: string, ...args: string[]): string {

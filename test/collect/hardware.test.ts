@@ -14,6 +14,9 @@ import type { CollectContext } from '../../src/collect/context.js';
 import {
   clusterFromEnv, collectHardware, parseCpuinfo, readCgroupLimits, type CommandResult, type CommandRunner,
 } from '../../src/collect/hardware.js';
+import { readProv } from '../../src/io/read.js';
+import { writeProv } from '../../src/io/write.js';
+import { isomorphic } from 'rdf-isomorphic';
 import { RunGraph } from '../../src/run/graph.js';
 import { prov, rdf, reprov, schema } from '../../src/run/vocabulary.js';
 
@@ -101,7 +104,7 @@ describe('GPUs from replayed nvidia-smi output', () => {
     expect(gpuNodes).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => `${BASE}hardware/gpu/${i}`));
 
     const gpu4 = ctx.graph.node('hardware', 'gpu', '4');
-    expect(values(ctx, gpu4, rdf.type)).toEqual([reprov.GPU.value]);
+    expect(values(ctx, gpu4, rdf.type)).toEqual([prov.Entity.value, reprov.GPU.value]);
     expect(one(ctx, gpu4, schema.name)).toBe('NVIDIA RTX PRO 6000 Blackwell Server Edition');
     expect(Number(one(ctx, gpu4, reprov.gpuIndex))).toBe(4);
     expect(Number(one(ctx, gpu4, reprov.memoryBytes))).toBe(97887 * MIB);
@@ -111,6 +114,11 @@ describe('GPUs from replayed nvidia-smi output', () => {
     expect(one(ctx, gpu4, reprov.migMode)).toBe('Enabled');
     const memory = objects(ctx, gpu4, reprov.memoryBytes)[0];
     expect(memory?.termType === 'Literal' && memory.datatype.value).toBe('http://www.w3.org/2001/XMLSchema#long');
+
+    // Every node is a PROV record, so the bundle's PROV-JSON keeps all of it.
+    const dataset = { quads: ctx.graph.quads, prefixes: {}, warnings: [], skipped: [] };
+    const again = await readProv(await writeProv(dataset, 'provjson'), { format: 'provjson' });
+    expect(isomorphic(again.quads, ctx.graph.quads)).toBe(true);
   });
 
   it('falls back to the plain table when the query output is unusable', async () => {
