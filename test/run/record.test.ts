@@ -152,3 +152,20 @@ async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<vo
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+describe('the TypeScript example (examples/train-logistic.ts)', () => {
+  it('trains a real model through the run API and writes its bundle', () => {
+    const out = join(workdir(), 'example');
+    const result = spawnSync(process.execPath, [join(REPO, 'dist/examples/train-logistic.js'), '--out', out, '--epochs', '5'], { cwd: REPO, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const accuracy = Number(/validation accuracy (\d\.\d+)/.exec(result.stdout)?.[1]);
+    expect(accuracy).toBeGreaterThan(0.75);
+    const bundle = readBundle(out);
+    expect(bundle.values('run', `${REPROV}status`)).toEqual(['succeeded']);
+    expect(bundle.values('param/epochs', `${PROV}value`)).toEqual(['5']);
+    expect(bundle.values('seed/js', `${PROV}value`)).toEqual(['42']);
+    expect(Number(bundle.values('metric/training/loss', `${REPROV}pointCount`)[0])).toBe(5 * 10);
+    expect(bundle.values('data/input/blobs.csv', `${PROV}atLocation`)).toEqual(['examples/data/blobs.csv']);
+    expect(bundle.values('data/output/model.json', `${PROV}wasGeneratedBy`)).toHaveLength(1);
+  });
+});
