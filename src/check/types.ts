@@ -1,5 +1,6 @@
 /** The vocabulary of `reprov check`: rules, findings, scores and results. */
 import type { Quad, Store } from 'n3';
+import type { ShaclViolation } from './shacl.js';
 
 export const CATEGORIES = [
   'randomness', 'determinism', 'data', 'code', 'environment', 'dependencies', 'hardware', 'provenance', 'secrets',
@@ -49,6 +50,8 @@ export interface CheckInput {
   file: string;
   /** Directory files named by the bundle (metric files, artifacts) are resolved against; undefined when unknown. */
   baseDir?: string;
+  /** SHACL results for this bundle (every shape, once); shape rules pick theirs by rule id. */
+  violations: ShaclViolation[];
 }
 
 /** A rule either does not apply (with the reason) or returns its findings. */

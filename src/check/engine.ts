@@ -1,0 +1,99 @@
+/**
+ * The check engine: reads a bundle into an indexed store, runs SHACL once for every rule shape,
+ * runs each rule, and scores the result. Shapes are compiled once per Checker and bundles are
+ * checked one after another on that one compiled set.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { Store } from 'n3';
+import { readInputText, readProv } from '../io/read.js';
+import { formatFromPath } from '../io/formats.js';
+import { UserError } from '../user-error.js';
+import { categoryScores, score } from './score.js';
+import { ShapeSet } from './shacl.js';
+import type { BundleResult, CheckInput, CheckResult, Rule, RuleResult, Severity } from './types.js';
+
+export type RuleSetting = 'off' | Severity;
+
+export interface CheckerOptions {
+  rules: readonly Rule[];
+  /** Rule settings for a bundle (from the configuration); default: every rule at its own severity. */
+  settingsFor?: (file: string) => Record<string, RuleSetting>;
+  /** Extra SHACL shape files (absolute paths). */
+  extraShapes?: readonly string[];
+  /** Bundles not to check. */
+  isIgnored?: (file: string) => boolean;
+}
+
+export class Checker {
+  private readonly shapes: ShapeSet;
+
+  constructor(private readonly options: CheckerOptions) {
+    const files = options.rules.map((r) => r.meta.shape).filter((f): f is string => !!f);
+    this.shapes = new ShapeSet([...new Set(files), ...(options.extraShapes ?? [])]);
+  }
+
+  /** Checks one bundle's text. Throws ProvInputError when it cannot be read. */
+  async checkText(text: string, file: string, baseDir?: string): Promise<BundleResult> {
+    const format = file === '<stdin>' ? undefined : formatFromPath(file);
+    const dataset = await readProv(text, { file, format });
+    const store = new Store(dataset.quads);
+    const input: CheckInput = { store, quads: dataset.quads, prefixes: dataset.prefixes, file, baseDir, violations: await this.shapes.validate(store) };
+    const settings = this.options.settingsFor?.(file) ?? {};
+    const rules: RuleResult[] = [];
+    for (const rule of this.options.rules) {
+      const setting = settings[rule.meta.id] ?? rule.meta.severity;
+      if (setting === 'off') continue;
+      const outcome = await rule.check(input);
+      const findings = outcome.applies ? outcome.findings.map((f) => ({ ...f, severity: setting })) : [];
+      rules.push({ rule: rule.meta, severity: setting, applies: outcome.applies, reason: outcome.applies ? undefined : outcome.reason, findings });
+    }
+    return { file, score: score(rules), categories: categoryScores(rules), findings: rules.flatMap((r) => r.findings), rules };
+  }
+
+  /** Checks files and directories (searched recursively for bundles); `-` reads standard input. Unreadable inputs become errors; the rest are still checked. */
+  async check(paths: readonly string[]): Promise<CheckResult> {
+    const result: CheckResult = { bundles: [], errors: [] };
+    for (const file of paths.flatMap((path) => (path === '-' ? ['-'] : findBundles(path)))) {
+      if (this.options.isIgnored?.(file)) continue;
+      try {
+        const text = await readInputText(file);
+        result.bundles.push(await this.checkText(text, file === '-' ? '<stdin>' : file, file === '-' ? process.cwd() : dirname(file)));
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        result.errors.push({ file: file === '-' ? '<stdin>' : file, message: error.message });
+      }
+    }
+    return result;
+  }
+}
+
+const BUNDLE_FILE = /^prov[^/]*\.(json|ttl|trig|nt|nq|jsonld)$|\.provjson$/i;
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'metrics', 'artifacts']);
+
+/**
+ * The bundles a path names: a file is itself; a directory is searched recursively for files named
+ * like bundles (`prov*.json`, `prov*.ttl`, …, `*.provjson`). A bundle written in several formats
+ * (`prov.json` beside `prov.ttl`) is checked once, from its Turtle.
+ */
+export function findBundles(path: string): string[] {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) return [path];
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    const names = new Set(entries.map((e) => e.name));
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(full);
+      } else if (BUNDLE_FILE.test(entry.name)) {
+        const stem = entry.name.replace(/\.[^.]+$/, '');
+        if (!entry.name.endsWith('.ttl') && names.has(`${stem}.ttl`)) continue;
+        found.push(full);
+      }
+    }
+  };
+  walk(path);
+  return found.map((f) => (relative(process.cwd(), f).startsWith('..') ? f : relative(process.cwd(), f) || basename(f)));
+}

@@ -1,0 +1,43 @@
+/** Small questions rules ask of a bundle's store. */
+import { DataFactory, type NamedNode, type Store, type Term } from 'n3';
+import { mls, prov, rdf } from '../run/vocabulary.js';
+import { QualifiedNamer } from '../prov/qualified-namer.js';
+import type { CheckInput } from './types.js';
+
+const { namedNode } = DataFactory;
+
+export function objects(store: Store, subject: Term, predicate: NamedNode): Term[] {
+  return store.getObjects(subject, predicate, null);
+}
+
+export function subjectsOfType(store: Store, type: NamedNode): Term[] {
+  return store.getSubjects(rdf.type, type, null);
+}
+
+export function hasType(store: Store, subject: Term, type: NamedNode): boolean {
+  return store.has(DataFactory.quad(subject as NamedNode, rdf.type, type));
+}
+
+/** The runs of a bundle: `mls:Run` activities (reprov's own and imported yProv4ML runs). */
+export function runs(store: Store): Term[] {
+  return subjectsOfType(store, mls.Run);
+}
+
+/** What a run used that has one of `types`. */
+export function usedOfType(store: Store, run: Term, ...types: NamedNode[]): Term[] {
+  return objects(store, run, prov.used).filter((entity) => types.some((type) => hasType(store, entity, type)));
+}
+
+/**
+ * A node's PROV identifier as users read it: a qualified name where a prefix fits, else the IRI.
+ * A blank node is named through the node that points to it (`run:run/qualifiedUsage`), never bare.
+ */
+export function focusName(input: CheckInput, term: Term): string {
+  const namer = new QualifiedNamer(input.prefixes);
+  if (term.termType !== 'BlankNode') return namer.name(term);
+  const link = input.store.getQuads(null, null, term, null).find((q) => q.subject.termType === 'NamedNode');
+  if (!link) return 'an unnamed node';
+  return `${namer.name(link.subject)}/${link.predicate.value.replace(/^.*[#/]/, '')}`;
+}
+
+export const iri = namedNode;

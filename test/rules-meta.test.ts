@@ -1,0 +1,30 @@
+/** Every rule is documented the same way, and its documented examples behave as documented. */
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CATEGORIES, SEVERITIES } from '../src/check/types.js';
+import { RULES } from '../rules/index.js';
+import { runRule } from './support/rules.js';
+
+describe.each(RULES.map((r) => [r.meta.id, r] as const))('%s', (id, rule) => {
+  it('has complete metadata and its own test file', () => {
+    const { meta } = rule;
+    expect(meta.id).toMatch(/^RPV-[A-Z]\d{3}$/);
+    expect(CATEGORIES).toContain(meta.category);
+    expect(SEVERITIES).toContain(meta.severity);
+    expect(meta.weight).toBeGreaterThan(0);
+    for (const text of [meta.title, meta.description, meta.why, meta.fix]) expect(text.length).toBeGreaterThan(10);
+    expect(existsSync(new URL(`../rules/${id}.test.ts`, import.meta.url))).toBe(true);
+    if (meta.shape) expect(existsSync(new URL(`../shapes/${meta.shape}`, import.meta.url))).toBe(true);
+  });
+
+  it('fails its documented failing example and passes its documented passing one', async () => {
+    const failing = await runRule(rule, rule.meta.example.failing);
+    expect(failing.applies && failing.findings.length).toBeGreaterThan(0);
+    const passing = await runRule(rule, rule.meta.example.passing);
+    expect(passing).toEqual({ applies: true, findings: [] });
+  });
+});
+
+it('rule ids are unique', () => {
+  expect(new Set(RULES.map((r) => r.meta.id)).size).toBe(RULES.length);
+});
