@@ -13,7 +13,8 @@ import { categoryScores, score } from './score.js';
 import { ShapeSet } from './shacl.js';
 import type { BundleResult, CheckInput, CheckResult, Rule, RuleResult, Severity } from './types.js';
 
-export type RuleSetting = 'off' | Severity;
+export type { RuleSetting } from './config.js';
+import type { RuleSetting } from './config.js';
 
 export interface CheckerOptions {
   rules: readonly Rule[];
