@@ -11,7 +11,7 @@ import { formatFromPath } from '../io/formats.js';
 import { UserError } from '../user-error.js';
 import { categoryScores, score } from './score.js';
 import { ShapeSet } from './shacl.js';
-import type { BundleResult, CheckInput, CheckResult, Rule, RuleResult, Severity } from './types.js';
+import type { BundleResult, CheckInput, CheckResult, Rule, RuleResult } from './types.js';
 
 export type { RuleSetting } from './config.js';
 import type { RuleSetting } from './config.js';
