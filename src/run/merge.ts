@@ -25,7 +25,8 @@ export async function mergeBundles(paths: string[], options: { experiment?: stri
   const prefixes: Record<string, string> = { ...RUN_PREFIXES };
   const graph = new RunGraph(options.namespace ?? `urn:reprov:merge:${Date.now().toString(36)}/`);
   const merged = graph.node('run');
-  graph.describe(merged, [prov.Activity, mls.Run], options.experiment ?? 'merged run');
+  // Not an mls:Run itself: checks look at each rank's run, not at the aggregate.
+  graph.describe(merged, [prov.Activity], options.experiment ?? 'merged run');
   for (const path of paths) {
     const dataset = await readProvFile(bundleFile(path));
     quads.push(...dataset.quads);
