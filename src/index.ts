@@ -15,3 +15,10 @@ export { record, prepareRecord, RecordUsageError, type RecordOptions, type Recor
 export type { MetricPointOptions } from './run/metrics.js';
 export { RUN_STATUSES, type RunStatus } from './run/vocabulary.js';
 export { mergeBundles } from './run/merge.js';
+export { checkBundles, evaluateGate, rulesFor, type CheckOptions, type GateResult } from './check/check.js';
+export { Checker, findBundles } from './check/engine.js';
+export { loadConfig, findConfig, ConfigError } from './check/config.js';
+export { CATEGORIES, SEVERITIES, type Category, type Severity, type Rule, type RuleMeta, type Finding, type BundleResult, type CheckResult } from './check/types.js';
+export { score, SCORE_FORMULA } from './check/score.js';
+export { render, REPORT_FORMATS } from './report/index.js';
+export { RULES } from '../rules/index.js';

@@ -1,5 +1,7 @@
 /** Every rule is documented the same way, and its documented examples behave as documented. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, SEVERITIES } from '../src/check/types.js';
 import { RULES } from '../rules/index.js';
@@ -18,9 +20,15 @@ describe.each(RULES.map((r) => [r.meta.id, r] as const))('%s', (id, rule) => {
   });
 
   it('fails its documented failing example and passes its documented passing one', async () => {
-    const failing = await runRule(rule, rule.meta.example.failing);
+    const { files } = rule.meta.example;
+    const baseDir = files ? mkdtempSync(join(tmpdir(), 'reprov-example-')) : undefined;
+    for (const [path, content] of Object.entries(files ?? {})) {
+      mkdirSync(dirname(join(baseDir!, path)), { recursive: true });
+      writeFileSync(join(baseDir!, path), content);
+    }
+    const failing = await runRule(rule, rule.meta.example.failing, { baseDir });
     expect(failing.applies && failing.findings.length).toBeGreaterThan(0);
-    const passing = await runRule(rule, rule.meta.example.passing);
+    const passing = await runRule(rule, rule.meta.example.passing, { baseDir });
     expect(passing).toEqual({ applies: true, findings: [] });
   });
 });

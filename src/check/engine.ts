@@ -8,6 +8,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { Store } from 'n3';
 import { readInputText, readProv } from '../io/read.js';
 import { formatFromPath } from '../io/formats.js';
+import { importYProv4ml, isYProv4ml } from '../interop/yprov4ml.js';
 import { UserError } from '../user-error.js';
 import { categoryScores, score } from './score.js';
 import { ShapeSet } from './shacl.js';
@@ -37,9 +38,11 @@ export class Checker {
   /** Checks one bundle's text. Throws ProvInputError when it cannot be read. */
   async checkText(text: string, file: string, baseDir?: string): Promise<BundleResult> {
     const format = file === '<stdin>' ? undefined : formatFromPath(file);
-    const dataset = await readProv(text, { file, format });
-    const store = new Store(dataset.quads);
-    const input: CheckInput = { store, quads: dataset.quads, prefixes: dataset.prefixes, file, baseDir, violations: await this.shapes.validate(store) };
+    let { quads, prefixes } = await readProv(text, { file, format });
+    // yProv4ML output is mapped onto reprov's terms first, so every rule reads it the same way.
+    if (isYProv4ml(quads)) ({ quads, prefixes } = importYProv4ml(quads, prefixes, { baseDir }));
+    const store = new Store(quads);
+    const input: CheckInput = { store, quads, prefixes, file, baseDir, violations: await this.shapes.validate(store) };
     const settings = this.options.settingsFor?.(file) ?? {};
     const rules: RuleResult[] = [];
     for (const rule of this.options.rules) {

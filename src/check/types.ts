@@ -25,8 +25,11 @@ export interface RuleMeta {
   why: string;
   /** How to fix a finding. */
   fix: string;
-  /** A bundle (Turtle) that fails the rule, and the same bundle fixed. */
-  example: { failing: string; passing: string };
+  /**
+   * A bundle (Turtle) that fails the rule, and the same bundle fixed; `files` are files beside the
+   * bundle (path relative to it -> content) for rules that read them.
+   */
+  example: { failing: string; passing: string; files?: Readonly<Record<string, string>> };
   /** SHACL shape file in shapes/ that implements the rule, when it is one. */
   shape?: string;
 }

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerConvert } from './convert.js';
 import { registerRecord } from './record.js';
 import { registerMerge } from './merge.js';
+import { registerCheck } from './check.js';
 import { exitCodeFor, reportError } from './errors.js';
 import { version } from '../version.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerConvert(program);
   registerRecord(program);
   registerMerge(program);
+  registerCheck(program);
   return program;
 }
 

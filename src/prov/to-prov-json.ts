@@ -4,7 +4,9 @@
  * triples become blank relations unless a qualified node already states them.
  */
 import type { Quad, Term } from 'n3';
-import { PROV, RDF_TYPE, XSD_STRING, RDF_LANG_STRING } from './namespaces.js';
+import { PROV, RDF_TYPE, XSD, XSD_STRING, RDF_LANG_STRING } from './namespaces.js';
+
+const XSD_DATETIME = `${XSD}dateTime`;
 import { DERIVATION_SUBTYPES, ELEMENTS, GENERIC_ATTRIBUTES, RELATIONS, type ElementSpec, type RelationSpec } from './relations.js';
 import { QualifiedNamer } from './qualified-namer.js';
 
@@ -197,8 +199,9 @@ class ContainerBuilder {
         dropped.push(property);
         continue;
       }
+      // prov:startTime/endTime are xsd:dateTime by definition: other values stay plain attributes.
       const formal = TIME_PROPERTIES[property];
-      if (formal && kinds.some((k) => k.kind === 'activity')) {
+      if (formal && kinds.some((k) => k.kind === 'activity') && objects.every(isDateTime)) {
         setValues(attributes, formal, objects.map((o) => o.value));
         continue;
       }
@@ -272,6 +275,10 @@ class ContainerBuilder {
     if (existing === undefined) section[id] = record;
     else section[id] = [...(Array.isArray(existing) ? existing : [existing]), ...(Array.isArray(record) ? record : [record])];
   }
+}
+
+function isDateTime(term: Term): boolean {
+  return term.termType === 'Literal' && (term as Term & { datatype: { value: string } }).datatype.value === XSD_DATETIME;
 }
 
 function setValues(record: ProvJsonRecord, name: string, values: ProvJsonValue[]): void {

@@ -155,7 +155,9 @@ export class Run {
   /** Writes the bundle as it stands (status `running` until `end`). */
   async snapshot(): Promise<BundleFiles> {
     this.metrics.flush();
-    const quads = [...this.graph.quads, ...this.dynamicQuads()];
+    // dynamicQuads may declare contexts in the graph: compute it before copying the graph.
+    const dynamic = this.dynamicQuads();
+    const quads = [...this.graph.quads, ...dynamic];
     const dataset = { quads, prefixes: { ...RUN_PREFIXES, run: this.graph.base }, warnings: [], skipped: [] };
     const files = { dir: this.dir, provJson: join(this.dir, 'prov.json'), turtle: join(this.dir, 'prov.ttl') };
     await withOutput(files.provJson, (sink) => writeProvTo(dataset, 'provjson', sink));

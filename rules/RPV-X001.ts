@@ -1,0 +1,81 @@
+import type { Quad, Term } from 'n3';
+import { focusName } from '../src/check/graph-query.js';
+import { defineRule, finding, findings } from '../src/check/rule-kit.js';
+import type { Finding, Rule } from '../src/check/types.js';
+import { type ExtraPattern, findSecrets, redactText } from '../src/collect/redact.js';
+
+const meta = {
+  id: 'RPV-X001',
+  title: 'No credentials in the bundle',
+  category: 'secrets',
+  severity: 'error',
+  weight: 10,
+  description: 'No literal or IRI anywhere in the bundle holds a credential: private keys, cloud, GitHub, Hugging Face, OpenAI, Slack and Google keys, JWTs, bearer tokens, passwords in URLs and password=/token=/secret=/api_key= assignments (the patterns of src/collect/redact.ts, plus those the configuration adds). One finding per node holding a secret, naming the kind of secret and the property; the secret itself is never shown.',
+  why: 'Bundles are shared, committed next to code and published with papers. A token in a bundle is a leaked token: anyone who reads it can push to the repository, spend on the cloud account or read private data, and it stays in every copy and in the git history.',
+  fix: 'Revoke the credential now, then remove it from the bundle: re-record with reprov (which redacts command lines, URLs and environment values), or rewrite the value as [REDACTED]; pass secrets through environment variables or a secrets manager, not as flags or in URLs.',
+  example: {
+    failing: '<urn:r/run> a prov:Activity, mls:Run ; prov:used <urn:r/code> .\n<urn:r/code> a prov:Entity, schema:SoftwareSourceCode, reprov:CodeState ; schema:codeRepository "https://ci-bot:hunter2-s3cret@git.example.org/lab/model.git" ; reprov:commit "3f2c9a1" .',
+    passing: '<urn:r/run> a prov:Activity, mls:Run ; prov:used <urn:r/code> .\n<urn:r/code> a prov:Entity, schema:SoftwareSourceCode, reprov:CodeState ; schema:codeRepository "https://git.example.org/lab/model.git" ; reprov:commit "3f2c9a1" .',
+  },
+} as const;
+
+type Position = 'subject' | 'predicate' | 'object' | 'graph';
+
+/**
+ * The secrets rule with extra patterns (from the configuration's secret patterns) on top of the
+ * built-in ones. Every literal and IRI of the bundle is scanned once; a finding names the node
+ * holding the secret (the subject of the statement; the node itself when the secret is in its
+ * identifier), the kinds of secret and the properties, never the secret.
+ */
+export function secretsRule(extra: readonly ExtraPattern[] = []): Rule {
+  return defineRule({
+    meta,
+    check(input) {
+      const kinds = new Map<string, string[]>();
+      const kindsOf = (term: Term): string[] => {
+        if (term.termType !== 'Literal' && term.termType !== 'NamedNode') return [];
+        const id = `${term.termType === 'Literal' ? 'L' : 'N'}${term.value}`;
+        let found = kinds.get(id);
+        if (!found) {
+          found = [...new Set(findSecrets(term.value, extra).map((s) => s.kind))];
+          kinds.set(id, found);
+        }
+        return found;
+      };
+      const nodes = new Map<string, { node: Term; where: Map<string, Set<string>> }>();
+      const note = (node: Term, kind: string, where: string) => {
+        const id = `${node.termType}:${node.value}`;
+        const entry = nodes.get(id) ?? { node, where: new Map<string, Set<string>>() };
+        nodes.set(id, entry);
+        const places = entry.where.get(kind) ?? new Set<string>();
+        places.add(where);
+        entry.where.set(kind, places);
+      };
+      const predicateName = (q: Quad) => focusName(input, q.predicate);
+      for (const q of input.store.getQuads(null, null, null, null)) {
+        const check: [Position, Term][] = [['subject', q.subject], ['predicate', q.predicate], ['object', q.object], ['graph', q.graph]];
+        for (const [position, term] of check) {
+          for (const kind of kindsOf(term)) {
+            if (position === 'object') note(q.subject, kind, predicateName(q));
+            else if (position === 'subject') note(q.subject, kind, 'its identifier');
+            else if (position === 'predicate') note(q.subject, kind, 'a property name');
+            else note(q.graph, kind, 'its identifier');
+          }
+        }
+      }
+      const out: Finding[] = [];
+      for (const { node, where } of nodes.values()) {
+        const parts = [...where].map(([kind, places]) => `${article(kind)} ${kind} in ${[...places].sort().join(', ')}`);
+        const message = `holds ${parts.join('; ')}: revoke the credential and remove it from the bundle`;
+        const found = finding(input, meta, node, message);
+        // A secret in an identifier would otherwise be shown by the focus name or by the property named.
+        out.push({ ...found, focus: redactText(found.focus, extra), message: redactText(found.message, extra) });
+      }
+      return findings(out);
+    },
+  });
+}
+
+const article = (kind: string) => (/^[aeiou]/i.test(kind) ? 'an' : 'a');
+
+export default secretsRule();

@@ -1,0 +1,67 @@
+/** `check` as the library offers it: configuration, rules and engine put together, and the CI gate. */
+import { RULES } from '../../rules/index.js';
+import { checkRuleIds, isIgnored, loadConfig, ruleSettingsFor, secretPatternsOf, shapePaths, type LoadedConfig } from './config.js';
+import { Checker } from './engine.js';
+import type { CheckResult, Rule } from './types.js';
+import { secretsRule } from '../../rules/RPV-X001.js';
+import { UserError } from '../user-error.js';
+
+export interface CheckOptions {
+  /** Configuration file; default: found by walking up from the working directory. */
+  config?: string;
+  minScore?: number;
+  failOn?: 'error' | 'warning' | 'none';
+  maxWarnings?: number;
+}
+
+export interface GateResult {
+  passed: boolean;
+  reasons: string[];
+}
+
+/** The rules in force: the built-in ones, with the secrets rule taking the configured extra patterns. */
+export function rulesFor(loaded: LoadedConfig): Rule[] {
+  const extra = secretPatternsOf(loaded.config);
+  return RULES.map((rule) => (rule.meta.id === 'RPV-X001' && extra.length ? secretsRule(extra) : rule));
+}
+
+export async function checkBundles(paths: readonly string[], options: CheckOptions = {}): Promise<{ result: CheckResult; gate: GateResult; loaded: LoadedConfig }> {
+  const loaded = loadConfig(options.config);
+  checkRuleIds(loaded, RULES.map((r) => r.meta.id));
+  const checker = new Checker({
+    rules: rulesFor(loaded),
+    settingsFor: (file) => ruleSettingsFor(loaded, file),
+    isIgnored: (file) => isIgnored(loaded, file),
+    extraShapes: shapePaths(loaded),
+  });
+  const result = await checker.check(paths);
+  const gate = evaluateGate(result, {
+    minScore: options.minScore ?? loaded.config.minScore,
+    failOn: options.failOn ?? loaded.config.failOn ?? 'error',
+    maxWarnings: options.maxWarnings ?? loaded.config.maxWarnings,
+  });
+  return { result, gate, loaded };
+}
+
+/** Exit 1 conditions: findings at or above `failOn`, more warnings than allowed, or a score below the minimum. */
+export function evaluateGate(result: CheckResult, options: Omit<CheckOptions, 'config'>): GateResult {
+  const findings = result.bundles.flatMap((b) => b.findings);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  const reasons: string[] = [];
+  if (options.failOn === 'error' && errors) reasons.push(`${errors} error finding${errors === 1 ? '' : 's'}`);
+  if (options.failOn === 'warning' && errors + warnings) reasons.push(`${errors + warnings} finding${errors + warnings === 1 ? '' : 's'} at warning or above`);
+  if (options.maxWarnings !== undefined && warnings > options.maxWarnings) reasons.push(`${warnings} warnings (at most ${options.maxWarnings} allowed)`);
+  if (options.minScore !== undefined) {
+    for (const bundle of result.bundles) {
+      if (bundle.score !== null && bundle.score < options.minScore) reasons.push(`${bundle.file} scores ${bundle.score}, below ${options.minScore}`);
+    }
+  }
+  return { passed: reasons.length === 0, reasons };
+}
+
+export function ruleById(id: string): Rule {
+  const rule = RULES.find((r) => r.meta.id === id.toUpperCase());
+  if (!rule) throw new UserError(`unknown rule '${id}'; \`reprov rules\` lists them`);
+  return rule;
+}

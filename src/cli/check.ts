@@ -1,0 +1,94 @@
+import { Option, type Command } from 'commander';
+import { withOutput } from '../io/output.js';
+import { UsageError } from './errors.js';
+
+const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit'] as const;
+
+interface CheckFlags {
+  format: (typeof FORMATS)[number];
+  output?: string;
+  config?: string;
+  minScore?: string;
+  failOn?: 'error' | 'warning' | 'none';
+  maxWarnings?: string;
+  explain?: boolean;
+}
+
+function integer(value: string | undefined, flag: string, max = Infinity): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`${flag}: expected a whole number${max < Infinity ? ` from 0 to ${max}` : ''}, found '${value}'`);
+  return Number(value);
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description('check provenance bundles for what a run needs to be reproduced; score them and gate CI')
+    .argument('[paths...]', 'bundle files or directories (searched for prov*.json/ttl/…), - for standard input', ['.'])
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file (atomically) instead of standard output')
+    .option('-c, --config <file>', 'configuration file (default: reprov.config.json or package.json "reprov", found upwards)')
+    .option('--min-score <n>', 'fail (exit 1) when a bundle scores below n (0-100)')
+    .addOption(new Option('--fail-on <severity>', 'fail on findings at or above this severity').choices(['error', 'warning', 'none']))
+    .option('--max-warnings <n>', 'fail when there are more than n warnings')
+    .option('--explain', 'show how each score was computed (text format)')
+    .action(async (paths: string[], flags: CheckFlags) => {
+      const minScore = integer(flags.minScore, '--min-score', 100);
+      const maxWarnings = integer(flags.maxWarnings, '--max-warnings');
+      const [{ checkBundles, rulesFor }, report, { shouldColor, explainScore }, { SCORE_FORMULA }] = await Promise.all([
+        import('../check/check.js'), import('../report/index.js'), import('../report/text.js'), import('../check/score.js'),
+      ]);
+      const { result, gate, loaded } = await checkBundles(paths, { config: flags.config, minScore, failOn: flags.failOn, maxWarnings });
+      const color = !flags.output && flags.format === 'text' && shouldColor(process.stdout, process.env);
+      await withOutput(flags.output, async (sink) => {
+        sink.write(report.render(flags.format, result, {
+          color, rules: rulesFor(loaded).map((r) => r.meta), formula: SCORE_FORMULA,
+          failOn: flags.failOn ?? loaded.config.failOn ?? 'error', minScore: minScore ?? loaded.config.minScore,
+        }));
+        if (flags.explain && flags.format === 'text') sink.write(explainScore(result, { formula: SCORE_FORMULA, color }));
+      });
+      for (const error of result.errors) process.stderr.write(`reprov: ${error.message}\n`);
+      if (!gate.passed && flags.format === 'text') process.stderr.write(`reprov: check failed: ${gate.reasons.join('; ')}\n`);
+      process.exitCode = result.errors.length ? 2 : gate.passed ? 0 : 1;
+    });
+
+  program
+    .command('rules')
+    .description('list the rules check applies')
+    .option('--json', 'as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const { RULES } = await import('../../rules/index.js');
+      if (flags.json) {
+        process.stdout.write(JSON.stringify(RULES.map((r) => r.meta), null, 2) + '\n');
+        return;
+      }
+      for (const { meta } of RULES) process.stdout.write(`${meta.id}  ${meta.severity.padEnd(7)}  ${meta.category.padEnd(12)}  w${String(meta.weight).padEnd(3)} ${meta.title}\n`);
+    });
+
+  program
+    .command('explain')
+    .description("show one rule's documentation: what it checks, why, a failing example and the fix")
+    .argument('<rule>', 'rule id, e.g. RPV-S001')
+    .action(async (id: string) => {
+      const { ruleById } = await import('../check/check.js');
+      const { meta } = ruleById(id);
+      process.stdout.write([
+        `${meta.id}: ${meta.title}`,
+        `category ${meta.category}, severity ${meta.severity}, weight ${meta.weight}${meta.shape ? `, SHACL shape shapes/${meta.shape}` : ''}`,
+        '', 'What it checks', `  ${meta.description}`,
+        '', 'Why it matters', `  ${meta.why}`,
+        '', 'Fails', ...meta.example.failing.split('\n').map((l) => `  ${l}`),
+        '', 'Passes', ...meta.example.passing.split('\n').map((l) => `  ${l}`),
+        '', 'Fix', `  ${meta.fix}`, '',
+      ].join('\n'));
+    });
+
+  program
+    .command('init')
+    .description('write a commented starting reprov.config.json in the current directory')
+    .option('--force', 'overwrite an existing reprov.config.json')
+    .action(async (flags: { force?: boolean }) => {
+      const { initConfig } = await import('../check/init.js');
+      process.stderr.write(`reprov: wrote ${initConfig(process.cwd(), { force: flags.force })}\n`);
+    });
+}
