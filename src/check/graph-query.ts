@@ -34,10 +34,12 @@ export function usedOfType(store: Store, run: Term, ...types: NamedNode[]): Term
  */
 export function focusName(input: CheckInput, term: Term): string {
   const namer = new QualifiedNamer(input.prefixes);
-  if (term.termType !== 'BlankNode') return namer.name(term);
+  // A made-up prefix (ns1) would mean different things in different findings: outside the declared ones, the full IRI.
+  const declared = (iri: string) => Object.values(input.prefixes).some((ns) => ns && iri.startsWith(ns));
+  if (term.termType !== 'BlankNode') return declared(term.value) ? namer.name(term) : term.value;
   const link = input.store.getQuads(null, null, term, null).find((q) => q.subject.termType === 'NamedNode');
   if (!link) return 'an unnamed node';
-  return `${namer.name(link.subject)}/${link.predicate.value.replace(/^.*[#/]/, '')}`;
+  return `${focusName(input, link.subject)}/${link.predicate.value.replace(/^.*[#/]/, '')}`;
 }
 
 export const iri = namedNode;

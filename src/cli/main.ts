@@ -39,6 +39,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 
+// A reader that stops early (`reprov rules | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });
