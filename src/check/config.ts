@@ -29,6 +29,7 @@ import { formatDiagnostic, jsonPointer, lineColumn } from '../io/diagnostics.js'
 import { PACKAGE_ROOT } from '../package-root.js';
 import { UserError } from '../user-error.js';
 import type { Severity } from './types.js';
+import { didYouMean } from '../suggest.js';
 
 export const CONFIG_FILE = 'reprov.config.json';
 export const CONFIG_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'reprov-config.schema.json');
@@ -257,7 +258,7 @@ function explain(error: ErrorObject): Problem {
         const hint = RULE_ID.test(upper) ? `; did you mean '${upper}'?` : '';
         return { location, message: `'${key}' is not a rule id (RPV-, a capital letter and three digits, as in RPV-S001)${hint}` };
       }
-      return { location, message: `unknown key '${key}'${suggestion(key, Object.keys(parent.properties ?? {}))}` };
+      return { location, message: `unknown key '${key}'${didYouMean(key, Object.keys(parent.properties ?? {}))}` };
     }
     case 'required':
       return { location: at, message: `missing "${String((error.params as { missingProperty: string }).missingProperty)}"` };
@@ -298,25 +299,6 @@ function describe(value: unknown): string {
   return String(value);
 }
 
-/** `; did you mean 'minScore'?` for a name that differs from a candidate by case or by up to two edits. */
-function suggestion(name: string, candidates: readonly string[]): string {
-  const lower = name.toLowerCase();
-  const near = candidates.find((c) => c.toLowerCase() === lower) ?? candidates.find((c) => editDistance(c, name) <= 2);
-  return near ? `; did you mean '${near}'?` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length]!;
-}
 
 /** What the schema cannot check: regular expressions compile (and do not match nothing), shape paths exist. */
 function semanticProblem(config: ReprovConfig, dir: string): Problem | undefined {
@@ -358,7 +340,7 @@ export function checkRuleIds(loaded: LoadedConfig, knownIds: Iterable<string>): 
   const [pointer] = unknownRuleIds(loaded.config, known);
   if (pointer === undefined) return;
   const id = pointer.slice(pointer.lastIndexOf('/') + 1);
-  throw configError(loaded, pointer, `unknown rule ${id}${suggestion(id, known)} (\`reprov rules\` lists them)`);
+  throw configError(loaded, pointer, `unknown rule ${id}${didYouMean(id, known)} (\`reprov rules\` lists them)`);
 }
 
 /**

@@ -8,6 +8,7 @@ import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } fr
 import { jsonPointer, type Diagnostics } from '../io/diagnostics.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { describe } from './json-values.js';
+import { didYouMean } from '../suggest.js';
 
 export const PROV_JSON_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'prov-json.schema.json');
 
@@ -60,9 +61,9 @@ function explain(error: ErrorObject, doc: unknown, sections: readonly string[]):
     case 'additionalProperties': {
       const key = String((error.params as { additionalProperty: string }).additionalProperty);
       const location = at + jsonPointer(key);
-      if (at === '') return { location, message: `unknown top-level key '${key}'${suggestion(key, sections)}` };
+      if (at === '') return { location, message: `unknown top-level key '${key}'${didYouMean(key, sections)}` };
       if (key === 'bundle') return { location, message: 'bundles cannot be nested' };
-      return { location, message: `unknown key '${key}' in a bundle${suggestion(key, sections)}` };
+      return { location, message: `unknown key '${key}' in a bundle${didYouMean(key, sections)}` };
     }
     case 'required': {
       const missing = String((error.params as { missingProperty: string }).missingProperty);
@@ -78,25 +79,6 @@ function explain(error: ErrorObject, doc: unknown, sections: readonly string[]):
   }
 }
 
-/** `; did you mean 'wasEndedBy'?` for a key that differs from a section name by case or by up to two edits. */
-function suggestion(key: string, sections: readonly string[]): string {
-  const lower = key.toLowerCase();
-  const near = sections.find((k) => k.toLowerCase() === lower) ?? sections.find((k) => editDistance(k, key) <= 2);
-  return near ? `; did you mean '${near}'?` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length]!;
-}
 
 /** The value a JSON pointer names (the pointer comes from ajv, so it exists). */
 function valueAt(doc: unknown, pointer: string): unknown {

@@ -3,7 +3,7 @@
  * schemas/check-report.schema.json and is documented field by field in docs/check-report.md.
  */
 import { join } from 'node:path';
-import type { Category, CheckResult, Severity } from '../check/types.js';
+import type { Category, CheckResult, Finding } from '../check/types.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { version as reprovVersion } from '../version.js';
 import { categoryEntries, sortFindings, summarize, type Summary } from './common.js';
@@ -14,14 +14,8 @@ export const CHECK_REPORT_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'check-rep
 /** The version of the report's shape; raised only when a field changes meaning or goes away. */
 export const CHECK_REPORT_VERSION = 1;
 
-export interface JsonReportFinding {
-  rule: string;
-  category: Category;
-  severity: Severity;
-  focus: string;
-  message: string;
-  fix: string;
-}
+/** A finding as the JSON report holds it: exactly the engine's Finding. */
+export type JsonReportFinding = Finding;
 
 export interface JsonReport {
   version: typeof CHECK_REPORT_VERSION;
