@@ -187,8 +187,12 @@ interface Dialect {
 
 /** True when the quads are a yProv4ML document of any of the three generations. */
 export function isYProv4ml(quads: readonly Quad[]): boolean {
+  // Every generation names its terms with "yProv4ML"/"yprov": without one, no index is built.
+  if (!quads.some((q) => YPROV_MARK.test(q.predicate.value))) return false;
   return detect(new Index(quads)) !== undefined;
 }
+
+const YPROV_MARK = /yprov/i;
 
 /** The generation of a yProv4ML document, or undefined when it is not one. */
 export function yProv4mlGeneration(quads: readonly Quad[]): YProv4mlGeneration | undefined {
@@ -869,19 +873,23 @@ class Index {
   private readonly predicates = new Map<string, Quad[]>();
 
   constructor(quads: readonly Quad[]) {
+    // Quads may repeat; each statement is indexed once (a set of keys, not a scan: documents are large).
+    const seen = new Set<string>();
     for (const q of quads) {
       const s = key(q.subject);
+      const o = key(q.object);
+      const statement = `${s} ${q.predicate.value} ${o}`;
+      if (seen.has(statement)) continue;
+      seen.add(statement);
       let properties = this.bySubject.get(s);
       if (!properties) this.bySubject.set(s, (properties = new Map()));
       const objects = properties.get(q.predicate.value);
-      if (objects) {
-        if (!objects.some((o) => o.equals(q.object))) objects.push(q.object);
-      } else properties.set(q.predicate.value, [q.object]);
-      const po = `${q.predicate.value} ${key(q.object)}`;
+      if (objects) objects.push(q.object);
+      else properties.set(q.predicate.value, [q.object]);
+      const po = `${q.predicate.value} ${o}`;
       const subjects = this.byPredicateObject.get(po);
-      if (subjects) {
-        if (!subjects.some((x) => x.equals(q.subject))) subjects.push(q.subject);
-      } else this.byPredicateObject.set(po, [q.subject]);
+      if (subjects) subjects.push(q.subject);
+      else this.byPredicateObject.set(po, [q.subject]);
       const byPredicate = this.predicates.get(q.predicate.value);
       if (byPredicate) byPredicate.push(q);
       else this.predicates.set(q.predicate.value, [q]);

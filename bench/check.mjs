@@ -1,0 +1,53 @@
+/**
+ * `reprov check` speed and memory: one ~10k-triple bundle including process start, many such
+ * bundles in one invocation, and a ~780k-triple bundle's peak memory.
+ *
+ *   npm run build && node bench/check.mjs [BUNDLES]      (default 200 bundles)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const out = join(root, 'bench', 'out', 'check');
+const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const count = Number(process.argv[2] ?? 200);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function bundle(entities, dir) {
+  if (existsSync(join(dir, 'prov.ttl'))) return;
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, 'input.json');
+  execFileSync(process.execPath, [join(root, 'bench', 'generate-ml-run.mjs'), String(entities), json], { stdio: 'ignore' });
+  execFileSync(process.execPath, [cli, 'convert', json, '-t', 'turtle', '-o', join(dir, 'prov.ttl')]);
+  rmSync(json);
+}
+
+/** Wall seconds and peak RSS (MB) of one CLI run, through GNU time. */
+function timed(args) {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, cli, ...args], { encoding: 'utf8' });
+  const [seconds, kb] = result.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { seconds, mb: kb / 1024 };
+}
+
+bundle(1300, join(out, 'one'));
+const single = [];
+for (let i = 0; i < 5; i++) single.push(timed(['check', join(out, 'one'), '-f', 'json', '-o', '/dev/null']).seconds);
+
+const many = join(out, 'many');
+bundle(1300, join(many, 'b0'));
+for (let i = 1; i < count; i++) {
+  const dir = join(many, `b${i}`);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  if (!existsSync(join(dir, 'prov.ttl'))) execFileSync('cp', [join(many, 'b0', 'prov.ttl'), join(dir, 'prov.ttl')]);
+}
+const batch = timed(['check', many, '-f', 'json', '-o', '/dev/null']);
+
+bundle(100000, join(out, 'large'));
+const large = timed(['check', join(out, 'large'), '-f', 'json', '-o', '/dev/null']);
+
+console.log(`# reprov check (node ${process.version})\n`);
+console.log('| what | figure | aim |\n|---|---:|---:|');
+console.log(`| one ~10k-triple bundle, including process start (median of 5) | ${median(single).toFixed(2)} s | < 0.5 s |`);
+console.log(`| ${count} such bundles in one invocation | ${batch.seconds.toFixed(1)} s (${((batch.seconds / count) * 1000).toFixed(0)} ms each; 1000 would take ~${((batch.seconds / count) * 1000).toFixed(0)} s) | 1000 in < 60 s |`);
+console.log(`| one ~780k-triple bundle | ${large.seconds.toFixed(1)} s, peak ${large.mb.toFixed(0)} MB | < 1 GB (for 1M triples) |`);
