@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Parser } from 'n3';
@@ -152,4 +152,10 @@ describe('reprov convert', () => {
     const back = reprov(['convert', '-', '-f', 'nt', '-t', 'provjson'], { input: result.stdout });
     expect(JSON.parse(back.stdout).prefix).toEqual({ yProv4ML: 'yProv4ML' });
   });
+});
+
+it('writes to a device in place instead of renaming over it (-o /dev/null)', () => {
+  const result = reprov(['convert', 'examples/train-run.json', '-t', 'nt', '-o', '/dev/null']);
+  expect(result.status).toBe(0);
+  expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
 });

@@ -1,5 +1,5 @@
 /** Where command output goes: a file written atomically, or standard output. */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { TextSink } from './rdf-text.js';
 
@@ -10,6 +10,16 @@ import type { TextSink } from './rdf-text.js';
  */
 export async function withOutput<T>(path: string | undefined, produce: (sink: TextSink) => Promise<T>): Promise<T> {
   if (!path || path === '-') return produce({ write: (chunk) => void process.stdout.write(chunk) });
+  // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`) is written in place: renaming over it would replace it.
+  const existing = statSync(path, { throwIfNoEntry: false });
+  if (existing && !existing.isFile()) {
+    const fd = openSync(path, 'w');
+    try {
+      return await produce({ write: (chunk) => void writeSync(fd, chunk) });
+    } finally {
+      closeSync(fd);
+    }
+  }
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const fd = openSync(temporary, 'w');
   let open = true;
