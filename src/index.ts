@@ -1,6 +1,7 @@
 /** reprov: checkable machine-learning provenance. The library behind the `reprov` CLI. */
 export { convert, convertTo, type ConvertOptions, type ConvertReport } from './convert.js';
 export { readProv, readProvFile, type ReadOptions } from './io/read.js';
+export { loadBundle, parseBundle, type LoadedBundle } from './io/load-bundle.js';
 export { writeProv, writeProvTo, BundlesNeedNamedGraphs, type WriteOptions } from './io/write.js';
 export type { ProvDataset } from './io/dataset.js';
 export { FORMATS, parseFormatName, formatFromPath, sniffFormat, type Format, type FormatInfo } from './io/formats.js';

@@ -6,9 +6,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { Store } from 'n3';
-import { readInputText, readProv } from '../io/read.js';
-import { formatFromPath } from '../io/formats.js';
-import { importYProv4ml, isYProv4ml } from '../interop/yprov4ml.js';
+import { readInputText } from '../io/read.js';
+import { parseBundle } from '../io/load-bundle.js';
 import { UserError } from '../user-error.js';
 import { categoryScores, score } from './score.js';
 import { ShapeSet } from './shacl.js';
@@ -37,10 +36,7 @@ export class Checker {
 
   /** Checks one bundle's text. Throws ProvInputError when it cannot be read. */
   async checkText(text: string, file: string, baseDir?: string): Promise<BundleResult> {
-    const format = file === '<stdin>' ? undefined : formatFromPath(file);
-    let { quads, prefixes } = await readProv(text, { file, format });
-    // yProv4ML output is mapped onto reprov's terms first, so every rule reads it the same way.
-    if (isYProv4ml(quads)) ({ quads, prefixes } = importYProv4ml(quads, prefixes, { baseDir }));
+    const { quads, prefixes } = await parseBundle(text, file, baseDir);
     const store = new Store(quads);
     const input: CheckInput = { store, quads, prefixes, file, baseDir, violations: await this.shapes.validate(store) };
     const settings = this.options.settingsFor?.(file) ?? {};

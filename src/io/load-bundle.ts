@@ -1,0 +1,35 @@
+/**
+ * A bundle as every command reads it (check, verify, diff, import, export): parsed from any
+ * format, with yProv4ML output mapped onto reprov's vocabulary so all of them see the same terms.
+ */
+import { dirname } from 'node:path';
+import type { Quad } from 'n3';
+import { importYProv4ml, isYProv4ml } from '../interop/yprov4ml.js';
+import { formatFromPath } from './formats.js';
+import { readInputText, readProv } from './read.js';
+
+export interface LoadedBundle {
+  quads: Quad[];
+  prefixes: Record<string, string>;
+  /** Name for messages: the path, or `<stdin>`. */
+  file: string;
+  /** Directory the files the bundle names are resolved against (the bundle's own; the working directory for stdin); undefined when unknown. */
+  baseDir?: string;
+  /** The yProv4ML generation the bundle was imported from, when it was yProv4ML output. */
+  importedFrom?: { yprov4ml: 1 | 2 | 3; notes: string[] };
+}
+
+/** Parses a bundle's text; `baseDir` is where the files it names live. Throws ProvInputError on bad input. */
+export async function parseBundle(text: string, file: string, baseDir?: string): Promise<LoadedBundle> {
+  const format = file === '<stdin>' ? undefined : formatFromPath(file);
+  const { quads, prefixes } = await readProv(text, { file, format });
+  if (!isYProv4ml(quads)) return { quads, prefixes, file, baseDir };
+  const imported = importYProv4ml(quads, prefixes, { baseDir });
+  return { quads: imported.quads, prefixes: imported.prefixes, file, baseDir, importedFrom: { yprov4ml: imported.generation, notes: imported.notes } };
+}
+
+/** Reads a bundle file (`-` for standard input). Throws ProvInputError when it cannot be read or parsed. */
+export async function loadBundle(path: string): Promise<LoadedBundle> {
+  const text = await readInputText(path);
+  return path === '-' ? parseBundle(text, '<stdin>', process.cwd()) : parseBundle(text, path, dirname(path));
+}
