@@ -12,11 +12,10 @@
  * through `redactText`; the digest is taken over the raw bytes of the diff so that it can be
  * compared with `git diff HEAD` run on the same tree.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { DataFactory, type NamedNode } from 'n3';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { XSD } from '../prov/namespaces.js';
 import { prov, reprov, schema } from '../run/vocabulary.js';
 import type { CollectContext, Unknown } from './context.js';
@@ -24,8 +23,6 @@ import { redactText, redactUrl } from './redact.js';
 
 const { namedNode, literal, quad } = DataFactory;
 const XSD_ANY_URI = namedNode(`${XSD}anyURI`);
-
-/** Proposed vocabulary terms (not yet in src/run/vocabulary.ts). */
 
 /** How many changed and untracked paths are recorded one by one; the totals are always recorded. */
 export const MAX_LISTED_FILES = 1000;
@@ -113,93 +110,128 @@ async function inspect(cwd: string, node: NamedNode, options: CollectGitOptions)
   const unknown = (reason: string, noRepository = false): GitUnknown => ({ unknown: true, reason, node, noRepository });
   if (!existsSync(cwd)) return unknown(`not a git repository: ${cwd} does not exist`, true);
 
-  let git: SimpleGit;
-  let root: string;
-  try {
-    git = simpleGit({ baseDir: cwd, binary });
-    root = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
-  } catch (error) {
-    const message = errorMessage(error);
-    if (/ENOENT/.test(message) && /spawn/.test(message)) return unknown(`git is not installed (could not run \`${binary}\`)`);
-    if (/not a git repository/i.test(message)) return unknown(`not a git repository: ${cwd}`, true);
-    return unknown(`git failed in ${cwd}: ${message}`);
+  // Three independent questions asked at once: process start-up dominates each of them, and
+  // `git status --porcelain=v2 --branch` answers commit, branch and changes in one process.
+  const git = (...args: string[]) => runGit(binary, cwd, args);
+  const [top, status, remotes] = await Promise.allSettled([
+    git('rev-parse', '--show-toplevel'),
+    git('--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all'),
+    git('remote', '-v'),
+  ]);
+  if (top.status === 'rejected') {
+    const error = top.reason as GitError;
+    if (error.code === 'ENOENT') return unknown(`git is not installed (could not run \`${binary}\`)`);
+    if (/not a git repository/i.test(error.message)) return unknown(`not a git repository: ${cwd}`, true);
+    return unknown(`git failed in ${cwd}: ${error.message}`);
   }
+  const root = top.value.trim();
   if (!root) return unknown(`not a git work tree: ${cwd}`, true);
+  if (status.status === 'rejected') return unknown(`git failed in ${root}: ${(status.reason as Error).message}`);
 
-  try {
-    git = simpleGit({ baseDir: root, binary });
-    // Independent questions, asked at once: git start-up dominates each of them.
-    const [head, branch, remote, status] = await Promise.all([
-      git.raw(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']),
-      git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).then((s) => s.trim() || undefined, () => undefined),
-      remoteOf(git),
-      git.raw(['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=all']),
-    ]);
-    const commit = head.trim() || undefined;
-    const { changed, untracked } = parseStatus(status);
+  const { commit, branch, changed, untracked } = parseStatus(status.value);
+  const state: GitInfo = {
+    unknown: false, node, root, noCommits: !commit, detachedHead: !branch && !!commit,
+    dirty: changed.length > 0 || untracked.length > 0,
+    changedFiles: changed.slice(0, MAX_LISTED_FILES), changedFileCount: changed.length,
+    untrackedFiles: untracked.slice(0, MAX_LISTED_FILES), untrackedFileCount: untracked.length,
+  };
+  if (commit) state.commit = commit;
+  if (branch) state.branch = branch;
+  const remote = remotes.status === 'fulfilled' ? parseRemotes(remotes.value) : undefined;
+  if (remote) Object.assign(state, { remoteName: remote.name, remoteUrl: redactUrl(remote.url) });
 
-    const state: GitInfo = {
-      unknown: false, node, root, noCommits: !commit, detachedHead: !branch && !!commit,
-      dirty: changed.length > 0 || untracked.length > 0,
-      changedFiles: changed.slice(0, MAX_LISTED_FILES), changedFileCount: changed.length,
-      untrackedFiles: untracked.slice(0, MAX_LISTED_FILES), untrackedFileCount: untracked.length,
-    };
-    if (commit) state.commit = commit;
-    if (branch) state.branch = branch;
-    if (remote) Object.assign(state, { remoteName: remote.name, remoteUrl: redactUrl(remote.url) });
-
-    if (commit && changed.length) {
-      const limit = options.includeDiff ? options.maxDiffBytes ?? 64 * 2 ** 20 : 0;
-      const diff = await diffHead(binary, root, limit).catch((error: unknown) => ({ error: errorMessage(error) }));
-      if ('error' in diff) {
-        state.diffOmittedReason = diff.error;
-      } else if (diff.size) {
-        state.diffSha256 = diff.sha256;
-      }
-      if (options.includeDiff && !('error' in diff) && diff.size) {
-        if (diff.text === undefined) {
-          state.diffOmittedReason = `the diff is ${diff.size} bytes, more than the limit of ${limit}`;
-        } else {
-          state.diff = redactText(diff.text);
-          state.diffRedacted = state.diff !== diff.text;
-        }
+  if (commit && changed.length) {
+    const limit = options.includeDiff ? options.maxDiffBytes ?? 64 * 2 ** 20 : 0;
+    const diff = await diffHead(binary, root, limit).catch((error: unknown) => ({ error: errorMessage(error) }));
+    if ('error' in diff) {
+      state.diffOmittedReason = diff.error;
+    } else if (diff.size) {
+      state.diffSha256 = diff.sha256;
+    }
+    if (options.includeDiff && !('error' in diff) && diff.size) {
+      if (diff.text === undefined) {
+        state.diffOmittedReason = `the diff is ${diff.size} bytes, more than the limit of ${limit}`;
+      } else {
+        state.diff = redactText(diff.text);
+        state.diffRedacted = state.diff !== diff.text;
       }
     }
-    return state;
-  } catch (error) {
-    return unknown(`git failed in ${root}: ${errorMessage(error)}`);
   }
+  return state;
 }
 
-async function remoteOf(git: SimpleGit): Promise<{ name: string; url: string } | undefined> {
-  const remotes = await git.getRemotes(true);
-  const remote = remotes.find((r) => r.name === 'origin') ?? remotes[0];
-  const url = remote?.refs.fetch || remote?.refs.push;
-  return remote && url ? { name: remote.name, url } : undefined;
+type GitError = Error & { code?: string | number };
+
+/** Runs git and resolves with its standard output; rejects with the first line of its standard error. */
+function runGit(binary: string, cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(binary, args, { cwd, maxBuffer: 256 * 2 ** 20 }, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout);
+      const failure: GitError = new Error(errorMessage(stderr || error));
+      failure.code = (error as NodeJS.ErrnoException).code;
+      reject(failure);
+    });
+  });
 }
 
-/** `git status --porcelain=v1 -z`: changed paths (staged or not) and untracked paths, relative to the root. */
-export function parseStatus(output: string): { changed: string[]; untracked: string[] } {
+/** `git remote -v`: the remote the code came from (`origin`, else the first one) and its fetch URL. */
+export function parseRemotes(output: string): { name: string; url: string } | undefined {
+  const remotes = new Map<string, string>();
+  for (const line of output.split('\n')) {
+    const match = /^(\S+)\t(.+?) \((fetch|push)\)$/.exec(line);
+    if (match && (match[3] === 'fetch' || !remotes.has(match[1]!))) remotes.set(match[1]!, match[2]!);
+  }
+  const name = remotes.has('origin') ? 'origin' : [...remotes.keys()][0];
+  return name ? { name, url: remotes.get(name)! } : undefined;
+}
+
+export interface StatusSummary {
+  /** The commit HEAD points to; absent before the first commit. */
+  commit?: string;
+  /** The branch HEAD is on (also an unborn one); absent on a detached HEAD. */
+  branch?: string;
+  /** Paths (relative to the root) that differ from HEAD, staged or not, renames' sources included; sorted. */
+  changed: string[];
+  /** Untracked, non-ignored paths (relative to the root); sorted. */
+  untracked: string[];
+}
+
+/** `git status --porcelain=v2 --branch -z` (paths are relative to the repository root). */
+export function parseStatus(output: string): StatusSummary {
+  const summary: StatusSummary = { changed: [], untracked: [] };
   const changed = new Set<string>();
-  const untracked: string[] = [];
   const entries = output.split('\0');
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] ?? '';
-    if (entry.length < 4) continue;
-    const xy = entry.slice(0, 2);
-    const file = entry.slice(3);
-    if (xy === '??') untracked.push(file);
-    else if (xy === '!!') continue;
-    else {
-      changed.add(file);
-      // A rename or copy is followed by its source path, which changed too (it is gone).
-      if (/[RC]/.test(xy)) {
-        const from = entries[++i];
-        if (from && xy.includes('R')) changed.add(from);
-      }
+    if (entry.startsWith('# branch.oid ')) {
+      const oid = entry.slice('# branch.oid '.length);
+      if (oid !== '(initial)') summary.commit = oid;
+    } else if (entry.startsWith('# branch.head ')) {
+      const head = entry.slice('# branch.head '.length);
+      if (head !== '(detached)') summary.branch = head;
+    } else if (entry.startsWith('? ')) {
+      summary.untracked.push(entry.slice(2));
+    } else if (entry.startsWith('1 ')) {
+      changed.add(field(entry, 8));
+    } else if (entry.startsWith('u ')) {
+      changed.add(field(entry, 10));
+    } else if (entry.startsWith('2 ')) {
+      changed.add(field(entry, 9));
+      // A rename or copy is followed by its source path; a renamed-away source changed too.
+      const from = entries[++i];
+      if (from && entry[2] === 'R') changed.add(from);
     }
   }
-  return { changed: [...changed].sort(), untracked: untracked.sort() };
+  summary.changed = [...changed].sort();
+  summary.untracked.sort();
+  return summary;
+}
+
+/** The rest of a porcelain v2 line after `fields` space-separated fields: the path, spaces and all. */
+function field(entry: string, fields: number): string {
+  let at = 0;
+  for (let n = 0; n < fields; n++) at = entry.indexOf(' ', at) + 1;
+  return entry.slice(at);
 }
 
 /** Streams `git diff HEAD` (binary-safe, independent of the user's diff configuration) into SHA-256. */

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NamedNode } from 'n3';
 import { describe, expect, it } from 'vitest';
-import { MAX_LISTED_FILES, collectGit, parseStatus, type GitInfo } from '../../src/collect/git.js';
+import { MAX_LISTED_FILES, collectGit, parseRemotes, parseStatus, type GitInfo } from '../../src/collect/git.js';
 import { RunGraph } from '../../src/run/graph.js';
 import { tempDirs } from '../support/collect.js';
 import { REPROV, prov, rdf, reprov, schema } from '../../src/run/vocabulary.js';
@@ -263,8 +263,35 @@ describe('collectGit', () => {
 });
 
 describe('parseStatus', () => {
-  it('reads porcelain v1 -z output', () => {
-    const out = [' M a.py', 'M  b.py', 'R  new name.py', 'old name.py', 'A  c.py', '?? d.py', '?? e/f.py', ''].join('\0');
-    expect(parseStatus(out)).toEqual({ changed: ['a.py', 'b.py', 'c.py', 'new name.py', 'old name.py'], untracked: ['d.py', 'e/f.py'] });
+  it('reads porcelain v2 -z output: commit, branch, changes (renames, conflicts, paths with spaces) and untracked files', () => {
+    const oid = 'a'.repeat(40);
+    const h = '0'.repeat(40);
+    const out = [
+      `# branch.oid ${oid}`, '# branch.head main', '# branch.upstream origin/main',
+      `1 .M N... 100644 100644 100644 ${h} ${h} a.py`,
+      `1 M. N... 100644 100644 100644 ${h} ${h} b c.py`,
+      `2 R. N... 100644 100644 100644 ${h} ${h} R100 new name.py`, 'old name.py',
+      `2 C. N... 100644 100644 100644 ${h} ${h} C75 copy.py`, 'kept.py',
+      `u UU N... 100644 100644 100644 100644 ${h} ${h} ${h} conflict.py`,
+      '? e/f.py', '? d.py', '! ignored.log', '',
+    ].join('\0');
+    expect(parseStatus(out)).toEqual({
+      commit: oid, branch: 'main',
+      changed: ['a.py', 'b c.py', 'conflict.py', 'copy.py', 'new name.py', 'old name.py'], untracked: ['d.py', 'e/f.py'],
+    });
+  });
+
+  it('reads an unborn branch and a detached HEAD', () => {
+    expect(parseStatus('# branch.oid (initial)\0# branch.head trunk\0')).toEqual({ branch: 'trunk', changed: [], untracked: [] });
+    expect(parseStatus(`# branch.oid ${'b'.repeat(40)}\0# branch.head (detached)\0`)).toEqual({ commit: 'b'.repeat(40), changed: [], untracked: [] });
+  });
+});
+
+describe('parseRemotes', () => {
+  it('prefers origin, else the first remote, and its fetch URL', () => {
+    const out = 'upstream\tgit@h:u/r.git (fetch)\nupstream\tgit@h:u/r.git (push)\norigin\thttps://h/o/r.git (fetch)\norigin\thttps://h/o/push.git (push)\n';
+    expect(parseRemotes(out)).toEqual({ name: 'origin', url: 'https://h/o/r.git' });
+    expect(parseRemotes('upstream\tgit@h:u/r.git (push)\n')).toEqual({ name: 'upstream', url: 'git@h:u/r.git' });
+    expect(parseRemotes('')).toBeUndefined();
   });
 });
