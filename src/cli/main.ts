@@ -5,6 +5,8 @@ import { registerConvert } from './convert.js';
 import { registerRecord } from './record.js';
 import { registerMerge } from './merge.js';
 import { registerCheck } from './check.js';
+import { registerVerify } from './verify.js';
+import { registerDiff } from './diff.js';
 import { exitCodeFor, reportError } from './errors.js';
 import { version } from '../version.js';
 
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerRecord(program);
   registerMerge(program);
   registerCheck(program);
+  registerVerify(program);
+  registerDiff(program);
   return program;
 }
 
