@@ -1,8 +1,8 @@
-import type { Quad, Term } from 'n3';
+import type { Term } from 'n3';
 import { focusName } from '../src/check/graph-query.js';
 import { defineRule, finding, findings } from '../src/check/rule-kit.js';
 import type { Finding, Rule } from '../src/check/types.js';
-import { type ExtraPattern, findSecrets, redactText } from '../src/collect/redact.js';
+import { type ExtraPattern, findSecretsWith, redactText, secretPatternsIn } from '../src/collect/redact.js';
 
 const meta = {
   id: 'RPV-X001',
@@ -31,17 +31,21 @@ export function secretsRule(extra: readonly ExtraPattern[] = []): Rule {
   return defineRule({
     meta,
     check(input) {
-      const kinds = new Map<string, string[]>();
-      const kindsOf = (term: Term): string[] => {
-        if (term.termType !== 'Literal' && term.termType !== 'NamedNode') return [];
-        const id = `${term.termType === 'Literal' ? 'L' : 'N'}${term.value}`;
-        let found = kinds.get(id);
-        if (!found) {
-          found = [...new Set(findSecrets(term.value, extra).map((s) => s.kind))];
-          kinds.set(id, found);
+      // Every distinct literal and IRI once, keyed by kind and value.
+      const values = new Map<string, string>();
+      for (const q of input.quads) {
+        for (const term of [q.subject, q.predicate, q.object, q.graph]) {
+          if (term.termType === 'Literal' || term.termType === 'NamedNode') values.set(`${term.termType[0]}${term.value}`, term.value);
         }
-        return found;
-      };
+      }
+      const patterns = secretPatternsIn([...values.values()], extra);
+      if (!patterns.length) return findings([]);
+      const kinds = new Map<string, string[]>();
+      for (const [id, value] of values) {
+        const found = [...new Set(findSecretsWith(value, patterns).map((s) => s.kind))];
+        if (found.length) kinds.set(id, found);
+      }
+      const kindsOf = (term: Term): string[] => kinds.get(`${term.termType[0]}${term.value}`) ?? [];
       const nodes = new Map<string, { node: Term; where: Map<string, Set<string>> }>();
       const note = (node: Term, kind: string, where: string) => {
         const id = `${node.termType}:${node.value}`;
@@ -51,12 +55,11 @@ export function secretsRule(extra: readonly ExtraPattern[] = []): Rule {
         places.add(where);
         entry.where.set(kind, places);
       };
-      const predicateName = (q: Quad) => focusName(input, q.predicate);
-      for (const q of input.store.getQuads(null, null, null, null)) {
+      for (const q of input.quads) {
         const check: [Position, Term][] = [['subject', q.subject], ['predicate', q.predicate], ['object', q.object], ['graph', q.graph]];
         for (const [position, term] of check) {
           for (const kind of kindsOf(term)) {
-            if (position === 'object') note(q.subject, kind, predicateName(q));
+            if (position === 'object') note(q.subject, kind, focusName(input, q.predicate));
             else if (position === 'subject') note(q.subject, kind, 'its identifier');
             else if (position === 'predicate') note(q.subject, kind, 'a property name');
             else note(q.graph, kind, 'its identifier');

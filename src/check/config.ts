@@ -22,7 +22,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
+import { loadAjv } from '../load-ajv.js';
 import picomatch from 'picomatch';
 import type { SecretPattern } from '../collect/redact.js';
 import { formatDiagnostic, jsonPointer, lineColumn } from '../io/diagnostics.js';
@@ -214,6 +215,7 @@ function validator(): ValidateFunction {
 
 /** The ajv instance the configuration schema compiles under (exported for the schema's own tests). */
 export function configSchemaAjv(): Ajv {
+  const { Ajv } = loadAjv();
   const ajv = new Ajv({
     // All errors, to choose the most useful (see schemaProblem); a configuration is small.
     allErrors: true,

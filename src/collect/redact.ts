@@ -127,8 +127,24 @@ function tester(pattern: RegExp): RegExp {
 
 /** Every secret in `text`, in order, overlapping finds merged into one. */
 export function findSecrets(text: string, extraPatterns: readonly ExtraPattern[] = []): SecretMatch[] {
+  return findSecretsWith(text, [...SECRET_PATTERNS, ...normalise(extraPatterns)]);
+}
+
+/**
+ * The patterns that can find something in any of `texts` (built-in ones first, in order, then the
+ * extra ones), for `findSecretsWith`. One test of each built-in pattern over the texts joined by
+ * newlines replaces one per text: none of them needs a newline inside a secret or anchors with `^`,
+ * so whatever they match in one text they match in the join. Extra patterns may be anchored, so
+ * they are always kept.
+ */
+export function secretPatternsIn(texts: readonly string[], extraPatterns: readonly ExtraPattern[] = []): SecretPattern[] {
+  const joined = texts.join('\n');
+  return [...SECRET_PATTERNS.filter(({ pattern }) => tester(pattern).test(joined)), ...normalise(extraPatterns)];
+}
+
+/** `findSecrets` with a given list of patterns (earlier ones name the kind on a tie). */
+export function findSecretsWith(text: string, patterns: readonly SecretPattern[]): SecretMatch[] {
   const found: (SecretMatch & { order: number })[] = [];
-  const patterns = [...SECRET_PATTERNS, ...normalise(extraPatterns)];
   patterns.forEach(({ kind, pattern }, order) => {
     if (!tester(pattern).test(text)) return;
     for (const match of text.matchAll(scanner(pattern))) {

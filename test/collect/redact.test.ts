@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collectEnvironment } from '../../src/collect/environment.js';
 import { collectGit } from '../../src/collect/git.js';
 import {
-  DEFAULT_ENV_ALLOW, SECRET_PATTERNS, findSecrets, isSecretName, redactArgv, redactEnv, redactText, redactUrl, secretNameKind,
+  DEFAULT_ENV_ALLOW, SECRET_PATTERNS, findSecrets, findSecretsWith, secretPatternsIn, isSecretName, redactArgv, redactEnv, redactText, redactUrl, secretNameKind,
 } from '../../src/collect/redact.js';
 import { writeProv } from '../../src/io/write.js';
 import { RunGraph } from '../../src/run/graph.js';
@@ -58,6 +58,17 @@ describe('findSecrets', () => {
       expect(redactText(text)).toContain(`[REDACTED:${kind}]`);
     });
   }
+
+  it('secretPatternsIn keeps, from one scan of many texts, every pattern that finds something in one of them', () => {
+    const clean = ['python train.py --lr 3e-4', 'commit 9fceb02d0ae598e95dc970b74767f19372d61af8', 'https://github.com/o/r.git'];
+    expect(secretPatternsIn(clean)).toEqual([]);
+    for (const [, text] of cases) {
+      const patterns = secretPatternsIn([...clean, text, ...clean]);
+      expect(findSecretsWith(text, patterns)).toEqual(findSecrets(text));
+    }
+    const anchored = { kind: 'lab-id', pattern: /^LAB-\d+$/g };
+    expect(findSecretsWith('LAB-42', secretPatternsIn(clean, [anchored]))).toEqual([{ kind: 'lab-id', index: 0, length: 6 }]);
+  });
 
   it('redacts a whole private key block, also a truncated one', () => {
     const block = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy\n-----END RSA PRIVATE KEY-----';
