@@ -65,8 +65,10 @@ export async function verifyBundle(bundle: LoadedBundle, options: VerifyOptions 
   const items: VerifyItem[] = [];
 
   const seen = new Set<string>();
-  for (const file of facts.files) {
-    const key = [file.role, file.base, file.location, file.sha256].join('\0');
+  const order: FileRole[] = ['input', 'output', 'dependency', 'metric'];
+  const files = [...facts.files].sort((x, y) => order.indexOf(x.role) - order.indexOf(y.role) || (x.location ?? '').localeCompare(y.location ?? ''));
+  for (const file of files) {
+    const key = [file.role, file.base, file.location, file.sha256, ...file.otherChecksums].join('\0');
     if (seen.has(key)) continue; // a merged bundle names each rank's copy of a shared file
     seen.add(key);
     items.push(await verifyFile(file, file.base === 'bundle' ? bundleDir : root));
