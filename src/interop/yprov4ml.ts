@@ -759,7 +759,7 @@ function unwrap(term: Term): Term {
 }
 
 /** A parameter value: yProv4ML writes `str(value)`, so numbers and booleans are typed again; typed literals stay. */
-function typedValue(term: Literal): Literal {
+export function typedValue(term: Literal): Literal {
   const t = unwrap(term) as Literal;
   if (t.datatype.value !== XSD_STRING) return t;
   const text = t.value.trim();
@@ -779,7 +779,7 @@ function numberLiteral(value: number): Literal {
 }
 
 /** A seed value as an integer literal, when it is one (an integral double such as `42.0` included). */
-function seedValue(value: Literal): Literal | undefined {
+export function seedValue(value: Literal): Literal | undefined {
   const type = value.datatype.value;
   if ([XSD_INT, XSD_LONG, XSD_INTEGER].some((t) => t.value === type) || /#(?:short|byte|nonNegativeInteger|unsignedInt|unsignedLong)$/.test(type)) return value;
   if (type === XSD_DOUBLE.value && Number.isInteger(Number(value.value))) return numberLiteral(Number(value.value));
@@ -805,7 +805,8 @@ function parseTime(text: string): string | undefined {
   return undefined;
 }
 
-function seedOf(name: string): { rng: string | undefined } | undefined {
+/** Whether a parameter name names a seed (`seed`, `args.random_seed`, `torch_seed`...), and the generator it seeds when the name tells. */
+export function seedOf(name: string): { rng: string | undefined } | undefined {
   let n = lastSegment(name).toLowerCase().replace(/[\s-]+/g, '_');
   for (let i = 0; i < 2 && NAME_PREFIXES.test(n); i++) n = n.replace(NAME_PREFIXES, '');
   return n in SEED_NAMES ? { rng: SEED_NAMES[n] } : undefined;

@@ -1,0 +1,431 @@
+/**
+ * MLflow importer: each run of an MLflow file store (./mlflow-store.ts) becomes a reprov bundle,
+ * `<out>/<run id>/prov.json` + `prov.ttl` + `metrics/*.csv`, described with the terms a recorded
+ * run uses (docs/vocabulary.md), so `reprov check` scores it like any other run.
+ *
+ * - run meta.yaml: `run:run` a prov:Activity, mls:Run; `rdfs:label` the run name, `reprov:experiment`
+ *   the experiment's name, start and end times, `reprov:status` (FINISHED succeeded, FAILED failed,
+ *   KILLED killed, RUNNING and SCHEDULED running, with `reprov:complete false`).
+ * - `mlflow.user` (or user_id): the agent `run:agent/user`; MLflow itself is `run:agent/mlflow`.
+ * - params: `run:param/<key>` with a typed value (secrets redacted); seed-like names (the rule the
+ *   yProv4ML importer uses) also `run:seed/<key>`.
+ * - metrics: one CSV per metric in reprov's metric layout (`metrics/<key>_<context>_mlflow_GR0.csv`),
+ *   summarised on `run:metric/<context>/<key>`; keys under `system/` are in the context `system`,
+ *   all others in `training` (MLflow does not say which phase logged a metric).
+ * - `mlflow.source.git.commit`, `.repoURL`, `.branch`: `run:code` (reprov:CodeState); MLflow does
+ *   not record uncommitted changes, which the code state says (reprov:unknownReason).
+ * - `mlflow.source.name`, `mlflow.project.entryPoint`: `run:command` (reprov:entryPoint).
+ * - `mlflow.log-model.history`: each model directory under the artifacts is an mls:Model output,
+ *   hashed when it is at hand, with its requirements/lock files as reprov:DependencyFile nodes;
+ *   the Python version of the `python_function` flavour goes to `run:environment`.
+ * - other top-level artifacts: reprov:Artifact outputs, hashed.
+ * - dataset inputs: dcat:Dataset inputs with MLflow's digest as `dcterms:identifier` (MLflow's own
+ *   fingerprint, not a SHA-256); a local source file is hashed (SHA-256) as it is now; a Hugging
+ *   Face revision is recorded as `reprov:commit`.
+ * Relative paths (a dataset source, an artifact_uri) are taken from the directory that holds the
+ * mlruns directory: MLflow's default store is `./mlruns` in the training's working directory.
+ * Tags outside `mlflow.*` are not mapped; the notes list them.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DataFactory, type NamedNode } from 'n3';
+import type { CollectContext } from '../collect/context.js';
+import { collectData } from '../collect/data.js';
+import { collectDependencies } from '../collect/dependencies.js';
+import { hashFile } from '../collect/hash.js';
+import { redactText, redactUrl, secretNameKind } from '../collect/redact.js';
+import { recordSeed } from '../collect/seeds.js';
+import { XSD } from '../prov/namespaces.js';
+import { RunGraph } from '../run/graph.js';
+import { MetricLog } from '../run/metrics.js';
+import { dcat, DCTERMS, mls, prov, rdfs, reprov, RUN_PREFIXES, schema, type RunStatus } from '../run/vocabulary.js';
+import { forEachMetricPoint, MlflowLayoutError, readRuns, type MlflowDataset, type MlflowFilter, type MlflowRun, type MlflowStatus } from './mlflow-store.js';
+import { writeBundleFiles, writeDirectory } from './output-dir.js';
+import { seedOf, seedValue, typedValue } from './yprov4ml.js';
+
+const { literal, namedNode, quad } = DataFactory;
+
+export interface MlflowImportOptions extends MlflowFilter {
+  /** Where the bundles go: `<out>/<run id>/`. */
+  out: string;
+  /** Also import runs MLflow marks deleted (lifecycle_stage `deleted`); a run named with `runs` is always imported. */
+  includeDeleted?: boolean;
+}
+
+export interface ImportedMlflowRun {
+  runId: string;
+  experiment: string;
+  /** The bundle directory. */
+  dir: string;
+  /** What was mapped, and what could not be. */
+  notes: string[];
+}
+
+export interface MlflowImport {
+  imported: ImportedMlflowRun[];
+  /** Runs left out (deleted ones), with why. */
+  skipped: string[];
+}
+
+const STATUS: Record<MlflowStatus, RunStatus> = { RUNNING: 'running', SCHEDULED: 'running', FINISHED: 'succeeded', FAILED: 'failed', KILLED: 'killed' };
+const XSD_ANY_URI = namedNode(`${XSD}anyURI`);
+const DCTERMS_IDENTIFIER = namedNode(`${DCTERMS}identifier`);
+const GIT_TAGS = {
+  commit: ['mlflow.source.git.commit', 'mlflow.gitCommit'],
+  repository: ['mlflow.source.git.repoURL', 'mlflow.gitRepoURL'],
+  branch: ['mlflow.source.git.branch'],
+};
+const MAPPED_TAGS = new Set([
+  ...Object.values(GIT_TAGS).flat(), 'mlflow.user', 'mlflow.runName', 'mlflow.source.name', 'mlflow.source.type',
+  'mlflow.project.entryPoint', 'mlflow.log-model.history',
+]);
+
+/** Imports the runs of an mlruns directory; one bundle per run under `options.out`. */
+export async function importMlflow(mlruns: string, options: MlflowImportOptions): Promise<MlflowImport> {
+  const runs = readRuns(mlruns, options);
+  const result: MlflowImport = { imported: [], skipped: [] };
+  for (const run of runs) {
+    if (run.lifecycleStage === 'deleted' && !options.includeDeleted && !options.runs?.includes(run.id)) {
+      result.skipped.push(`${run.id}: deleted in MLflow (name it with --run, or pass --include-deleted)`);
+      continue;
+    }
+    const dir = join(options.out, run.id);
+    const notes = await writeDirectory(dir, 'prov.json', 'a reprov bundle', async (staging) => {
+      const { graph, notes } = await mlflowRunGraph(run, staging);
+      await writeBundleFiles(staging, { quads: graph.quads, prefixes: { ...RUN_PREFIXES, run: graph.base }, warnings: [], skipped: [] });
+      return notes;
+    });
+    result.imported.push({ runId: run.id, experiment: run.experiment.name, dir, notes });
+  }
+  return result;
+}
+
+/**
+ * The graph of one MLflow run. Metric files are written into `bundleDir` (the bundle's
+ * directory, which the metric locations are relative to).
+ */
+export async function mlflowRunGraph(run: MlflowRun, bundleDir: string): Promise<{ graph: RunGraph; notes: string[] }> {
+  const graph = new RunGraph(`urn:reprov:run:${run.id}/`);
+  const ctx: CollectContext = { graph, run: graph.node('run'), cwd: bundleDir, env: {} };
+  const mapper = new RunMapper(run, ctx);
+  await mapper.map();
+  return { graph, notes: mapper.notes };
+}
+
+interface LoggedModel {
+  artifact_path?: unknown;
+  utc_time_created?: unknown;
+  mlflow_version?: unknown;
+  flavors?: Record<string, Record<string, unknown> | undefined>;
+}
+
+class RunMapper {
+  readonly notes: string[] = [];
+  private readonly graph: RunGraph;
+  private readonly node: NamedNode;
+  private readonly models: LoggedModel[];
+  /** Where relative paths of the run are taken from: the directory holding mlruns, where MLflow's default store puts it (the training's working directory). */
+  private readonly projectDir: string;
+
+  constructor(private readonly run: MlflowRun, private readonly ctx: CollectContext) {
+    this.projectDir = dirname(dirname(resolve(run.experiment.dir)));
+    this.graph = ctx.graph;
+    this.node = ctx.run;
+    this.models = this.loggedModels();
+  }
+
+  async map(): Promise<void> {
+    this.describeRun();
+    this.mapParams();
+    this.mapCode();
+    this.mapEnvironment();
+    await this.mapMetrics();
+    await this.mapDatasets();
+    await this.mapArtifacts();
+    const unmapped = [...this.run.tags.keys()].filter((key) => !MAPPED_TAGS.has(key) && !key.startsWith('mlflow.'));
+    if (unmapped.length) this.notes.push(`tags not mapped: ${unmapped.join(', ')}`);
+  }
+
+  private tag(...keys: string[]): string | undefined {
+    for (const key of keys) {
+      const value = this.run.tags.get(key)?.trim();
+      if (value) return value;
+    }
+    return undefined;
+  }
+
+  private describeRun(): void {
+    const { graph, node, run } = this;
+    graph.describe(node, [prov.Activity, mls.Run], run.name ?? this.tag('mlflow.runName') ?? run.id);
+    graph.add(node, reprov.experiment, run.experiment.name);
+    graph.add(node, rdfs.comment, `imported from MLflow run ${run.id} of experiment ${run.experiment.id} ('${run.experiment.name}')`);
+    if (run.startTime !== undefined) graph.add(node, prov.startedAtTime, new Date(run.startTime));
+    if (run.endTime !== undefined) graph.add(node, prov.endedAtTime, new Date(run.endTime));
+    graph.add(node, reprov.status, STATUS[run.status]);
+    graph.add(node, reprov.complete, run.status !== 'RUNNING' && run.status !== 'SCHEDULED');
+    if (run.status === 'SCHEDULED') this.notes.push('MLflow status SCHEDULED: the run had not started; recorded as running');
+
+    const user = this.tag('mlflow.user') ?? run.userId;
+    if (user) {
+      const agent = graph.node('agent', 'user');
+      graph.describe(agent, [prov.Agent, prov.Person], redactText(user));
+      graph.add(node, prov.wasAssociatedWith, agent);
+    }
+    const mlflow = graph.node('agent', 'mlflow');
+    graph.describe(mlflow, [prov.Agent, prov.SoftwareAgent], 'MLflow').add(mlflow, schema.name, 'MLflow');
+    const version = this.models.map((m) => m.mlflow_version).find((v): v is string => typeof v === 'string');
+    graph.add(mlflow, schema.version, version);
+    graph.add(node, prov.wasAssociatedWith, mlflow);
+  }
+
+  private mapParams(): void {
+    const { graph, node } = this;
+    let seeds = 0;
+    for (const [key, text] of this.run.params) {
+      const kind = secretNameKind(key);
+      const value = typedValue(literal(kind && text !== '' ? `[REDACTED:${kind}]` : redactText(text)));
+      const parameter = graph.node('param', key);
+      graph.describe(parameter, [prov.Entity, mls.HyperParameterSetting, reprov.Parameter], key);
+      graph.quads.push(quad(parameter, prov.value, value));
+      graph.add(node, prov.used, parameter);
+
+      const seed = seedOf(key);
+      const seedLiteral = seed && seedValue(value);
+      if (!seed) continue;
+      if (!seedLiteral) {
+        this.notes.push(`parameter ${key} names a seed but its value '${value.value}' is not an integer: not recorded as a seed`);
+        continue;
+      }
+      const seedNode = recordSeed(this.ctx, { name: key, value: BigInt(seedLiteral.value), rng: seed.rng });
+      graph.add(seedNode, prov.wasDerivedFrom, parameter);
+      seeds++;
+    }
+    this.notes.push(`${this.run.params.size} parameter(s), ${seeds} seed(s)`);
+  }
+
+  private mapCode(): void {
+    const { graph, node } = this;
+    const commit = this.tag(...GIT_TAGS.commit);
+    const repository = this.tag(...GIT_TAGS.repository);
+    if (commit || repository) {
+      const code = graph.node('code');
+      graph.describe(code, [prov.Entity, schema.SoftwareSourceCode, reprov.CodeState], 'code');
+      graph.add(code, reprov.commit, commit);
+      if (repository) {
+        const url = redactUrl(repository);
+        graph.quads.push(quad(code, schema.codeRepository, /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) ? literal(url, XSD_ANY_URI) : literal(url)));
+      }
+      graph.add(code, reprov.branch, this.tag(...GIT_TAGS.branch));
+      graph.add(code, reprov.unknownReason, 'dirty: MLflow does not record whether the working tree had uncommitted changes');
+      graph.add(node, prov.used, code);
+    } else {
+      this.notes.push('no git commit (tag mlflow.source.git.commit): the code state is not recorded');
+    }
+    const source = this.tag('mlflow.source.name');
+    const entryPoint = this.tag('mlflow.project.entryPoint');
+    if (source || entryPoint) {
+      const command = graph.node('command');
+      graph.describe(command, [prov.Entity, prov.Plan, reprov.Command], redactText(source ?? entryPoint!));
+      for (const value of [source, entryPoint]) graph.add(command, reprov.entryPoint, value && redactText(value));
+      graph.add(node, prov.used, command);
+    }
+  }
+
+  /** The Python version MLflow wrote into the models' `python_function` flavour. */
+  private mapEnvironment(): void {
+    const python = this.models.map((m) => m.flavors?.python_function?.python_version).find((v): v is string => typeof v === 'string');
+    if (!python) return;
+    const environment = this.graph.node('environment');
+    this.graph.describe(environment, [prov.Entity, reprov.Environment], 'environment');
+    this.graph.add(environment, reprov.pythonVersion, python);
+    this.graph.add(environment, reprov.unknownReason, 'operating system: MLflow does not record it');
+    this.graph.add(this.node, prov.used, environment);
+  }
+
+  private async mapMetrics(): Promise<void> {
+    const { graph, node } = this;
+    const log = new MetricLog(this.ctx.cwd, 100_000, 'mlflow', 0);
+    for (const [key, file] of this.run.metricFiles) {
+      const system = key.startsWith('system/');
+      const name = system ? key.slice('system/'.length) : key;
+      const context = system ? 'system' : 'training';
+      forEachMetricPoint(file, (point) => log.log(name, point.value, { context, step: point.step, timestamp: point.timestamp }));
+    }
+    log.flush();
+    const contexts = new Set<string>();
+    let points = 0;
+    for (const summary of log.summaries()) {
+      const context = graph.node('context', summary.context);
+      if (!contexts.has(summary.context)) {
+        contexts.add(summary.context);
+        graph.describe(context, [prov.Activity, reprov.Context], summary.context);
+        graph.add(context, reprov.contextKind, summary.context).add(context, prov.wasInformedBy, node);
+      }
+      const metric = graph.node('metric', summary.context, summary.name);
+      graph.describe(metric, [prov.Entity, mls.ModelEvaluation, reprov.Metric], summary.name);
+      graph.add(metric, reprov.context, context).add(metric, prov.atLocation, summary.file);
+      graph.add(metric, reprov.metricFile, summary.file).add(metric, reprov.pointCount, summary.count);
+      graph.add(metric, reprov.lastValue, summary.last).add(metric, reprov.lastStep, summary.lastStep);
+      graph.add(metric, reprov.minValue, summary.min).add(metric, reprov.maxValue, summary.max);
+      graph.add(metric, prov.wasGeneratedBy, context);
+      graph.checksum(metric, 'sha256', (await hashFile(join(this.ctx.cwd, summary.file), { progress: false })).sha256);
+      points += summary.count;
+    }
+    this.notes.push(`${this.run.metricFiles.size} metric(s), ${points} point(s)`);
+  }
+
+  private async mapDatasets(): Promise<void> {
+    for (const dataset of this.run.datasets) await this.mapDataset(dataset);
+  }
+
+  private async mapDataset(dataset: MlflowDataset): Promise<void> {
+    const { graph, node } = this;
+    const source = parseSource(dataset);
+    const local = source.location !== undefined ? localPath(source.location, this.projectDir, dataset.sourceType) : undefined;
+    let entity: NamedNode;
+    if (local && existsSync(local)) {
+      entity = (await collectData(this.ctx, { path: local, role: 'input', kind: 'dataset', name: dataset.name, progress: false })).node;
+      this.notes.push(`dataset ${dataset.name}: SHA-256 computed at import from ${local} (the file as it is now)`);
+    } else {
+      entity = this.freeNode('data', 'input', dataset.name);
+      graph.describe(entity, [prov.Entity, dcat.Dataset], dataset.name);
+      graph.add(entity, prov.atLocation, source.location && redactUrl(source.location));
+      graph.add(entity, reprov.role, 'input');
+      graph.add(entity, reprov.commit, source.revision);
+      const why = local ? `${local} is not at hand` : source.location ? `the source ${redactUrl(source.location)} is not a local file` : 'MLflow records no source location';
+      graph.add(entity, reprov.unknownReason, `sha256: ${why}`);
+      graph.add(node, prov.used, entity);
+      if (!source.revision) this.notes.push(`dataset ${dataset.name}: not hashed (${why})`);
+    }
+    graph.add(entity, DCTERMS_IDENTIFIER, dataset.digest);
+    graph.add(entity, rdfs.comment, dataset.context && `MLflow dataset context: ${dataset.context}`);
+  }
+
+  private async mapArtifacts(): Promise<void> {
+    const artifacts = this.artifactDir();
+    const claimed = new Set<string>();
+    for (const model of this.models) {
+      if (typeof model.artifact_path !== 'string' || !model.artifact_path) continue;
+      const path = artifacts && resolve(artifacts, model.artifact_path);
+      const top = model.artifact_path.split('/')[0]!;
+      claimed.add(top);
+      let entity: NamedNode;
+      if (path && inside(artifacts!, path) && existsSync(path)) {
+        entity = (await collectData(this.ctx, { path, role: 'output', kind: 'model', name: model.artifact_path, progress: false })).node;
+        if (statSync(path).isDirectory()) await this.mapModelDependencies(model.artifact_path, path);
+      } else {
+        entity = this.freeNode('data', 'output', model.artifact_path);
+        this.graph.describe(entity, [prov.Entity, mls.Model], model.artifact_path);
+        this.graph.add(entity, prov.atLocation, this.run.artifactUri && redactUrl(`${this.run.artifactUri.replace(/\/+$/, '')}/${model.artifact_path}`));
+        this.graph.add(entity, reprov.role, 'output');
+        this.graph.add(entity, reprov.unknownReason, `sha256: the model's artifacts are not at hand${artifacts ? ` under ${artifacts}` : ''}`);
+        this.graph.add(entity, prov.wasGeneratedBy, this.node);
+        this.notes.push(`model ${model.artifact_path}: not hashed (its artifacts are not at hand)`);
+      }
+      const created = typeof model.utc_time_created === 'string' ? new Date(`${model.utc_time_created.replace(' ', 'T')}Z`) : undefined;
+      if (created && !Number.isNaN(created.getTime())) this.graph.add(entity, prov.generatedAtTime, created);
+    }
+    if (!artifacts) return;
+    let count = 0;
+    for (const name of listArtifacts(artifacts)) {
+      if (claimed.has(name)) continue;
+      await collectData(this.ctx, { path: join(artifacts, name), role: 'output', kind: 'artifact', name, progress: false });
+      count++;
+    }
+    this.notes.push(`${this.models.length} model(s), ${count} other artifact(s) from ${artifacts}`);
+  }
+
+  /** Requirement and lock files MLflow saves beside a model (requirements.txt...), located where they are. */
+  private async mapModelDependencies(artifactPath: string, dir: string): Promise<void> {
+    const scratch = new RunGraph(`${this.graph.base}model/${artifactPath}/`);
+    await collectDependencies({ graph: scratch, run: this.node, cwd: dir, env: {} });
+    // The collector names files relative to the directory it looked in; the bundle lives elsewhere, so name them by absolute path.
+    const relocate = new Set([prov.atLocation.value, rdfs.label.value]);
+    for (const q of scratch.quads) {
+      const moved = relocate.has(q.predicate.value) && q.object.termType === 'Literal' && !isAbsolute(q.object.value);
+      this.graph.quads.push(moved ? quad(q.subject, q.predicate, literal(join(dir, q.object.value))) : q);
+    }
+  }
+
+  /** The local directory holding the run's artifacts: its artifact_uri when that is a local path at hand, else `<run dir>/artifacts`. */
+  private artifactDir(): string | undefined {
+    const uri = this.run.artifactUri;
+    const fromUri = uri ? localPath(uri, this.projectDir) : undefined;
+    if (fromUri && existsSync(fromUri)) return fromUri;
+    const beside = join(this.run.dir, 'artifacts');
+    if (existsSync(beside)) {
+      if (uri) this.notes.push(`artifact_uri ${redactUrl(uri)} is not at hand: artifacts read from ${beside}`);
+      return beside;
+    }
+    if (uri) this.notes.push(`artifacts not hashed: ${redactUrl(uri)} is not at hand`);
+    return undefined;
+  }
+
+  private loggedModels(): LoggedModel[] {
+    const text = this.run.tags.get('mlflow.log-model.history');
+    if (!text) return [];
+    const file = join(this.run.dir, 'tags', 'mlflow.log-model.history');
+    let models: unknown;
+    try {
+      models = JSON.parse(text);
+    } catch (error) {
+      throw new MlflowLayoutError(`${file}: malformed JSON: ${(error as Error).message}`);
+    }
+    if (!Array.isArray(models)) throw new MlflowLayoutError(`${file}: expected a JSON list of logged models`);
+    return models.filter((m): m is LoggedModel => typeof m === 'object' && m !== null);
+  }
+
+  /** `<base><path>`, or `-2`, `-3`... appended to the last segment when that node is taken. */
+  private freeNode(...path: [string, ...string[]]): NamedNode {
+    const taken = (n: NamedNode) => this.graph.quads.some((q) => q.subject.equals(n));
+    const last = path.length - 1;
+    let node = this.graph.node(...path);
+    for (let n = 2; taken(node); n++) node = this.graph.node(...path.slice(0, last), `${path[last]}-${n}`);
+    return node;
+  }
+}
+
+/** Where an MLflow dataset source points (`uri`, `url`, `path`, `table_name`) and its revision (Hugging Face). */
+function parseSource(dataset: MlflowDataset): { location?: string; revision?: string } {
+  if (!dataset.source) return {};
+  let source: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(dataset.source);
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    source = parsed as Record<string, unknown>;
+  } catch (error) {
+    throw new MlflowLayoutError(`${dataset.file}: source: malformed JSON: ${(error as Error).message}`);
+  }
+  const text = (key: string) => (typeof source[key] === 'string' && source[key] ? (source[key] as string) : undefined);
+  const location = text('uri') ?? text('url') ?? text('path') ?? text('table_name');
+  const revision = text('revision');
+  return { ...(location && { location }), ...(revision && { revision }) };
+}
+
+/**
+ * A location as a local path: a `file:` URI, or a path (a relative one is taken from `base`);
+ * other URIs (s3://, mlflow-artifacts:/, https://) and sources of another type than `local`
+ * (a Hugging Face dataset's `path` is a hub name) are not local.
+ */
+function localPath(location: string, base: string, sourceType?: string): string | undefined {
+  if (/^file:/i.test(location)) {
+    try {
+      return fileURLToPath(location);
+    } catch {
+      return undefined;
+    }
+  }
+  if (/^[A-Za-z][A-Za-z0-9+.-]+:/.test(location) || (sourceType !== undefined && sourceType !== 'local')) return undefined;
+  return resolve(base, location);
+}
+
+/** The top-level entries of the artifact directory: a directory artifact is hashed whole. */
+function listArtifacts(dir: string): string[] {
+  return statSync(dir).isDirectory() ? readdirSync(dir).sort() : [];
+}
+
+function inside(base: string, target: string): boolean {
+  const rel = relative(base, target);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
