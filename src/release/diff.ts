@@ -80,7 +80,7 @@ type Values = Map<string, string | undefined>;
 
 /** Entries for the keys of either side, sorted; numbers that are equal as numbers (`1` and `1.0`) are the same. */
 function compare(a: Values, b: Values, reproduction: boolean | ((key: string) => boolean)): DiffEntry[] {
-  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => x.localeCompare(y));
   return keys.flatMap((key) => {
     const va = a.get(key) ?? null;
     const vb = b.get(key) ?? null;
