@@ -10,7 +10,7 @@
  * directory. Neither kind may leave the directory it is resolved under.
  */
 import { realpathSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { RunGraph } from '../run/graph.js';
 import { collectGit, type GitState } from '../collect/git.js';
 import { DIRECTORY_DIGEST_METHOD, HashError, hashDirectory, hashFile } from '../collect/hash.js';
@@ -49,6 +49,9 @@ export interface VerifyReport {
   items: VerifyItem[];
 }
 
+/** What a recorded bundle directory holds besides the bundle file (src/run/run.ts). */
+const BUNDLE_LAYOUT = ['prov.json', 'prov.ttl', 'metrics', 'artifacts'];
+
 export interface VerifyOptions {
   /** The run's working directory in this workspace (default: the current directory). */
   root?: string;
@@ -77,9 +80,9 @@ export async function verifyBundle(bundle: LoadedBundle, options: VerifyOptions 
   const codeStates = facts.code.filter((c) => c.commit !== undefined || c.dirty !== undefined || c.noRepository !== undefined);
   if (codeStates.length) {
     const workspace = await workspaceGit(root);
-    // The workspace's own products are not code: the bundle's directory and the outputs it names.
+    // The workspace's own products are not code: the bundle's files (as a recording lays them out) and the outputs it names.
     const products = [
-      ...(bundleDir ? [bundleDir] : []),
+      ...(bundleDir ? [basename(bundle.file), ...BUNDLE_LAYOUT].map((name) => join(bundleDir, name)) : []),
       ...facts.files.filter((f) => f.role === 'output' && f.location).map((f) => resolve(root, f.location ?? '')),
     ];
     for (const code of codeStates) items.push(...verifyCode(code, workspace, products), ...(await verifyStoredDiff(code, bundleDir)));

@@ -96,6 +96,19 @@ describe('verifyBundle on a recorded run', () => {
     git(ws, 'commit', '-q', '-am', 'track everything');
     const bundle = await recordRun(ws, 'a');
     expect(find(await verify(bundle, ws), 'untracked').status).toBe('match');
+    write(ws, 'notes.py', 'print("not committed")\n');
+    expect(find(await verify(bundle, ws), 'untracked')).toMatchObject({ status: 'mismatch', actual: 'notes.py' });
+  });
+
+  it('still sees new untracked code when the bundle was written at the root of the workspace', async () => {
+    const ws = workspace();
+    write(ws, '.gitignore', 'model.bin\n');
+    git(ws, 'commit', '-q', '-am', 'bundle files untracked');
+    const bundle = await recordRun(ws, 'a', { options: { dir: '.' } });
+    expect(bundle).toBe(ws);
+    expect(find(await verify(bundle, ws), 'untracked').status).toBe('match');
+    write(ws, 'helper.py', 'x = 1\n');
+    expect(find(await verify(bundle, ws), 'untracked')).toMatchObject({ status: 'mismatch', actual: 'helper.py' });
   });
 
   it('reports the code as missing when --root is in no git repository', async () => {
