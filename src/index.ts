@@ -23,3 +23,8 @@ export { CATEGORIES, SEVERITIES, type Category, type Severity, type Rule, type R
 export { score, SCORE_FORMULA } from './check/score.js';
 export { render, REPORT_FORMATS } from './report/index.js';
 export { RULES } from '../rules/index.js';
+export { verifyBundle, VerifyRootError, VERIFY_STATUSES, type VerifyReport, type VerifyItem, type VerifyStatus, type VerifyOptions } from './release/verify.js';
+export { renderVerifyText, toVerifyJson } from './release/verify-report.js';
+export { diffBundles, DiffInputError, DIFF_SECTIONS, type DiffReport, type DiffSection, type DiffEntry } from './release/diff.js';
+export { renderDiffText, toDiffJson } from './release/diff-report.js';
+export { openBundle } from './release/open-bundle.js';
