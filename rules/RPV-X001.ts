@@ -31,21 +31,21 @@ export function secretsRule(extra: readonly ExtraPattern[] = []): Rule {
   return defineRule({
     meta,
     check(input) {
-      // Every distinct literal and IRI once, keyed by kind and value.
-      const values = new Map<string, string>();
+      // Every distinct literal and IRI value once (what a secret is depends on the text alone).
+      const values = new Set<string>();
       for (const q of input.quads) {
         for (const term of [q.subject, q.predicate, q.object, q.graph]) {
-          if (term.termType === 'Literal' || term.termType === 'NamedNode') values.set(`${term.termType[0]}${term.value}`, term.value);
+          if (term.termType === 'Literal' || term.termType === 'NamedNode') values.add(term.value);
         }
       }
-      const patterns = secretPatternsIn([...values.values()], extra);
+      const patterns = secretPatternsIn([...values], extra);
       if (!patterns.length) return findings([]);
       const kinds = new Map<string, string[]>();
-      for (const [id, value] of values) {
+      for (const value of values) {
         const found = [...new Set(findSecretsWith(value, patterns).map((s) => s.kind))];
-        if (found.length) kinds.set(id, found);
+        if (found.length) kinds.set(value, found);
       }
-      const kindsOf = (term: Term): string[] => kinds.get(`${term.termType[0]}${term.value}`) ?? [];
+      const kindsOf = (term: Term): string[] => (term.termType === 'Literal' || term.termType === 'NamedNode' ? kinds.get(term.value) ?? [] : []);
       const nodes = new Map<string, { node: Term; where: Map<string, Set<string>> }>();
       const note = (node: Term, kind: string, where: string) => {
         const id = `${node.termType}:${node.value}`;

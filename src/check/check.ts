@@ -1,7 +1,8 @@
 /** `check` as the library offers it: configuration, rules and engine put together, and the CI gate. */
 import { RULES } from '../../rules/index.js';
 import { checkRuleIds, isIgnored, loadConfig, ruleSettingsFor, secretPatternsOf, shapePaths, type LoadedConfig } from './config.js';
-import { Checker } from './engine.js';
+import { Checker, collectOutcomes, type CheckOutcome } from './engine.js';
+import { checkInWorkers, defaultJobs } from './parallel.js';
 import type { CheckResult, Rule } from './types.js';
 import { secretsRule } from '../../rules/RPV-X001.js';
 import { UserError } from '../user-error.js';
@@ -12,6 +13,8 @@ export interface CheckOptions {
   minScore?: number;
   failOn?: 'error' | 'warning' | 'none';
   maxWarnings?: number;
+  /** Worker threads to check bundles with (default: one per core when there are many bundles; see defaultJobs). */
+  jobs?: number;
 }
 
 export interface GateResult {
@@ -25,16 +28,34 @@ export function rulesFor(loaded: LoadedConfig): Rule[] {
   return RULES.map((rule) => (rule.meta.id === 'RPV-X001' && extra.length ? secretsRule(extra) : rule));
 }
 
-export async function checkBundles(paths: readonly string[], options: CheckOptions = {}): Promise<{ result: CheckResult; gate: GateResult; loaded: LoadedConfig }> {
-  const loaded = loadConfig(options.config);
-  checkRuleIds(loaded, RULES.map((r) => r.meta.id));
-  const checker = new Checker({
+/** The Checker a configuration describes: its rules, severities, ignores and extra shapes. */
+export function checkerFor(loaded: LoadedConfig): Checker {
+  return new Checker({
     rules: rulesFor(loaded),
     settingsFor: (file) => ruleSettingsFor(loaded, file),
     isIgnored: (file) => isIgnored(loaded, file),
     extraShapes: shapePaths(loaded),
   });
-  const result = await checker.check(paths);
+}
+
+export async function checkBundles(paths: readonly string[], options: CheckOptions = {}): Promise<{ result: CheckResult; gate: GateResult; loaded: LoadedConfig }> {
+  const loaded = loadConfig(options.config);
+  checkRuleIds(loaded, RULES.map((r) => r.meta.id));
+  const checker = checkerFor(loaded);
+  const files = checker.files(paths);
+  const jobs = options.jobs ?? defaultJobs(files.length);
+  let outcomes: CheckOutcome[];
+  if (jobs > 1) {
+    // Standard input can be read once, and by this thread only.
+    const stdin = files.includes('-') ? await checker.checkFile('-') : undefined;
+    const checked = await checkInWorkers(files.filter((f) => f !== '-'), jobs, { config: options.config }, new Map(RULES.map((r) => [r.meta.id, r.meta])));
+    let next = 0;
+    outcomes = files.map((f) => (f === '-' ? stdin! : checked[next++]!));
+  } else {
+    outcomes = [];
+    for (const file of files) outcomes.push(await checker.checkFile(file));
+  }
+  const result = collectOutcomes(outcomes);
   const gate = evaluateGate(result, {
     minScore: options.minScore ?? loaded.config.minScore,
     failOn: options.failOn ?? loaded.config.failOn ?? 'error',

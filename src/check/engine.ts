@@ -51,21 +51,41 @@ export class Checker {
     return { file, score: score(rules), categories: categoryScores(rules), findings: rules.flatMap((r) => r.findings), rules };
   }
 
-  /** Checks files and directories (searched recursively for bundles); `-` reads standard input. Unreadable inputs become errors; the rest are still checked. */
-  async check(paths: readonly string[]): Promise<CheckResult> {
-    const result: CheckResult = { bundles: [], errors: [] };
-    for (const file of paths.flatMap((path) => (path === '-' ? ['-'] : findBundles(path)))) {
-      if (this.options.isIgnored?.(file)) continue;
-      try {
-        const text = await readInputText(file);
-        result.bundles.push(await this.checkText(text, file === '-' ? '<stdin>' : file, file === '-' ? process.cwd() : dirname(file)));
-      } catch (error) {
-        if (!(error instanceof UserError)) throw error;
-        result.errors.push({ file: file === '-' ? '<stdin>' : file, message: error.message });
-      }
-    }
-    return result;
+  /** The bundle files `paths` name (directories searched recursively; `-` is standard input), ignored ones left out. */
+  files(paths: readonly string[]): string[] {
+    return paths.flatMap((path) => (path === '-' ? ['-'] : findBundles(path))).filter((file) => !this.options.isIgnored?.(file));
   }
+
+  /** Checks one bundle file (`-` reads standard input); an unreadable or invalid one becomes an error entry. */
+  async checkFile(file: string): Promise<CheckOutcome> {
+    const name = file === '-' ? '<stdin>' : file;
+    try {
+      const text = await readInputText(file);
+      return await this.checkText(text, name, file === '-' ? process.cwd() : dirname(file));
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      return { file: name, message: error.message };
+    }
+  }
+
+  /** Checks files and directories (searched recursively for bundles), one after another. Unreadable inputs become errors; the rest are still checked. */
+  async check(paths: readonly string[]): Promise<CheckResult> {
+    const outcomes = [];
+    for (const file of this.files(paths)) outcomes.push(await this.checkFile(file));
+    return collectOutcomes(outcomes);
+  }
+}
+
+export type CheckOutcome = BundleResult | { file: string; message: string };
+
+/** Bundle results and errors, in input order. */
+export function collectOutcomes(outcomes: readonly CheckOutcome[]): CheckResult {
+  const result: CheckResult = { bundles: [], errors: [] };
+  for (const outcome of outcomes) {
+    if ('message' in outcome) result.errors.push(outcome);
+    else result.bundles.push(outcome);
+  }
+  return result;
 }
 
 const BUNDLE_FILE = /^prov[^/]*\.(json|ttl|trig|nt|nq|jsonld)$|\.provjson$/i;

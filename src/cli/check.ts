@@ -12,6 +12,7 @@ interface CheckFlags {
   failOn?: 'error' | 'warning' | 'none';
   maxWarnings?: string;
   explain?: boolean;
+  jobs?: string;
 }
 
 function integer(value: string | undefined, flag: string, max = Infinity): number | undefined {
@@ -32,13 +33,16 @@ export function registerCheck(program: Command): void {
     .addOption(new Option('--fail-on <severity>', 'fail on findings at or above this severity').choices(['error', 'warning', 'none']))
     .option('--max-warnings <n>', 'fail when there are more than n warnings')
     .option('--explain', 'show how each score was computed (text format)')
+    .option('-j, --jobs <n>', 'worker threads (default: one per core when checking 8 or more bundles; 1 checks in this thread)')
     .action(async (paths: string[], flags: CheckFlags) => {
       const minScore = integer(flags.minScore, '--min-score', 100);
       const maxWarnings = integer(flags.maxWarnings, '--max-warnings');
+      const jobs = integer(flags.jobs, '--jobs');
+      if (jobs === 0) throw new UsageError("--jobs: expected a whole number from 1, found '0'");
       const [{ checkBundles, rulesFor }, report, { shouldColor, explainScore }, { SCORE_FORMULA }] = await Promise.all([
         import('../check/check.js'), import('../report/index.js'), import('../report/text.js'), import('../check/score.js'),
       ]);
-      const { result, gate, loaded } = await checkBundles(paths, { config: flags.config, minScore, failOn: flags.failOn, maxWarnings });
+      const { result, gate, loaded } = await checkBundles(paths, { config: flags.config, minScore, failOn: flags.failOn, maxWarnings, jobs });
       const color = !flags.output && flags.format === 'text' && shouldColor(process.stdout, process.env);
       await withOutput(flags.output, async (sink) => {
         sink.write(report.render(flags.format, result, {
