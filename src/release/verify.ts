@@ -176,7 +176,8 @@ function verifyCode(code: CodeFact, workspace: GitState, products: string[]): Ve
     const changed = workspace.changedFiles.slice(0, 3).join(', ') + (workspace.changedFileCount > 3 ? ', …' : '');
     const message = actual === expected
       ? expected === none ? 'no uncommitted changes to tracked files, as recorded' : 'the same uncommitted changes (SHA-256 of git diff HEAD)'
-      : actual === none ? 'the recorded uncommitted changes are not in the workspace' : `the workspace's uncommitted changes differ (${changed})`;
+      : actual === none ? 'the recorded uncommitted changes are not in the workspace'
+        : expected === none ? `the workspace has uncommitted changes the run did not have (${changed})` : `the workspace's uncommitted changes differ (${changed})`;
     items.push(item('changes', actual === expected ? 'match' : 'mismatch', message, { expected, actual }));
   }
 
