@@ -1,0 +1,248 @@
+/**
+ * Python source to FileFacts, with tree-sitter (web-tree-sitter and the tree-sitter-python
+ * grammar, both WASM shipped in their npm packages: nothing is fetched). Loaded only when a scan
+ * meets a Python file.
+ */
+import { createRequire } from 'node:module';
+import { Language, Parser, type Node } from 'web-tree-sitter';
+import type { Call, FileFacts, Position, SyntaxProblem, Value } from './facts.js';
+
+let parser: Promise<Parser> | undefined;
+
+function pythonParser(): Promise<Parser> {
+  parser ??= (async () => {
+    await Parser.init();
+    const grammar = await Language.load(createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm'));
+    return new Parser().setLanguage(grammar);
+  })();
+  return parser;
+}
+
+export async function analyzePython(text: string): Promise<FileFacts> {
+  const tree = (await pythonParser()).parse(text);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) return { language: 'python', calls: [], assignments: [], functions: [], references: [], syntaxError: firstError(root) };
+    return new PythonWalker(importsOf(root), constantsOf(root)).facts(root);
+  } finally {
+    tree.delete();
+  }
+}
+
+const position = (node: Node): Position => ({ line: node.startPosition.row + 1, column: node.startPosition.column + 1 });
+
+function firstError(root: Node): SyntaxProblem {
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      const node = cursor.currentNode;
+      if (node.isMissing) return { at: position(node), message: `expected '${node.type}'` };
+      if (node.isError) return { at: position(node), message: `unexpected ${JSON.stringify(node.text.split('\n')[0]!.slice(0, 20))}` };
+      // Descend only into subtrees that hold the error.
+      if (node.hasError && cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return { at: { line: 1, column: 1 }, message: 'syntax error' };
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** Local name -> the dotted module path it stands for, from every import in the file. */
+function importsOf(root: Node): Map<string, string> {
+  const imports = new Map<string, string>();
+  for (const statement of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
+    if (!statement) continue;
+    const from = statement.type === 'import_from_statement' ? statement.childForFieldName('module_name') : null;
+    // Relative imports (`from . import x`) name the project's own modules.
+    if (from && from.type !== 'dotted_name') continue;
+    for (const name of statement.childrenForFieldName('name')) {
+      if (!name) continue;
+      if (name.type === 'aliased_import') {
+        const path = name.childForFieldName('name')!.text;
+        imports.set(name.childForFieldName('alias')!.text, from ? `${from.text}.${path}` : path);
+      } else if (from) {
+        imports.set(name.text, `${from.text}.${name.text}`);
+      } else {
+        // `import numpy.random` binds `numpy`.
+        const top = name.text.split('.')[0]!;
+        imports.set(top, top);
+      }
+    }
+  }
+  return imports;
+}
+
+/** Module-level names bound once to a string literal (`MODEL = "bert-base-uncased"`): read as that string. */
+function constantsOf(root: Node): Map<string, string> {
+  const constants = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const statement of root.namedChildren) {
+    const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
+    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+    if (left?.type !== 'identifier') continue;
+    const right = assignment!.childForFieldName('right');
+    const literal = right?.type === 'string' && !right.namedChildren.some((c) => c?.type === 'interpolation');
+    if (seen.has(left.text) || !literal) constants.delete(left.text);
+    else constants.set(left.text, right.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join(''));
+    seen.add(left.text);
+  }
+  return constants;
+}
+
+class PythonWalker {
+  private readonly out: FileFacts = { language: 'python', calls: [], assignments: [], functions: [], references: [] };
+
+  constructor(private readonly imports: Map<string, string>, private readonly constants: Map<string, string>) {}
+
+  facts(root: Node): FileFacts {
+    this.walk(root, -1);
+    return this.out;
+  }
+
+  private walk(node: Node, scope: number, className?: string): void {
+    switch (node.type) {
+      case 'class_definition': {
+        const body = node.childForFieldName('body');
+        for (const child of node.namedChildren) if (child && child.id !== body?.id) this.walk(child, scope);
+        for (const child of body?.namedChildren ?? []) if (child) this.walk(child, scope, node.childForFieldName('name')!.text);
+        return;
+      }
+      case 'decorated_definition':
+        for (const child of node.namedChildren) if (child) this.walk(child, scope, className);
+        return;
+      case 'function_definition': {
+        const name = node.childForFieldName('name')!;
+        // `Model(...)` runs Model.__init__: the constructor goes by the class's name.
+        const fnName = className && name.text === '__init__' ? className : name.text;
+        const index = this.out.functions.push({ name: fnName, at: position(name), offset: node.startIndex, scope }) - 1;
+        const parameters = node.childForFieldName('parameters');
+        if (parameters) this.walk(parameters, scope);
+        this.walk(node.childForFieldName('body')!, index);
+        return;
+      }
+      case 'call':
+        this.call(node, scope);
+        break;
+      case 'assignment':
+        this.assignment(node, scope);
+        break;
+      case 'import_statement':
+      case 'import_from_statement':
+      case 'comment':
+        return;
+    }
+    for (const child of node.namedChildren) if (child) this.walk(child, scope);
+  }
+
+  private call(node: Node, scope: number): void {
+    const fn = node.childForFieldName('function')!;
+    const name = this.resolve(fn);
+    const call: Call = {
+      written: fn.text,
+      args: [],
+      keywords: {},
+      spread: false,
+      at: position(node),
+      offset: node.startIndex,
+      scope,
+    };
+    if (name?.resolved) call.callee = name.name;
+    const args = node.childForFieldName('arguments');
+    for (const arg of args?.type === 'argument_list' ? args.namedChildren : []) {
+      if (!arg || arg.type === 'comment') continue;
+      if (arg.type === 'keyword_argument') {
+        const value = arg.childForFieldName('value')!;
+        call.keywords[arg.childForFieldName('name')!.text] = this.value(value);
+        this.reference(value, scope);
+      } else if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') {
+        call.spread = true;
+      } else {
+        call.args.push(this.value(arg));
+        this.reference(arg, scope);
+      }
+    }
+    if (args && args.type !== 'argument_list') call.args.push(this.value(args));
+    this.out.calls.push(call);
+  }
+
+  private assignment(node: Node, scope: number): void {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (left?.type !== 'attribute' || !right) return;
+    const target = this.resolve(left);
+    if (!target) return;
+    this.out.assignments.push({ target: target.name, resolved: target.resolved, value: this.value(right), at: position(node), offset: node.startIndex, scope });
+  }
+
+  /** A function passed by name (`worker_init_fn=seed_worker`, `ds.map(self.augment)`). */
+  private reference(node: Node, scope: number): void {
+    if (node.type !== 'identifier' && node.type !== 'attribute') return;
+    const name = this.resolve(node);
+    if (name && !name.resolved) this.out.references.push({ name: name.name.slice(name.name.lastIndexOf('.') + 1), offset: node.startIndex, scope });
+  }
+
+  /** The dotted name of an expression, resolved through the imports when its root is one. */
+  private resolve(node: Node): { name: string; resolved: boolean } | undefined {
+    switch (node.type) {
+      case 'identifier': {
+        const imported = this.imports.get(node.text);
+        return imported ? { name: imported, resolved: true } : { name: node.text, resolved: false };
+      }
+      case 'attribute': {
+        const object = this.resolve(node.childForFieldName('object')!);
+        return object && { name: `${object.name}.${node.childForFieldName('attribute')!.text}`, resolved: object.resolved };
+      }
+      case 'call': {
+        const fn = this.resolve(node.childForFieldName('function')!);
+        return fn && { name: `${fn.name}()`, resolved: fn.resolved };
+      }
+      case 'parenthesized_expression': {
+        const inner = node.namedChildren[0];
+        return inner ? this.resolve(inner) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private value(node: Node): Value {
+    switch (node.type) {
+      case 'string':
+        if (node.namedChildren.some((c) => c?.type === 'interpolation')) break;
+        return { kind: 'string', value: node.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('') };
+      case 'concatenated_string':
+        if (node.descendantsOfType('interpolation').length) break;
+        return { kind: 'string', value: node.descendantsOfType('string_content').map((c) => c!.text).join('') };
+      case 'integer':
+      case 'float': {
+        const number = Number(node.text.replace(/_/g, ''));
+        if (Number.isFinite(number)) return { kind: 'number', value: number };
+        break;
+      }
+      case 'unary_operator': {
+        const operand = node.childForFieldName('argument');
+        const inner = operand && this.value(operand);
+        if (inner?.kind === 'number' && node.text.startsWith('-')) return { kind: 'number', value: -inner.value };
+        break;
+      }
+      case 'true':
+        return { kind: 'boolean', value: true };
+      case 'false':
+        return { kind: 'boolean', value: false };
+      case 'none':
+        return { kind: 'none' };
+      case 'identifier':
+      case 'attribute': {
+        const constant = this.constants.get(node.text);
+        if (constant !== undefined) return { kind: 'string', value: constant };
+        const name = this.resolve(node);
+        if (name) return { kind: 'name', name: name.name };
+        break;
+      }
+    }
+    return { kind: 'other', text: node.text };
+  }
+}
