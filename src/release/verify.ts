@@ -74,7 +74,7 @@ export async function verifyBundle(bundle: LoadedBundle, options: VerifyOptions 
     const key = [file.role, file.base, file.location, file.sha256, ...file.otherChecksums].join('\0');
     if (seen.has(key)) continue; // a merged bundle names each rank's copy of a shared file
     seen.add(key);
-    items.push(await verifyFile(file, file.base === 'bundle' ? bundleDir : root));
+    items.push(await verifyFile(file, file.base === 'bundle' ? bundleDir : root, bundle.importedFrom !== undefined));
   }
 
   const codeStates = facts.code.filter((c) => c.commit !== undefined || c.dirty !== undefined || c.noRepository !== undefined);
@@ -102,7 +102,8 @@ function realDirectory(path: string): string {
 
 // --- files ----------------------------------------------------------------------------------
 
-async function verifyFile(file: FileFact, base: string | undefined): Promise<VerifyItem> {
+/** `imported`: the bundle is yProv4ML output, whose digests (yProv4ML records none) reprov took while reading it, not while the run ran. */
+async function verifyFile(file: FileFact, base: string | undefined, imported: boolean): Promise<VerifyItem> {
   const item = (status: VerifyStatus, message: string, extra: Partial<VerifyItem> = {}): VerifyItem => ({
     kind: file.role, id: file.id, ...(file.location !== undefined ? { path: file.location } : {}), status, message, ...extra,
   });
@@ -111,6 +112,7 @@ async function verifyFile(file: FileFact, base: string | undefined): Promise<Ver
     const other = file.otherChecksums.length ? ` (only ${file.otherChecksums.join(', ')}, which reprov does not re-hash)` : '';
     return item('unchecked', `no SHA-256 recorded${other}`);
   }
+  if (imported) return item('unchecked', 'yProv4ML records no digest: the SHA-256 beside it was taken when reprov read the yProv4ML document, not when the run ran');
   const expectDirectory = file.directory || file.digestMethod !== undefined;
   if (expectDirectory && file.digestMethod !== undefined && file.digestMethod !== DIRECTORY_DIGEST_METHOD) {
     return item('unchecked', `directory digest method ${file.digestMethod} is not one reprov computes (${DIRECTORY_DIGEST_METHOD})`);

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBundle, parseBundle } from '../../src/io/load-bundle.js';
@@ -215,6 +215,19 @@ describe('verifyBundle: what cannot be checked', () => {
     // yProv4ML does not record whether the tree was clean.
     expect(find(report, 'changes').status).toBe('unchecked');
     expect(report.ok).toBe(false);
+  });
+
+  it('does not vouch for a yProv4ML dependency file by the digest reprov took while reading the document', async () => {
+    const dir = tempDir();
+    copyFileSync('fixtures/yprov4ml/gen3-mnist-cnn.json', join(dir, 'prov.json'));
+    // Where the document's copy lies, relative to its experiment directory (prov/mnist_cnn_1, the PROV file's own).
+    write(dir, 'artifacts_GR0/requirements.txt', 'torch==2.3.0\n');
+    const bundle = await loadBundle(join(dir, 'prov.json'));
+    const report = await verifyBundle(bundle, { root: dir });
+    const dependency = report.items.find((i) => i.kind === 'dependency' && i.path === 'prov/mnist_cnn_1/artifacts_GR0/./requirements.txt');
+    expect(dependency).toMatchObject({ status: 'unchecked', message: expect.stringContaining('taken when reprov read the yProv4ML document') });
+    // The digest is there (so the file was found and read): it is just not evidence.
+    expect(bundle.quads.some((q) => q.predicate.value.endsWith('checksumValue') && q.object.value === sha256(join(dir, 'artifacts_GR0/requirements.txt')))).toBe(true);
   });
 
   it('accepts an abbreviated recorded commit when it is a prefix of HEAD', async () => {
