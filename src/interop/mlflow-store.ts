@@ -17,7 +17,7 @@
  * A layout that is not MLflow's throws a UserError naming the file (and line) and the problem.
  */
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { UserError } from '../user-error.js';
 
@@ -88,7 +88,7 @@ export function readExperiments(root: string): MlflowExperiment[] {
   if (!stats) throw new MlflowLayoutError(`${root}: no such directory`);
   if (!stats.isDirectory()) throw new MlflowLayoutError(`${root}: not a directory (expected an MLflow mlruns directory)`);
   const experiments = subdirectories(root).filter((name) => !TOP_LEVEL_RESERVED.has(name)).map((name) => {
-    const dir = join(root, name);
+    const dir = join(resolve(root), name);
     const meta = readMeta(join(dir, 'meta.yaml'));
     const id = String(meta.experiment_id ?? name);
     return {

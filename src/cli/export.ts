@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+
+export function registerExport(program: Command): void {
+  const command = program
+    .command('export')
+    .description('package a bundle for archiving and citation');
+
+  command
+    .command('ro-crate')
+    .description('write a Workflow Run Crate (Process Run Crate profile, RO-Crate 1.1) with the run, its files and the provenance bundle')
+    .argument('<bundle>', 'the bundle (prov.json, prov.ttl or any format reprov reads), or its directory')
+    .requiredOption('-o, --output <dir-or-zip>', 'the crate: a directory, or a .zip file (written atomically)')
+    .option('--root <dir>', "directory the bundle's relative paths are taken from; no file outside it is copied (default: the bundle's directory)")
+    .action(async (bundlePath: string, flags: { output: string; root?: string }) => {
+      const [{ loadBundle }, { bundleFileIn, exportRoCrate }] = await Promise.all([import('../io/load-bundle.js'), import('../interop/ro-crate.js')]);
+      const bundle = await loadBundle(bundleFileIn(bundlePath));
+      const result = await exportRoCrate(bundle, { out: flags.output, root: flags.root });
+      for (const line of result.notCopied) process.stderr.write(`reprov: export: ${line}\n`);
+      for (const line of result.changed) process.stderr.write(`reprov: export: changed since the run: ${line}\n`);
+      process.stdout.write(`${result.out}\n`);
+      process.stderr.write(`reprov: wrote an RO-Crate (${result.format}) with ${result.files.length} file(s)\n`);
+    });
+}

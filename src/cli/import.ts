@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerImport(program: Command): void {
+  const command = program
+    .command('import')
+    .description('turn runs recorded by other tools into reprov bundles that check can score');
+
+  command
+    .command('mlflow')
+    .description("import the runs of an MLflow file store (mlruns directory): one bundle per run, OUT/<run id>/")
+    .argument('<mlruns>', 'the MLflow mlruns directory')
+    .requiredOption('-o, --output <dir>', 'directory for the bundles (one sub-directory per run, written atomically)')
+    .option('--experiment <id-or-name>', 'import only this experiment (repeatable)', collect)
+    .option('--run <id>', 'import only this run (repeatable)', collect)
+    .option('--include-deleted', 'also import runs MLflow marks deleted')
+    .action(async (mlruns: string, flags: { output: string; experiment?: string[]; run?: string[]; includeDeleted?: boolean }) => {
+      const { importMlflow } = await import('../interop/mlflow.js');
+      const result = await importMlflow(mlruns, { out: flags.output, experiments: flags.experiment, runs: flags.run, includeDeleted: flags.includeDeleted });
+      for (const run of result.imported) {
+        process.stdout.write(`${run.dir}\n`);
+        process.stderr.write(`reprov: imported MLflow run ${run.runId} (experiment '${run.experiment}')\n`);
+        for (const note of run.notes) process.stderr.write(`reprov:   ${note}\n`);
+      }
+      for (const skipped of result.skipped) process.stderr.write(`reprov: skipped MLflow run ${skipped}\n`);
+    });
+
+  command
+    .command('yprov4ml')
+    .description('write the normalised bundle of a yProv4ML document (what check reads from it) as prov.json + prov.ttl')
+    .argument('<file>', 'the yProv4ML PROV document (PROV-JSON or any RDF format)')
+    .requiredOption('-o, --output <dir>', 'bundle directory to write (atomically)')
+    .action(async (file: string, flags: { output: string }) => {
+      const { writeYProv4mlBundle } = await import('../interop/yprov4ml-bundle.js');
+      const result = await writeYProv4mlBundle(file, flags.output);
+      process.stdout.write(`${result.dir}\n`);
+      process.stderr.write(`reprov: imported a yProv4ML document (generation ${result.generation})\n`);
+      for (const note of result.notes) process.stderr.write(`reprov:   ${note}\n`);
+    });
+}

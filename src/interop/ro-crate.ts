@@ -1,0 +1,409 @@
+/**
+ * RO-Crate export: a bundle becomes a Workflow Run Crate of the Process Run Crate profile
+ * (https://w3id.org/ro/wfrun/process/0.5, on RO-Crate 1.1), so a run can be archived and cited.
+ *
+ * - `ro-crate-metadata.json`: the metadata descriptor, and the root Dataset `./` that conforms to
+ *   the profile, `hasPart` the files in the crate and `mentions` one CreateAction per run.
+ * - each run (mls:Run) is a CreateAction with the run's PROV id as `@id`: `instrument` the code
+ *   (SoftwareSourceCode from reprov:CodeState: repository, commit) or the command it ran,
+ *   `object` its data inputs, dependency files and parameters (PropertyValue), `result` its
+ *   outputs and metric files, `agent` the people it was associated with, `startTime`, `endTime`,
+ *   `actionStatus` (Completed / Failed / Active from reprov:status).
+ * - files are `File` (directories `Dataset`) entities with `contentSize` and `sha256` (of the
+ *   copy in the crate; a copy that differs from the digest the bundle records is reported). The
+ *   bundle's own prov.json and prov.ttl are in the crate too, `about` the run.
+ * Only files that lie inside the root directory (the bundle's own by default) are copied: a
+ * location that is absolute, climbs out with `..`, is a symbolic link out of it, or is missing
+ * is described by its PROV id and not copied, and the export says why, one line each.
+ * `sha256` is not in the RO-Crate 1.1 context: it is declared inline as schema.org's term.
+ */
+import { closeSync, copyFileSync, createReadStream, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { Store, type Literal, type NamedNode, type Term } from 'n3';
+import { XSD } from '../prov/namespaces.js';
+import { Zip, ZipDeflate } from 'fflate';
+import { hasType, objects, runs as runsOf } from '../check/graph-query.js';
+import { hashFile } from '../collect/hash.js';
+import type { LoadedBundle } from '../io/load-bundle.js';
+import { dcat, mls, prov, rdfs, reprov, schema, spdx } from '../run/vocabulary.js';
+import { UserError } from '../user-error.js';
+import { writeDirectory } from './output-dir.js';
+
+export const PROCESS_RUN_CRATE = 'https://w3id.org/ro/wfrun/process/0.5';
+export const RO_CRATE_1_1 = 'https://w3id.org/ro/crate/1.1';
+export const RO_CRATE_CONTEXT = ['https://w3id.org/ro/crate/1.1/context', { sha256: 'http://schema.org/sha256' }];
+const METADATA_FILE = 'ro-crate-metadata.json';
+const NUMERIC = new Set(['int', 'long', 'integer', 'short', 'byte', 'double', 'float', 'decimal', 'nonNegativeInteger', 'unsignedInt', 'unsignedLong']);
+
+export interface RoCrateOptions {
+  /** A directory, or a `.zip` file. */
+  out: string;
+  /** The directory the bundle's relative paths are resolved against, and that no copied file may leave (default: the bundle's). */
+  root?: string;
+}
+
+export interface RoCrateExport {
+  out: string;
+  format: 'directory' | 'zip';
+  /** Paths of the files in the crate, the metadata file included. */
+  files: string[];
+  /** Files the bundle names that are not in the crate, and why: one line each. */
+  notCopied: string[];
+  /** Copies whose content differs from the digest the bundle records. */
+  changed: string[];
+}
+
+type Json = Record<string, unknown>;
+const ref = (id: string) => ({ '@id': id });
+
+interface CrateFile {
+  /** Path in the crate (POSIX separators). */
+  path: string;
+  source: string;
+}
+
+/** The bundle file a path names: the path itself, or for a directory its prov.json (else prov.ttl). */
+export function bundleFileIn(path: string): string {
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return path;
+  const file = ['prov.json', 'prov.ttl'].map((name) => join(path, name)).find((f) => statSync(f, { throwIfNoEntry: false })?.isFile());
+  if (!file) throw new UserError(`${path}: a directory without prov.json or prov.ttl: give the bundle file`);
+  return file;
+}
+
+/** Writes the crate of a loaded bundle to `options.out` (a directory, or a zip when it ends in `.zip`). */
+export async function exportRoCrate(bundle: LoadedBundle, options: RoCrateOptions): Promise<RoCrateExport> {
+  if (!bundle.baseDir) throw new UserError(`${bundle.file}: read from standard input: the crate needs the bundle's directory (give the bundle's path)`);
+  const plan = await planCrate(bundle, resolve(options.root ?? bundle.baseDir));
+  const zip = /\.zip$/i.test(options.out);
+  const metadata = JSON.stringify(plan.metadata, null, 2) + '\n';
+  if (zip) await writeZip(options.out, metadata, plan.files);
+  else {
+    await writeDirectory(options.out, METADATA_FILE, 'an RO-Crate', async (dir) => {
+      for (const file of plan.files) {
+        const target = join(dir, ...file.path.split('/'));
+        mkdirSync(dirname(target), { recursive: true });
+        copyFileSync(file.source, target);
+      }
+      writeFileSync(join(dir, METADATA_FILE), metadata);
+    });
+  }
+  return { out: options.out, format: zip ? 'zip' : 'directory', files: [METADATA_FILE, ...plan.files.map((f) => f.path)], notCopied: plan.notCopied, changed: plan.changed };
+}
+
+/** The crate's metadata and the files to copy into it. Exported for tests and other writers. */
+export async function planCrate(bundle: LoadedBundle, root: string): Promise<{ metadata: Json; files: CrateFile[]; notCopied: string[]; changed: string[] }> {
+  const planner = new CratePlanner(bundle, root);
+  await planner.plan();
+  return { metadata: planner.metadata(), files: planner.files, notCopied: planner.notCopied, changed: planner.changed };
+}
+
+class CratePlanner {
+  readonly files: CrateFile[] = [];
+  readonly notCopied: string[] = [];
+  readonly changed: string[] = [];
+  private readonly store: Store;
+  private readonly entities = new Map<string, Json>();
+  private readonly parts: string[] = [];
+  private readonly actions: string[] = [];
+  private readonly realRoot: string;
+
+  constructor(private readonly bundle: LoadedBundle, private readonly root: string) {
+    this.store = new Store(bundle.quads);
+    try {
+      this.realRoot = realpathSync(root);
+    } catch {
+      throw new UserError(`--root ${root}: no such directory`);
+    }
+  }
+
+  async plan(): Promise<void> {
+    const runs = runsOf(this.store).filter((r): r is NamedNode => r.termType === 'NamedNode');
+    if (!runs.length) throw new UserError(`${this.bundle.file}: no run (mls:Run) in the bundle: nothing to describe as a Process Run Crate`);
+    for (const run of runs) await this.planRun(run);
+    await this.planBundleFiles(runs);
+  }
+
+  metadata(): Json {
+    const runs = this.actions.map((id) => this.entities.get(id)!);
+    const names = runs.map((r) => r.name).filter(Boolean);
+    const root: Json = {
+      '@id': './',
+      '@type': 'Dataset',
+      conformsTo: ref(PROCESS_RUN_CRATE),
+      name: names.length === 1 ? `Provenance of the run ${names[0]}` : `Provenance of ${runs.length} runs`,
+      description: `The run${runs.length === 1 ? '' : 's'}, ${runs.length === 1 ? 'its' : 'their'} inputs and outputs and the reprov provenance bundle, as a Process Run Crate.`,
+      datePublished: new Date().toISOString(),
+      hasPart: this.parts.map(ref),
+      mentions: this.actions.map(ref),
+    };
+    const graph = [
+      { '@id': METADATA_FILE, '@type': 'CreativeWork', conformsTo: ref(RO_CRATE_1_1), about: ref('./') },
+      root,
+      { '@id': PROCESS_RUN_CRATE, '@type': 'CreativeWork', name: 'Process Run Crate', version: '0.5' },
+      { '@id': RO_CRATE_1_1, '@type': 'CreativeWork', name: 'RO-Crate', version: '1.1' },
+      ...this.entities.values(),
+    ];
+    return { '@context': RO_CRATE_CONTEXT, '@graph': graph.map(withoutUndefined) };
+  }
+
+  private values(node: Term, predicate: NamedNode): string[] {
+    return objects(this.store, node, predicate).map((o) => o.value);
+  }
+
+  private first(node: Term, predicate: NamedNode): string | undefined {
+    return this.values(node, predicate)[0];
+  }
+
+  /** A literal as JSON: numbers and booleans typed as such in the bundle become JSON numbers and booleans. */
+  private json(node: Term, predicate: NamedNode): string | number | boolean | undefined {
+    const term = objects(this.store, node, predicate)[0];
+    if (term?.termType !== 'Literal') return term?.value;
+    const type = (term as Literal).datatype.value.replace(XSD, '');
+    if (type === 'boolean') return term.value === 'true' || term.value === '1';
+    const n = Number(term.value);
+    return NUMERIC.has(type) && Number.isFinite(n) && String(n) === term.value.replace(/^\+/, '') ? n : term.value;
+  }
+
+  private async planRun(run: NamedNode): Promise<void> {
+    const used = objects(this.store, run, prov.used);
+    const contexts = this.store.getSubjects(prov.wasInformedBy, run, null);
+    const generated = [run, ...contexts].flatMap((activity) => this.store.getSubjects(prov.wasGeneratedBy, activity, null));
+
+    const object: string[] = [];
+    for (const entity of used) {
+      if (hasType(this.store, entity, reprov.Parameter) || hasType(this.store, entity, reprov.Seed)) object.push(this.propertyValue(entity));
+      else if ([reprov.File, reprov.Directory, dcat.Dataset, mls.Dataset, reprov.DependencyFile].some((t) => hasType(this.store, entity, t))) object.push(await this.dataEntity(entity));
+    }
+    const result: string[] = [];
+    for (const entity of new Set(generated)) {
+      if ([reprov.File, reprov.Directory, mls.Model, reprov.Artifact, reprov.Metric].some((t) => hasType(this.store, entity, t))) result.push(await this.dataEntity(entity));
+    }
+    const agents = objects(this.store, run, prov.wasAssociatedWith).filter((a) => hasType(this.store, a, prov.Person)).map((agent) => {
+      this.entities.set(agent.value, { '@id': agent.value, '@type': 'Person', name: this.first(agent, rdfs.label) ?? agent.value });
+      return agent.value;
+    });
+    const status = this.first(run, reprov.status);
+    const command = used.find((e) => hasType(this.store, e, reprov.Command));
+    const action: Json = {
+      '@id': run.value,
+      '@type': 'CreateAction',
+      name: this.first(run, rdfs.label) ?? this.first(run, reprov.experiment) ?? run.value,
+      description: command && (this.first(command, reprov.commandLine) ?? this.first(command, reprov.entryPoint)),
+      startTime: this.first(run, prov.startedAtTime),
+      endTime: this.first(run, prov.endedAtTime),
+      instrument: ref(this.instrument(run, used, command)),
+      object: object.length ? object.map(ref) : undefined,
+      result: result.length ? result.map(ref) : undefined,
+      agent: agents.length ? agents.map(ref) : undefined,
+      actionStatus: status && ref(`http://schema.org/${status === 'succeeded' ? 'Completed' : status === 'running' ? 'Active' : 'Failed'}ActionStatus`),
+      error: status && !['succeeded', 'running'].includes(status) ? `the run ended ${status}` : undefined,
+    };
+    this.entities.set(run.value, action);
+    this.actions.push(run.value);
+  }
+
+  /** The code the run executed: its code state, else its command, else a placeholder saying the bundle does not tell. */
+  private instrument(run: NamedNode, used: Term[], command: Term | undefined): string {
+    const code = used.find((e) => hasType(this.store, e, reprov.CodeState));
+    if (code) {
+      const repository = this.first(code, schema.codeRepository);
+      this.entities.set(code.value, {
+        '@id': code.value,
+        '@type': 'SoftwareSourceCode',
+        name: (command && this.first(command, reprov.entryPoint)) ?? repository?.replace(/\.git$/, '').split('/').pop() ?? 'code',
+        codeRepository: repository,
+        version: this.first(code, reprov.commit),
+        description: this.codeDescription(code),
+      });
+      return code.value;
+    }
+    if (command) {
+      this.entities.set(command.value, { '@id': command.value, '@type': 'SoftwareApplication', name: this.first(command, reprov.entryPoint) ?? this.first(command, reprov.commandLine) ?? 'command' });
+      return command.value;
+    }
+    const id = `${run.value}#software`;
+    this.entities.set(id, { '@id': id, '@type': 'SoftwareApplication', name: 'unrecorded code', description: 'The bundle does not record the code or command the run executed.' });
+    return id;
+  }
+
+  private codeDescription(code: Term): string | undefined {
+    const dirty = this.first(code, reprov.dirty);
+    const branch = this.first(code, reprov.branch);
+    const parts = [branch && `branch ${branch}`, dirty === 'true' ? 'with uncommitted changes' : dirty === 'false' ? 'clean working tree' : undefined];
+    const text = parts.filter(Boolean).join(', ');
+    return text || undefined;
+  }
+
+  private propertyValue(entity: Term): string {
+    this.entities.set(entity.value, {
+      '@id': entity.value,
+      '@type': 'PropertyValue',
+      name: this.first(entity, rdfs.label) ?? entity.value,
+      value: this.json(entity, prov.value),
+      description: hasType(this.store, entity, reprov.Seed) ? `random seed${this.first(entity, reprov.rng) ? ` (${this.first(entity, reprov.rng)})` : ''}` : undefined,
+    });
+    return entity.value;
+  }
+
+  /** A file or directory the bundle names: copied into the crate when it lies inside the root, described by its PROV id otherwise. */
+  private async dataEntity(entity: Term): Promise<string> {
+    const location = this.first(entity, reprov.metricFile) ?? this.first(entity, prov.atLocation);
+    const directory = hasType(this.store, entity, reprov.Directory);
+    const recorded = this.recordedSha256(entity);
+    const name = this.first(entity, rdfs.label) ?? location ?? entity.value;
+    const found = location === undefined ? { reason: 'the bundle names no location' } : this.inside(location);
+    if ('path' in found) {
+      const existing = this.entities.get(found.id);
+      if (existing) return found.id;
+      const copied = directory ? this.addDirectory(found.path, found.real) : await this.addFile(found.path, found.real, recorded, entity);
+      this.entities.set(found.id, { '@id': found.id, '@type': directory ? 'Dataset' : 'File', name, identifier: entity.value, ...copied });
+      this.parts.push(found.id);
+      return found.id;
+    }
+    this.notCopied.push(`${location ?? entity.value} (${entity.value}): ${found.reason}; not copied`);
+    this.entities.set(entity.value, {
+      '@id': entity.value,
+      '@type': directory ? 'Dataset' : 'File',
+      name,
+      alternateName: location,
+      description: `Not in the crate: ${found.reason}.`,
+      contentSize: this.json(entity, dcat.byteSize),
+      sha256: directory ? undefined : recorded[0],
+    });
+    return entity.value;
+  }
+
+  private recordedSha256(entity: Term): string[] {
+    return objects(this.store, entity, spdx.checksum)
+      .filter((c) => objects(this.store, c, spdx.algorithm).some((a) => a.equals(spdx.checksumAlgorithm_sha256)))
+      .flatMap((c) => this.values(c, spdx.checksumValue).map((v) => v.trim().toLowerCase()));
+  }
+
+  /** Where a location lies: inside the root (its crate path and real path) or the reason it is not copied. */
+  private inside(location: string): { path: string; real: string; id: string } | { reason: string } {
+    if (/^[A-Za-z][A-Za-z0-9+.-]+:/.test(location) && !/^file:/i.test(location)) return { reason: 'a remote location' };
+    if (/^file:/i.test(location) || isAbsolute(location) || /^[A-Za-z]:[\\/]/.test(location)) return { reason: `an absolute path: only files inside ${this.root} are copied` };
+    const target = resolve(this.root, location);
+    if (!within(this.root, target)) return { reason: `it leaves ${this.root} (..): only files inside it are copied` };
+    let real: string;
+    try {
+      real = realpathSync(target);
+    } catch {
+      return { reason: `not found in ${this.root}` };
+    }
+    if (!within(this.realRoot, real)) return { reason: `a symbolic link out of ${this.root}: it is not copied` };
+    const path = relative(this.root, target).split(sep).join('/');
+    const stats = statSync(real);
+    if (!stats.isFile() && !stats.isDirectory()) return { reason: 'not a regular file or directory' };
+    const id = path.split('/').map(encodeURIComponent).join('/') + (stats.isDirectory() ? '/' : '');
+    return { path, real, id };
+  }
+
+  private async addFile(path: string, real: string, recorded: string[], entity: Term): Promise<Json> {
+    const { sha256, bytes } = await hashFile(real, { progress: false });
+    if (recorded.length && !recorded.includes(sha256)) this.changed.push(`${path} (${entity.value}): its SHA-256 is ${sha256}, the bundle records ${recorded.join(', ')}`);
+    this.files.push({ path, source: real });
+    return { contentSize: bytes, sha256, encodingFormat: encodingFormat(path) };
+  }
+
+  /** The regular files below a directory (symbolic links and special files are left out); its total size. */
+  private addDirectory(path: string, real: string): Json {
+    let bytes = 0;
+    const walk = (relativeDir: string) => {
+      for (const entry of readdirSync(join(real, relativeDir), { withFileTypes: true })) {
+        const rel = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) walk(rel);
+        else if (entry.isFile()) {
+          const source = join(real, rel);
+          bytes += statSync(source).size;
+          this.files.push({ path: `${path}/${rel}`, source });
+        }
+      }
+    };
+    walk('');
+    return { contentSize: bytes };
+  }
+
+  /** The bundle file itself and its sibling prov.json / prov.ttl, `about` the runs. */
+  private async planBundleFiles(runs: NamedNode[]): Promise<void> {
+    const dir = this.bundle.baseDir!;
+    const names = new Set([basename(this.bundle.file), 'prov.json', 'prov.ttl']);
+    for (const name of names) {
+      const source = join(dir, name);
+      if (!statSync(source, { throwIfNoEntry: false })?.isFile()) continue;
+      const path = within(this.root, resolve(source)) ? relative(this.root, resolve(source)).split(sep).join('/') : name;
+      const id = path.split('/').map(encodeURIComponent).join('/');
+      if (this.entities.has(id)) continue;
+      const { sha256, bytes } = await hashFile(source, { progress: false });
+      this.files.push({ path, source });
+      this.parts.push(id);
+      this.entities.set(id, {
+        '@id': id,
+        '@type': 'File',
+        name: `reprov provenance bundle (${name.endsWith('.ttl') ? 'Turtle' : name.endsWith('.json') ? 'PROV-JSON' : 'RDF'})`,
+        encodingFormat: encodingFormat(name),
+        contentSize: bytes,
+        sha256,
+        about: runs.map((r) => ref(r.value)),
+      });
+    }
+  }
+}
+
+function within(base: string, target: string): boolean {
+  const rel = relative(base, target);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+const FORMATS: Record<string, string> = {
+  csv: 'text/csv', json: 'application/json', jsonld: 'application/ld+json', ttl: 'text/turtle', txt: 'text/plain',
+  yaml: 'application/yaml', yml: 'application/yaml', diff: 'text/x-diff', md: 'text/markdown', nt: 'application/n-triples',
+};
+
+function encodingFormat(path: string): string | undefined {
+  return FORMATS[path.split('.').pop()?.toLowerCase() ?? ''];
+}
+
+function withoutUndefined(entity: Json): Json {
+  return Object.fromEntries(Object.entries(entity).filter(([, v]) => v !== undefined));
+}
+
+/** Streams the crate into a zip written beside `out` and renamed into place when complete. */
+async function writeZip(out: string, metadata: string, files: CrateFile[]): Promise<void> {
+  const target = resolve(out);
+  mkdirSync(dirname(target), { recursive: true });
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  const fd = openSync(temporary, 'w');
+  try {
+    await new Promise<void>((done, fail) => {
+      const zip = new Zip((error, chunk, final) => {
+        if (error) return fail(error);
+        writeSync(fd, chunk);
+        if (final) done();
+      });
+      const add = async () => {
+        const meta = new ZipDeflate(METADATA_FILE, { level: 6 });
+        zip.add(meta);
+        meta.push(new TextEncoder().encode(metadata), true);
+        for (const file of files) {
+          const entry = new ZipDeflate(file.path, { level: 6 });
+          zip.add(entry);
+          for await (const chunk of createReadStream(file.source)) entry.push(chunk as Uint8Array, false);
+          entry.push(new Uint8Array(0), true);
+        }
+        zip.end();
+      };
+      add().catch(fail);
+    });
+    closeSync(fd);
+    renameSync(temporary, target);
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * `reprov import yprov4ml`: a yProv4ML document converted once into a reprov bundle (prov.json +
+ * prov.ttl), holding the same quads `reprov check` reads from it (the document's own and the ones
+ * the importer adds). Nothing else is copied: metric files and artifacts stay where the document names them.
+ */
+import { loadBundle } from '../io/load-bundle.js';
+import { UserError } from '../user-error.js';
+import { writeBundleFiles, writeDirectory } from './output-dir.js';
+
+export interface YProv4mlBundle {
+  /** The bundle directory written. */
+  dir: string;
+  generation: 1 | 2 | 3;
+  /** What the importer mapped, and what it could not. */
+  notes: string[];
+}
+
+/** Reads a yProv4ML document (any format reprov reads) and writes its normalised bundle into `out`. */
+export async function writeYProv4mlBundle(file: string, out: string): Promise<YProv4mlBundle> {
+  const bundle = await loadBundle(file);
+  if (!bundle.importedFrom) {
+    throw new UserError(`${bundle.file}: not a yProv4ML document (no activity carries yProv4ML's run attributes experiment_name, provenance_path, artifact_uri)`);
+  }
+  const { yprov4ml: generation, notes } = bundle.importedFrom;
+  await writeDirectory(out, 'prov.json', 'a reprov bundle', (dir) => writeBundleFiles(dir, { quads: bundle.quads, prefixes: bundle.prefixes, warnings: [], skipped: [] }));
+  return { dir: out, generation, notes };
+}
