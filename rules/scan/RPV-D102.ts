@@ -10,7 +10,7 @@ function download(call: Call): string | undefined {
   const callee = call.callee;
   if (!callee || call.spread) return undefined;
   const name = lastSegment(callee);
-  const url = call.args[0]?.kind === 'string' ? ` ${call.args[0].value}` : '';
+  const url = call.args[0]?.kind === 'string' ? `'${call.args[0].value}'` : '';
   switch (callee) {
     case 'requests.get':
     case 'httpx.get':
@@ -22,18 +22,18 @@ function download(call: Call): string | undefined {
     case 'axios.get':
     case 'axios':
     case 'node-fetch':
-      return `${callee}()${url}`;
+      return `${callee}(${url})`;
     case 'torch.hub.load_state_dict_from_url':
-      return isTrue(call.keywords.check_hash) ? undefined : `${callee}()${url}`;
+      return isTrue(call.keywords.check_hash) ? undefined : `${callee}(${url})`;
     case 'torch.hub.download_url_to_file':
-      return call.args[2] || hasKeyword(call, 'hash_prefix') ? undefined : `${callee}()${url}`;
+      return call.args[2] || hasKeyword(call, 'hash_prefix') ? undefined : `${callee}(${url})`;
     case 'pooch.retrieve':
-      return call.args[1] && call.args[1].kind !== 'none' || hasKeyword(call, 'known_hash') ? undefined : `${callee}()${url}`;
+      return (call.args[1] && call.args[1].kind !== 'none') || hasKeyword(call, 'known_hash') ? undefined : `${callee}(${url})`;
   }
   if (/^(?:tensorflow\.)?keras\.utils\.get_file$/.test(callee)) {
     return hasKeyword(call, 'file_hash') || hasKeyword(call, 'md5_hash') ? undefined : `${callee}()`;
   }
-  if (callee === `pandas.${name}` && PANDAS_READERS.has(name) && call.args[0]?.kind === 'string' && REMOTE.test(call.args[0].value)) return `${callee}()${url}`;
+  if (callee === `pandas.${name}` && PANDAS_READERS.has(name) && call.args[0]?.kind === 'string' && REMOTE.test(call.args[0].value)) return `${callee}(${url})`;
   return undefined;
 }
 
@@ -64,7 +64,7 @@ const rule: ScanRule = {
     return facts.calls.flatMap((call) => {
       const what = download(call);
       if (!what || flow.followedBy(call, digests)) return [];
-      return [callHit(call, `${what.trim()} downloads with no checksum verified after it`)];
+      return [callHit(call, `${what} downloads with no checksum verified after it`)];
     });
   },
 };

@@ -42,6 +42,8 @@ export interface Finding {
   focus: string;
   message: string;
   fix: string;
+  /** Where in source code the hazard is (findings of `reprov scan`); line and column from 1. */
+  location?: { file: string; line: number; column: number };
 }
 
 /** What a rule looks at: one bundle as an indexed RDF store. */

@@ -58,10 +58,11 @@ export function registerCheck(program: Command): void {
 
   program
     .command('rules')
-    .description('list the rules check applies')
+    .description('list the rules check and scan apply')
     .option('--json', 'as JSON')
     .action(async (flags: { json?: boolean }) => {
-      const { RULES } = await import('../../rules/index.js');
+      const [{ RULES: CHECK_RULES }, { SCAN_RULES }] = await Promise.all([import('../../rules/index.js'), import('../../rules/scan/index.js')]);
+      const RULES = [...CHECK_RULES, ...SCAN_RULES];
       if (flags.json) {
         process.stdout.write(JSON.stringify(RULES.map((r) => r.meta), null, 2) + '\n');
         return;
@@ -74,8 +75,8 @@ export function registerCheck(program: Command): void {
     .description("show one rule's documentation: what it checks, why, a failing example and the fix")
     .argument('<rule>', 'rule id, e.g. RPV-S001')
     .action(async (id: string) => {
-      const { ruleById } = await import('../check/check.js');
-      const { meta } = ruleById(id);
+      const [{ ruleById }, { SCAN_RULES }] = await Promise.all([import('../check/check.js'), import('../../rules/scan/index.js')]);
+      const { meta } = SCAN_RULES.find((r) => r.meta.id === id.toUpperCase()) ?? ruleById(id);
       process.stdout.write([
         `${meta.id}: ${meta.title}`,
         `category ${meta.category}, severity ${meta.severity}, weight ${meta.weight}${meta.shape ? `, SHACL shape shapes/${meta.shape}` : ''}`,

@@ -4,15 +4,27 @@ import { CATEGORIES, type BundleResult, type Category, type CheckResult, type Fi
 /** error 0, warning 1, info 2: lower is more severe. */
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-/** Findings ordered by severity (error, warning, info), then rule id, focus and message; a new array. */
+/** Findings ordered by severity (error, warning, info), then rule id, source location (when they have one), focus and message; a new array. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       compare(a.rule, b.rule) ||
+      compareLocations(a, b) ||
       compare(a.focus, b.focus) ||
       compare(a.message, b.message),
   );
+}
+
+function compareLocations(a: Finding, b: Finding): number {
+  if (!a.location || !b.location) return 0;
+  return compare(a.location.file, b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column;
+}
+
+/** Where a finding is: `file:line:column` for one in source code (editors and terminals link it), else its focus. */
+export function findingPlace(finding: Finding): string {
+  const at = finding.location;
+  return at ? `${at.file}:${at.line}:${at.column}` : finding.focus;
 }
 
 /** Code-point order, the same on every machine and locale. */
@@ -52,12 +64,15 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** `3 errors, 2 warnings, 1 info in 2 bundles; lowest score 64; 1 input could not be read` (infos and unreadable inputs only when there are some). */
-export function summaryLine(result: CheckResult): string {
+/**
+ * `3 errors, 2 warnings, 1 info in 2 bundles; lowest score 64; 1 input could not be read` (infos
+ * and unreadable inputs only when there are some). `unit` names what was checked (`file` for scan).
+ */
+export function summaryLine(result: CheckResult, unit = 'bundle'): string {
   const s = summarize(result);
   const counts = [plural(s.errors, 'error'), plural(s.warnings, 'warning')];
   if (s.infos > 0) counts.push(plural(s.infos, 'info'));
-  let line = `${counts.join(', ')} in ${plural(s.bundles, 'bundle')}`;
+  let line = `${counts.join(', ')} in ${plural(s.bundles, unit)}`;
   if (s.bundles > 0) line += s.lowestScore === null ? '; no score (no rule applies)' : `; lowest score ${s.lowestScore}`;
   if (result.errors.length > 0) line += `; ${plural(result.errors.length, 'input')} could not be read`;
   return line;

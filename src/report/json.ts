@@ -53,6 +53,7 @@ export function toJsonReport(result: CheckResult, options: JsonOptions = {}): Js
         focus: f.focus,
         message: f.message,
         fix: f.fix,
+        ...(f.location ? { location: { file: f.location.file, line: f.location.line, column: f.location.column } } : {}),
       })),
     })),
     errors: result.errors.map((e) => ({ file: e.file, message: e.message })),

@@ -6,7 +6,7 @@
  * be read is a suite with one test case in error.
  */
 import type { BundleResult, CheckResult, Finding, RuleResult } from '../check/types.js';
-import { atOrAbove, categoryEntries, compare, SEVERITY_RANK, sortFindings, type FailOn } from './common.js';
+import { atOrAbove, categoryEntries, compare, findingPlace, SEVERITY_RANK, sortFindings, type FailOn } from './common.js';
 
 export interface JunitOptions {
   /** Findings at or above this severity fail their test case (default `error`; `none`: none fails); the others are written to <system-out>. */
@@ -129,5 +129,5 @@ function testcase(
 }
 
 function findingLines(findings: Finding[]): string {
-  return findings.map((f) => `${f.severity} ${f.rule} ${f.focus}: ${f.message}${f.fix ? `\n  fix: ${f.fix}` : ''}`).join('\n');
+  return findings.map((f) => `${f.severity} ${f.rule} ${findingPlace(f)}: ${f.message}${f.fix ? `\n  fix: ${f.fix}` : ''}`).join('\n');
 }

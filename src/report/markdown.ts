@@ -5,7 +5,7 @@
  * names) is escaped so that it cannot break a table, open a code span or inject HTML.
  */
 import type { BundleResult, CheckResult } from '../check/types.js';
-import { bundlePasses, countBySeverity, messageAfterFile, plural, sortFindings, summaryLine, type GateOptions } from './common.js';
+import { bundlePasses, countBySeverity, findingPlace, messageAfterFile, plural, sortFindings, summaryLine, type GateOptions } from './common.js';
 
 export interface MarkdownOptions extends GateOptions {
   /** The heading (default `reprov check`). */
@@ -14,6 +14,8 @@ export interface MarkdownOptions extends GateOptions {
   headingLevel?: number;
   /** At most this many findings are listed per bundle (default 100), so that a comment stays within GitHub's size limit. */
   maxFindingsPerBundle?: number;
+  /** What each entry of the result is (default `bundle`; `file` for scan). */
+  unit?: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export function renderMarkdown(result: CheckResult, options: MarkdownOptions = {
   const gate = [{ error: 'errors fail', warning: 'warnings and errors fail', info: 'any finding fails', none: 'no finding fails' }[failOn]];
   if (options.minScore !== undefined) gate.push(`scores below ${options.minScore} fail`);
   const verdict = failing === 0 ? 'All bundles pass the gate' : `${plural(failing, 'bundle')} ${failing === 1 ? 'fails' : 'fail'} the gate`;
-  out.push(`${escapeMarkdown(summaryLine(result))}. ${verdict} (${gate.join(', ')}).`, '');
+  out.push(`${escapeMarkdown(summaryLine(result, options.unit))}. ${verdict} (${gate.join(', ')}).`, '');
 
   if (result.bundles.length > 0) {
     out.push('| Bundle | Score | Result | Errors | Warnings | Infos |', '| --- | ---: | --- | ---: | ---: | ---: |');
@@ -74,10 +76,10 @@ export function renderMarkdown(result: CheckResult, options: MarkdownOptions = {
     }
     const shown = findings.slice(0, max);
     out.push('| Severity | Rule | Focus | Message |', '| --- | --- | --- | --- |');
-    for (const f of shown) out.push(`| ${f.severity} | ${escapeMarkdown(f.rule)} | ${codeSpan(f.focus)} | ${escapeMarkdown(f.message)} |`);
+    for (const f of shown) out.push(`| ${f.severity} | ${escapeMarkdown(f.rule)} | ${codeSpan(findingPlace(f))} | ${escapeMarkdown(f.message)} |`);
     if (findings.length > shown.length) out.push('', `… and ${plural(findings.length - shown.length, 'more finding')} (see the full report).`);
     out.push('', `<details><summary>How to fix (${plural(shown.length, 'finding')})</summary>`, '');
-    for (const f of shown) out.push(`- **${escapeMarkdown(f.rule)}** ${codeSpan(f.focus)}: ${escapeMarkdown(f.fix || '(no fix given)')}`);
+    for (const f of shown) out.push(`- **${escapeMarkdown(f.rule)}** ${codeSpan(findingPlace(f))}: ${escapeMarkdown(f.fix || '(no fix given)')}`);
     out.push('', '</details>', '');
   }
 

@@ -3,10 +3,12 @@
  * Validated in the tests against the shipped schema (schemas/sarif-2.1.0.schema.json).
  *
  * One run; its driver lists every rule that ran (stable ids, descriptions, help from the rule's
- * why and fix). Each finding is a result located in its bundle file at line 1 (GitHub requires a
- * region; a finding is about a node of the graph, not a line), with the node's PROV id as the
- * logical location, and a partial fingerprint over rule, focus and file so that an alert keeps its
- * identity from one run to the next. Inputs that could not be read are tool execution notifications.
+ * why and fix). Each finding of check is a result located in its bundle file at line 1 (GitHub
+ * requires a region; a finding is about a node of the graph, not a line), with the node's PROV id
+ * as the logical location; a finding of scan is located at its source file, line and column. A
+ * partial fingerprint over rule, focus and file (and, for the second and later findings of one
+ * rule and focus in a file, their rank) lets an alert keep its identity from one run to the next,
+ * even when lines move. Inputs that could not be read are tool execution notifications.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -61,7 +63,7 @@ interface SarifResult {
   level: SarifLevel;
   message: { text: string };
   locations: {
-    physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+    physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } };
     logicalLocations: { fullyQualifiedName: string }[];
   }[];
   partialFingerprints: Record<string, string>;
@@ -107,8 +109,14 @@ export function toSarif(result: CheckResult, options: SarifOptions = {}): SarifL
 
   const results: SarifResult[] = [];
   for (const bundle of result.bundles) {
-    const uri = artifactUri(bundle.file, baseDir);
+    const bundleUri = artifactUri(bundle.file, baseDir);
+    const seen = new Map<string, number>();
     for (const finding of sortFindings(bundle.findings)) {
+      const uri = finding.location ? artifactUri(finding.location.file, baseDir) : bundleUri;
+      const region = finding.location ? { startLine: finding.location.line, startColumn: finding.location.column } : { startLine: 1 };
+      const key = fingerprint(finding.rule, finding.focus, uri);
+      const occurrence = seen.get(key) ?? 0;
+      seen.set(key, occurrence + 1);
       const meta = metas.get(finding.rule);
       const text = meta && finding.fix && finding.fix !== meta.fix ? `${finding.message} Fix: ${finding.fix}` : finding.message;
       results.push({
@@ -118,11 +126,11 @@ export function toSarif(result: CheckResult, options: SarifOptions = {}): SarifL
         message: { text },
         locations: [
           {
-            physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } },
+            physicalLocation: { artifactLocation: { uri }, region },
             logicalLocations: [{ fullyQualifiedName: finding.focus }],
           },
         ],
-        partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(finding.rule, finding.focus, uri) },
+        partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(finding.rule, finding.focus, uri, occurrence) },
         properties: { category: finding.category, focus: finding.focus, fix: finding.fix },
       });
     }
@@ -158,9 +166,13 @@ export function renderSarif(result: CheckResult, options: SarifOptions = {}): st
   return `${JSON.stringify(toSarif(result, options), null, options.indent ?? 2)}\n`;
 }
 
-/** sha256 (hex) of rule, focus and the file's URI, NUL-separated: the same finding gets the same fingerprint on every run and machine. */
-export function fingerprint(rule: string, focus: string, uri: string): string {
-  return createHash('sha256').update(`${rule}\u0000${focus}\u0000${uri}`).digest('hex');
+/**
+ * sha256 (hex) of rule, focus and the file's URI, NUL-separated, and the rank of the finding among
+ * those of the same rule, focus and file when it is not the first: the same finding gets the same
+ * fingerprint on every run and machine.
+ */
+export function fingerprint(rule: string, focus: string, uri: string, occurrence = 0): string {
+  return createHash('sha256').update(`${rule}\u0000${focus}\u0000${uri}${occurrence ? `\u0000${occurrence}` : ''}`).digest('hex');
 }
 
 /**

@@ -4,11 +4,15 @@
  */
 import { SCORE_FORMULA, SEVERITY_FACTOR } from '../check/score.js';
 import { CATEGORIES, type BundleResult, type Category, type CheckResult, type RuleResult, type Severity } from '../check/types.js';
-import { categoryEntries, compare, countBySeverity, messageAfterFile, plural, sortFindings, summaryLine } from './common.js';
+import { categoryEntries, compare, countBySeverity, findingPlace, messageAfterFile, plural, sortFindings, summaryLine } from './common.js';
 
 export interface TextOptions {
   /** ANSI colours (default false). */
   color?: boolean;
+  /** What each entry of the result is, for the summary line (default `bundle`; `file` for scan). */
+  unit?: string;
+  /** Leave out entries without findings (a scan of many files lists only those with findings). */
+  hideClean?: boolean;
 }
 
 /**
@@ -66,6 +70,7 @@ export function renderText(result: CheckResult, options: TextOptions = {}): stri
   const p = palette(options.color);
   const lines: string[] = [];
   for (const bundle of result.bundles) {
+    if (options.hideClean && bundle.findings.length === 0) continue;
     const score = bundle.score === null ? 'no score (no rule applies)' : `score ${bundle.score}`;
     lines.push(`${p.bold(bundle.file)}  ${p.score(bundle.score)(score)}`);
     const categories = categoryEntries(bundle);
@@ -76,17 +81,17 @@ export function renderText(result: CheckResult, options: TextOptions = {}): stri
     if (findings.length === 0) lines.push(`  ${p.dim('no findings')}`);
     const ruleWidth = Math.max(0, ...findings.map((f) => f.rule.length));
     // Focus ids are aligned up to a width, so that one long IRI does not push every message right.
-    const focusWidth = Math.min(FOCUS_ALIGN_MAX, Math.max(0, ...findings.map((f) => f.focus.length)));
+    const focusWidth = Math.min(FOCUS_ALIGN_MAX, Math.max(0, ...findings.map((f) => findingPlace(f).length)));
     for (const finding of findings) {
       const severity = p.severity[finding.severity](finding.severity.padEnd(SEVERITY_WIDTH));
-      lines.push(`  ${severity}  ${finding.rule.padEnd(ruleWidth)}  ${finding.focus.padEnd(focusWidth)}  ${oneLine(finding.message)}`);
+      lines.push(`  ${severity}  ${finding.rule.padEnd(ruleWidth)}  ${findingPlace(finding).padEnd(focusWidth)}  ${oneLine(finding.message)}`);
       if (finding.fix) lines.push(`  ${' '.repeat(SEVERITY_WIDTH + 2)}${p.dim(`fix: ${oneLine(finding.fix)}`)}`);
     }
     lines.push('');
   }
   for (const error of result.errors) lines.push(`${p.severity.error('error'.padEnd(SEVERITY_WIDTH))}  ${errorText(error, p)}`);
   if (result.errors.length > 0) lines.push('');
-  lines.push(p.bold(summaryLine(result)));
+  lines.push(p.bold(summaryLine(result, options.unit)));
   return `${lines.join('\n')}\n`;
 }
 

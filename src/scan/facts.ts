@@ -37,8 +37,9 @@ export interface Call {
   /** A `*args`/`**kwargs`/`...spread` argument makes the arguments unknowable. */
   spread: boolean;
   at: Position;
-  /** Offset in the file: program order within a scope. */
+  /** Offsets of the call's start and end in the file: program order within a scope (a call ends after its arguments run). */
   offset: number;
+  end: number;
   /** Index in FileFacts.functions of the innermost named function around the call; -1 at module level. */
   scope: number;
 }
@@ -67,6 +68,7 @@ export interface FunctionDef {
 export interface Reference {
   name: string;
   offset: number;
+  end: number;
   scope: number;
 }
 

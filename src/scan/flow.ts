@@ -1,7 +1,8 @@
 /**
  * "Set before, on that path": whether a call of some kind (a seed) runs before a given point of a
- * file. Statements are taken in source order within a function (branches and loops are not told
- * apart); a call counts when it comes before the point in the same function, or inside a function
+ * file (and, for a download verified after it, after). Statements are taken in source order within
+ * a function, arguments before the call they are passed to (branches and loops are not told
+ * apart); a call counts when it runs before the point in the same function, or inside a function
  * of this file that is called before the point (at any depth). A point inside a function is
  * covered only when every place that function is invoked from (called, or passed as a callback)
  * is itself covered; a function never invoked in the file is covered only by what it does itself.
@@ -10,11 +11,17 @@ import { lastSegment, type Call, type FileFacts } from './facts.js';
 
 export interface Point {
   offset: number;
+  end: number;
   /** Index of the function the point is in; -1 at module level. */
   scope: number;
 }
 
 export type CallTest = (call: Call) => boolean;
+
+/** Whether `a` has run when `b` runs: it ends before `b` starts, or it is an argument of `b` (arguments run before the call they are passed to). */
+function runsBefore(a: Point, b: Point): boolean {
+  return a.end <= b.offset || (b.offset <= a.offset && a.end <= b.end && (a.offset !== b.offset || a.end !== b.end));
+}
 
 export class Flow {
   private readonly byName = new Map<string, number[]>();
@@ -52,7 +59,7 @@ export class Flow {
 
   private reaches(point: Point, test: CallTest, direction: 'before' | 'after', visiting: Set<number>): boolean {
     for (const call of this.callsIn.get(point.scope) ?? []) {
-      if (direction === 'before' ? call.offset >= point.offset : call.offset <= point.offset) continue;
+      if (!(direction === 'before' ? runsBefore(call, point) : runsBefore(point, call))) continue;
       if (test(call) || this.calledFunctions(call).some((fn) => this.contains(fn, test))) return true;
     }
     if (point.scope === -1 || visiting.has(point.scope)) return false;

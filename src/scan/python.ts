@@ -147,6 +147,7 @@ class PythonWalker {
       spread: false,
       at: position(node),
       offset: node.startIndex,
+      end: node.endIndex,
       scope,
     };
     if (name?.resolved) call.callee = name.name;
@@ -181,7 +182,7 @@ class PythonWalker {
   private reference(node: Node, scope: number): void {
     if (node.type !== 'identifier' && node.type !== 'attribute') return;
     const name = this.resolve(node);
-    if (name && !name.resolved) this.out.references.push({ name: name.name.slice(name.name.lastIndexOf('.') + 1), offset: node.startIndex, scope });
+    if (name && !name.resolved) this.out.references.push({ name: name.name.slice(name.name.lastIndexOf('.') + 1), offset: node.startIndex, end: node.endIndex, scope });
   }
 
   /** The dotted name of an expression, resolved through the imports when its root is one. */

@@ -148,6 +148,7 @@ class TypeScriptWalker {
       spread: false,
       at: this.position(node),
       offset: node.getStart(this.source),
+      end: node.getEnd(),
       scope,
     };
     if (name?.resolved) call.callee = name.name;
@@ -186,7 +187,7 @@ class TypeScriptWalker {
     const isThisMember = ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword;
     if (!ts.isIdentifier(node) && !isThisMember) return;
     const name = ts.isIdentifier(node) ? node.text : (node as ts.PropertyAccessExpression).name.text;
-    if (!this.imports.has(name)) this.out.references.push({ name, offset: node.getStart(this.source), scope });
+    if (!this.imports.has(name)) this.out.references.push({ name, offset: node.getStart(this.source), end: node.getEnd(), scope });
   }
 
   private resolve(node: ts.Expression): { name: string; resolved: boolean } | undefined {
