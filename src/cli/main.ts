@@ -6,7 +6,6 @@ import { registerRecord } from './record.js';
 import { registerMerge } from './merge.js';
 import { registerCheck } from './check.js';
 import { registerScan } from './scan.js';
-import { registerScan } from './scan.js';
 import { registerImport } from './import.js';
 import { registerExport } from './export.js';
 import { registerVerify } from './verify.js';
@@ -27,7 +26,6 @@ export function buildProgram(): Command {
   registerRecord(program);
   registerMerge(program);
   registerCheck(program);
-  registerScan(program);
   registerScan(program);
   registerImport(program);
   registerExport(program);
