@@ -1,6 +1,7 @@
 /** `check` as the library offers it: configuration, rules and engine put together, and the CI gate. */
 import { RULES } from '../../rules/index.js';
 import { checkRuleIds, isIgnored, loadConfig, ruleSettingsFor, secretPatternsOf, shapePaths, type LoadedConfig } from './config.js';
+import { userShapeRules } from './user-shapes.js';
 import { Checker, collectOutcomes, type CheckOutcome } from './engine.js';
 import { checkInWorkers, defaultJobs } from './parallel.js';
 import type { CheckResult, Rule } from './types.js';
@@ -22,10 +23,11 @@ export interface GateResult {
   reasons: string[];
 }
 
-/** The rules in force: the built-in ones, with the secrets rule taking the configured extra patterns. */
+/** The rules in force: the built-in ones, with the secrets rule taking the configured extra patterns, then one per node shape of the configured shape files. */
 export function rulesFor(loaded: LoadedConfig): Rule[] {
   const extra = secretPatternsOf(loaded.config);
-  return RULES.map((rule) => (rule.meta.id === 'RPV-X001' && extra.length ? secretsRule(extra) : rule));
+  const builtIn = RULES.map((rule) => (rule.meta.id === 'RPV-X001' && extra.length ? secretsRule(extra) : rule));
+  return [...builtIn, ...userShapeRules(shapePaths(loaded))];
 }
 
 /** The Checker a configuration describes: its rules, severities, ignores and extra shapes. */
@@ -34,7 +36,6 @@ export function checkerFor(loaded: LoadedConfig): Checker {
     rules: rulesFor(loaded),
     settingsFor: (file) => ruleSettingsFor(loaded, file),
     isIgnored: (file) => isIgnored(loaded, file),
-    extraShapes: shapePaths(loaded),
   });
 }
 
@@ -48,7 +49,7 @@ export async function checkBundles(paths: readonly string[], options: CheckOptio
   if (jobs > 1) {
     // Standard input can be read once, and by this thread only.
     const stdin = files.includes('-') ? await checker.checkFile('-') : undefined;
-    const checked = await checkInWorkers(files.filter((f) => f !== '-'), jobs, { config: options.config }, new Map(RULES.map((r) => [r.meta.id, r.meta])));
+    const checked = await checkInWorkers(files.filter((f) => f !== '-'), jobs, { config: options.config }, new Map(checker.rules.map((r) => [r.meta.id, r.meta])));
     let next = 0;
     outcomes = files.map((f) => (f === '-' ? stdin! : checked[next++]!));
   } else {

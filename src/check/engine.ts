@@ -20,8 +20,6 @@ export interface CheckerOptions {
   rules: readonly Rule[];
   /** Rule settings for a bundle (from the configuration); default: every rule at its own severity. */
   settingsFor?: (file: string) => Record<string, RuleSetting>;
-  /** Extra SHACL shape files (absolute paths). */
-  extraShapes?: readonly string[];
   /** Bundles not to check. */
   isIgnored?: (file: string) => boolean;
 }
@@ -29,9 +27,13 @@ export interface CheckerOptions {
 export class Checker {
   private readonly shapes: ShapeSet;
 
+  get rules(): readonly Rule[] {
+    return this.options.rules;
+  }
+
   constructor(private readonly options: CheckerOptions) {
     const files = options.rules.map((r) => r.meta.shape).filter((f): f is string => !!f);
-    this.shapes = new ShapeSet([...new Set(files), ...(options.extraShapes ?? [])]);
+    this.shapes = new ShapeSet([...new Set(files)]);
   }
 
   /** Checks one bundle's text. Throws ProvInputError when it cannot be read. */
