@@ -25,6 +25,9 @@ import { RunGraph, type Value } from './graph.js';
 import { MetricLog, type MetricPointOptions } from './metrics.js';
 import { mls, prov, reprov, RUN_PREFIXES, schema, type RunStatus } from './vocabulary.js';
 
+/** Where `includeDiff` stores the (redacted) diff of a dirty tree, relative to the bundle. */
+const DIFF_ARTIFACT = 'artifacts/code.diff';
+
 export type Collector = 'git' | 'environment' | 'hardware' | 'dependencies' | 'determinism' | 'system';
 
 export interface StartRunOptions {
@@ -201,7 +204,9 @@ export class Run {
     const tasks: Promise<unknown>[] = [];
     if (enabled('git')) {
       tasks.push(collectGit(this.context, { includeDiff: this.options.includeDiff }).then((state) => {
-        if (this.options.includeDiff && 'diff' in state && state.diff) return this.writeArtifact('code.diff', state.diff);
+        if (!this.options.includeDiff || !('diff' in state) || !state.diff) return;
+        this.graph.add(state.node, reprov.diffFile, DIFF_ARTIFACT);
+        return this.writeArtifact(DIFF_ARTIFACT.slice('artifacts/'.length), state.diff);
       }));
     }
     if (enabled('environment')) tasks.push(collectEnvironment(this.context, { argv, command: this.options.command }));

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,5 +83,22 @@ describe('run API', () => {
     // Whatever the collectors add, prov.json says the same as prov.ttl.
     const json = await readProv(readFileSync(files.provJson, 'utf8'), { format: 'provjson' });
     expect(isomorphic(json.quads, bundle.quads)).toBe(true);
+  });
+
+  it('stores the diff of a dirty tree with includeDiff and names it (reprov:diffFile) beside its digest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reprov-run-'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+    git('init', '-q');
+    writeFileSync(join(dir, 'train.py'), 'print(1)\n');
+    git('add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', 'commit', '-qm', 'init');
+    writeFileSync(join(dir, 'train.py'), 'print(2)\n');
+    const run = await startRun({ experiment: 'diff', cwd: dir, dir: 'b', collect: { ...OFF, git: true }, includeDiff: true, snapshotIntervalMs: 0 });
+    const files = await run.end();
+    const bundle = readBundle(files.dir);
+    expect(bundle.values('code', `${REPROV}diffFile`)).toEqual(['artifacts/code.diff']);
+    const stored = readFileSync(join(files.dir, 'artifacts', 'code.diff'), 'utf8');
+    expect(stored).toContain('+print(2)');
+    expect(bundle.values('code', `${REPROV}diffSha256`)).toEqual([createHash('sha256').update(git('diff', 'HEAD')).digest('hex')]);
   });
 });
