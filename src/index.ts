@@ -19,7 +19,7 @@ export { mergeBundles } from './run/merge.js';
 export { importMlflow, mlflowRunGraph, type MlflowImportOptions, type MlflowImport, type ImportedMlflowRun } from './interop/mlflow.js';
 export { readRuns as readMlflowRuns, readExperiments as readMlflowExperiments, MlflowLayoutError, type MlflowRun, type MlflowExperiment } from './interop/mlflow-store.js';
 export { writeYProv4mlBundle, type YProv4mlBundle } from './interop/yprov4ml-bundle.js';
-export { exportRoCrate, planCrate, bundleFileIn, PROCESS_RUN_CRATE, type RoCrateOptions, type RoCrateExport } from './interop/ro-crate.js';
+export { exportRoCrate, planCrate, PROCESS_RUN_CRATE, type RoCrateOptions, type RoCrateExport } from './interop/ro-crate.js';
 export { checkBundles, evaluateGate, rulesFor, type CheckOptions, type GateResult } from './check/check.js';
 export { Checker, findBundles } from './check/engine.js';
 export { loadConfig, findConfig, ConfigError } from './check/config.js';

@@ -98,7 +98,7 @@ describe('reprov export ro-crate', () => {
   it('refuses bad input with one line and exit 2', () => {
     const dir = temp();
     expectUsageError(reprov(['export', 'ro-crate', join(dir, 'missing.json'), '-o', join(dir, 'c')]), join(dir, 'missing.json'));
-    expectUsageError(reprov(['export', 'ro-crate', dir, '-o', join(dir, 'c')]), `${dir}: a directory without prov.json or prov.ttl`);
+    expectUsageError(reprov(['export', 'ro-crate', dir, '-o', join(dir, 'c')]), `${dir}: no bundle in this directory`);
     writeFileSync(join(dir, 'prov.ttl'), '<urn:x> a <http://www.w3.org/ns/prov#Entity> .');
     expectUsageError(reprov(['export', 'ro-crate', dir, '-o', join(dir, 'c')]), 'no run (mls:Run) in the bundle');
   });

@@ -62,14 +62,6 @@ interface CrateFile {
   source: string;
 }
 
-/** The bundle file a path names: the path itself, or for a directory its prov.json (else prov.ttl). */
-export function bundleFileIn(path: string): string {
-  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return path;
-  const file = ['prov.json', 'prov.ttl'].map((name) => join(path, name)).find((f) => statSync(f, { throwIfNoEntry: false })?.isFile());
-  if (!file) throw new UserError(`${path}: a directory without prov.json or prov.ttl: give the bundle file`);
-  return file;
-}
-
 /** Writes the crate of a loaded bundle to `options.out` (a directory, or a zip when it ends in `.zip`). */
 export async function exportRoCrate(bundle: LoadedBundle, options: RoCrateOptions): Promise<RoCrateExport> {
   if (!bundle.baseDir) throw new UserError(`${bundle.file}: read from standard input: the crate needs the bundle's directory (give the bundle's path)`);
