@@ -1,0 +1,71 @@
+/** `reprov scan` as a user runs it: the built CLI in a subprocess, on real files. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { CHECK_REPORT_SCHEMA_PATH } from '../../src/report/json.js';
+import { reprov } from '../support/cli.js';
+
+const UNSEEDED = 'fixtures/scan/python/torch_unseeded.py';
+const SEEDED = 'fixtures/scan/python/torch_seeded.py';
+
+describe('reprov scan', () => {
+  it('reports findings with file:line:column and exits 1 on error findings', () => {
+    const result = reprov(['scan', UNSEEDED]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`error    RPV-S103  ${UNSEEDED}:21:16  torch.randn() draws from torch's default generator with no torch.manual_seed() before it`);
+    expect(result.stdout).toContain(`warning  RPV-T101  ${UNSEEDED}:6:1`);
+    expect(result.stdout).toMatch(/5 errors, 1 warning in 1 file; lowest score \d+\n$/);
+    expect(result.stderr).toBe('reprov: scan failed: 5 error findings\n');
+  });
+
+  it('exits 0 on a correctly seeded script, and when --fail-on none', () => {
+    const clean = reprov(['scan', SEEDED]);
+    expect(clean).toMatchObject({ status: 0, stderr: '' });
+    expect(clean.stdout).toBe('0 errors, 0 warnings in 1 file; lowest score 100\n');
+    expect(reprov(['scan', UNSEEDED, '--fail-on', 'none']).status).toBe(0);
+    expect(reprov(['scan', 'fixtures/scan/python/determinism_off.py', '--max-warnings', '2']).status).toBe(1);
+  });
+
+  it('writes a JSON report valid against the check report schema, with locations', () => {
+    const result = reprov(['scan', 'fixtures/scan/ts', '-f', 'json']);
+    const doc = JSON.parse(result.stdout) as { bundles: { file: string; findings: { rule: string; location: unknown }[] }[] };
+    const validate = new Ajv2020({ strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(CHECK_REPORT_SCHEMA_PATH, 'utf8')) as object);
+    expect(validate(doc)).toBe(true);
+    const math = doc.bundles.find((b) => b.file === 'fixtures/scan/ts/math_random.ts')!;
+    expect(math.findings[0]).toMatchObject({ rule: 'RPV-S106', location: { file: 'fixtures/scan/ts/math_random.ts', line: 10, column: 26 } });
+    expect(doc.bundles.find((b) => b.file === 'fixtures/scan/ts/seeded_prng.ts')!.findings).toEqual([]);
+  });
+
+  it('writes SARIF with a region per finding, and Markdown and JUnit naming file:line:column', () => {
+    const sarif = JSON.parse(reprov(['scan', UNSEEDED, '-f', 'sarif']).stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: unknown } }[] }[] }[] };
+    const first = sarif.runs[0]!.results.find((r) => r.ruleId === 'RPV-S103')!;
+    expect(first.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: UNSEEDED }, region: { startLine: 14, startColumn: 9 } });
+    expect(reprov(['scan', UNSEEDED, '-f', 'markdown']).stdout).toContain(`| error | RPV-S103 | \`${UNSEEDED}:14:9\` |`);
+    expect(reprov(['scan', UNSEEDED, '-f', 'junit']).stdout).toContain(`error RPV-S103 ${UNSEEDED}:14:9: torch.nn.init.xavier_uniform_() initialises weights`);
+  });
+
+  it('warns about a file that does not parse, naming file:line:column, and still scans the rest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reprov-scan-cli-'));
+    writeFileSync(join(dir, 'broken.py'), 'def f(:\n  pass\n');
+    writeFileSync(join(dir, 'train.py'), 'import numpy as np\nnp.random.rand(3)\n');
+    const result = reprov(['scan'], { cwd: dir });
+    expect(result.stderr.split('\n')[0]).toMatch(/^reprov: warning: broken\.py:1:\d+: syntax error: .*; the file was not scanned$/);
+    expect(result.stdout).toContain('train.py:2:1');
+    expect(result.status).toBe(1);
+  });
+
+  it('a missing path is a usage error: one line, exit 2', () => {
+    const result = reprov(['scan', 'no/such/dir']);
+    expect(result).toMatchObject({ status: 2, stdout: '', stderr: 'reprov: scan: no/such/dir: no such file or directory\n' });
+  });
+
+  it('reprov rules lists the scan rules and reprov explain shows one with its code examples', () => {
+    expect(reprov(['rules']).stdout).toMatch(/^RPV-S103 {2}error {4}randomness {4}w8 +PyTorch random numbers come from a seeded generator$/m);
+    const explain = reprov(['explain', 'rpv-d101']);
+    expect(explain.status).toBe(0);
+    expect(explain.stdout).toContain('RPV-D101: Hub datasets and models are pinned to a revision');
+    expect(explain.stdout).toContain('  model = AutoModel.from_pretrained("bert-base-uncased")');
+  });
+});
