@@ -149,7 +149,7 @@ const ROOT_MARKERS = ['experiment_name', 'provenance_path', 'artifact_uri', 'exp
 const SEED_NAMES: Record<string, string | undefined> = {
   seed: undefined, random_seed: undefined, rand_seed: undefined, rng_seed: undefined, global_seed: undefined, seed_value: undefined,
   torch_seed: 'torch', manual_seed: 'torch', torch_manual_seed: 'torch', cuda_seed: 'torch-cuda', torch_cuda_seed: 'torch-cuda',
-  np_seed: 'numpy', numpy_seed: 'numpy', python_seed: 'python', py_seed: 'python',
+  np_seed: 'numpy', numpy_seed: 'numpy', random_state: 'numpy', python_seed: 'python', py_seed: 'python',
   tf_seed: 'tensorflow', tensorflow_seed: 'tensorflow', jax_seed: 'jax',
 };
 const NAME_PREFIXES = /^(?:param|params|hparam|hparams|hyperparam|hp|arg|args|cfg|config|opt|opts)_/;

@@ -183,9 +183,10 @@ describe('importMlflow: what is not at hand, and old layouts', () => {
     expect(fired(await check(join(out, GOOD))).has('RPV-D003')).toBe(true);
   });
 
-  it('reads metric lines without a step (MLflow before steps) and non-local dataset sources', async () => {
+  it('reads metric lines without a step (MLflow before steps), scikit-learn\'s random_state as a seed, and non-local dataset sources', async () => {
     const { mlruns, good } = projectCopy();
     writeFileSync(join(good, 'metrics', 'loss'), '1714564801000 0.9\n1714564802000 inf\n');
+    writeFileSync(join(good, 'params', 'random_state'), '7'); // scikit-learn's seed
     const datasets = join(mlruns, MNIST, 'datasets');
     const meta = join(datasets, readdirSync(datasets)[0]!, 'meta.yaml');
     writeFileSync(meta, readFileSync(meta, 'utf8').replace(`source: '{"uri": "data/train.csv"}'`, `source: '{"uri": "s3://bucket/mnist/train.csv"}'`));
@@ -193,6 +194,8 @@ describe('importMlflow: what is not at hand, and old layouts', () => {
     await importMlflow(mlruns, { out, runs: [GOOD] });
     const bundle = readBundle(join(out, GOOD));
     expect(readFileSync(join(out, GOOD, 'metrics/loss_training_mlflow_GR0.csv'), 'utf8')).toBe('loss,training,mlflow\n0,0.9,1714564801000,0\n0,Infinity,1714564802000,0\n');
+    expect(bundle.values('seed/random_state', `${PROV}value`)).toEqual(['7']);
+    expect(bundle.values('seed/random_state', `${REPROV}rng`)).toEqual(['numpy']);
     expect(bundle.values('data/input/mnist-train', `${PROV}atLocation`)).toEqual(['s3://bucket/mnist/train.csv']);
     expect(bundle.values('data/input/mnist-train', `${REPROV}unknownReason`)).toEqual(['sha256: the source s3://bucket/mnist/train.csv is not a local file']);
     expect(fired(await check(join(out, GOOD))).has('RPV-D001')).toBe(true);
