@@ -19,13 +19,12 @@
  */
 import { closeSync, copyFileSync, createReadStream, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { Store, type Literal, type NamedNode, type Term } from 'n3';
+import { DataFactory, Store, type Literal, type NamedNode, type Term } from 'n3';
 import { XSD } from '../prov/namespaces.js';
 import { Zip, ZipDeflate } from 'fflate';
-import { hasType, objects, runs as runsOf } from '../check/graph-query.js';
 import { hashFile } from '../collect/hash.js';
 import type { LoadedBundle } from '../io/load-bundle.js';
-import { dcat, mls, prov, rdfs, reprov, schema, spdx } from '../run/vocabulary.js';
+import { dcat, mls, prov, rdf, rdfs, reprov, schema, spdx } from '../run/vocabulary.js';
 import { UserError } from '../user-error.js';
 import { writeDirectory } from './output-dir.js';
 
@@ -109,7 +108,7 @@ class CratePlanner {
   }
 
   async plan(): Promise<void> {
-    const runs = runsOf(this.store).filter((r): r is NamedNode => r.termType === 'NamedNode');
+    const runs = this.store.getSubjects(rdf.type, mls.Run, null).filter((r): r is NamedNode => r.termType === 'NamedNode');
     if (!runs.length) throw new UserError(`${this.bundle.file}: no run (mls:Run) in the bundle: nothing to describe as a Process Run Crate`);
     for (const run of runs) await this.planRun(run);
     await this.planBundleFiles(runs);
@@ -138,8 +137,16 @@ class CratePlanner {
     return { '@context': RO_CRATE_CONTEXT, '@graph': graph.map(withoutUndefined) };
   }
 
+  private objects(node: Term, predicate: NamedNode): Term[] {
+    return this.store.getObjects(node, predicate, null);
+  }
+
+  private hasType(node: Term, type: NamedNode): boolean {
+    return this.store.has(DataFactory.quad(node as NamedNode, rdf.type, type));
+  }
+
   private values(node: Term, predicate: NamedNode): string[] {
-    return objects(this.store, node, predicate).map((o) => o.value);
+    return this.objects(node, predicate).map((o) => o.value);
   }
 
   private first(node: Term, predicate: NamedNode): string | undefined {
@@ -148,7 +155,7 @@ class CratePlanner {
 
   /** A literal as JSON: numbers and booleans typed as such in the bundle become JSON numbers and booleans. */
   private json(node: Term, predicate: NamedNode): string | number | boolean | undefined {
-    const term = objects(this.store, node, predicate)[0];
+    const term = this.objects(node, predicate)[0];
     if (term?.termType !== 'Literal') return term?.value;
     const type = (term as Literal).datatype.value.replace(XSD, '');
     if (type === 'boolean') return term.value === 'true' || term.value === '1';
@@ -157,25 +164,25 @@ class CratePlanner {
   }
 
   private async planRun(run: NamedNode): Promise<void> {
-    const used = objects(this.store, run, prov.used);
+    const used = this.objects(run, prov.used);
     const contexts = this.store.getSubjects(prov.wasInformedBy, run, null);
     const generated = [run, ...contexts].flatMap((activity) => this.store.getSubjects(prov.wasGeneratedBy, activity, null));
 
     const object: string[] = [];
     for (const entity of used) {
-      if (hasType(this.store, entity, reprov.Parameter) || hasType(this.store, entity, reprov.Seed)) object.push(this.propertyValue(entity));
-      else if ([reprov.File, reprov.Directory, dcat.Dataset, mls.Dataset, reprov.DependencyFile].some((t) => hasType(this.store, entity, t))) object.push(await this.dataEntity(entity));
+      if (this.hasType(entity, reprov.Parameter) || this.hasType(entity, reprov.Seed)) object.push(this.propertyValue(entity));
+      else if ([reprov.File, reprov.Directory, dcat.Dataset, mls.Dataset, reprov.DependencyFile].some((t) => this.hasType(entity, t))) object.push(await this.dataEntity(entity));
     }
     const result: string[] = [];
     for (const entity of new Set(generated)) {
-      if ([reprov.File, reprov.Directory, mls.Model, reprov.Artifact, reprov.Metric].some((t) => hasType(this.store, entity, t))) result.push(await this.dataEntity(entity));
+      if ([reprov.File, reprov.Directory, mls.Model, reprov.Artifact, reprov.Metric].some((t) => this.hasType(entity, t))) result.push(await this.dataEntity(entity));
     }
-    const agents = objects(this.store, run, prov.wasAssociatedWith).filter((a) => hasType(this.store, a, prov.Person)).map((agent) => {
+    const agents = this.objects(run, prov.wasAssociatedWith).filter((a) => this.hasType(a, prov.Person)).map((agent) => {
       this.entities.set(agent.value, { '@id': agent.value, '@type': 'Person', name: this.first(agent, rdfs.label) ?? agent.value });
       return agent.value;
     });
     const status = this.first(run, reprov.status);
-    const command = used.find((e) => hasType(this.store, e, reprov.Command));
+    const command = used.find((e) => this.hasType(e, reprov.Command));
     const action: Json = {
       '@id': run.value,
       '@type': 'CreateAction',
@@ -196,7 +203,7 @@ class CratePlanner {
 
   /** The code the run executed: its code state, else its command, else a placeholder saying the bundle does not tell. */
   private instrument(run: NamedNode, used: Term[], command: Term | undefined): string {
-    const code = used.find((e) => hasType(this.store, e, reprov.CodeState));
+    const code = used.find((e) => this.hasType(e, reprov.CodeState));
     if (code) {
       const repository = this.first(code, schema.codeRepository);
       this.entities.set(code.value, {
@@ -232,7 +239,7 @@ class CratePlanner {
       '@type': 'PropertyValue',
       name: this.first(entity, rdfs.label) ?? entity.value,
       value: this.json(entity, prov.value),
-      description: hasType(this.store, entity, reprov.Seed) ? `random seed${this.first(entity, reprov.rng) ? ` (${this.first(entity, reprov.rng)})` : ''}` : undefined,
+      description: this.hasType(entity, reprov.Seed) ? `random seed${this.first(entity, reprov.rng) ? ` (${this.first(entity, reprov.rng)})` : ''}` : undefined,
     });
     return entity.value;
   }
@@ -240,7 +247,7 @@ class CratePlanner {
   /** A file or directory the bundle names: copied into the crate when it lies inside the root, described by its PROV id otherwise. */
   private async dataEntity(entity: Term): Promise<string> {
     const location = this.first(entity, reprov.metricFile) ?? this.first(entity, prov.atLocation);
-    const directory = hasType(this.store, entity, reprov.Directory);
+    const directory = this.hasType(entity, reprov.Directory);
     const recorded = this.recordedSha256(entity);
     const name = this.first(entity, rdfs.label) ?? location ?? entity.value;
     const found = location === undefined ? { reason: 'the bundle names no location' } : this.inside(location);
@@ -266,8 +273,8 @@ class CratePlanner {
   }
 
   private recordedSha256(entity: Term): string[] {
-    return objects(this.store, entity, spdx.checksum)
-      .filter((c) => objects(this.store, c, spdx.algorithm).some((a) => a.equals(spdx.checksumAlgorithm_sha256)))
+    return this.objects(entity, spdx.checksum)
+      .filter((c) => this.objects(c, spdx.algorithm).some((a) => a.equals(spdx.checksumAlgorithm_sha256)))
       .flatMap((c) => this.values(c, spdx.checksumValue).map((v) => v.trim().toLowerCase()));
   }
 
