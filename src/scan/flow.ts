@@ -23,6 +23,12 @@ function runsBefore(a: Point, b: Point): boolean {
   return a.end <= b.offset || (b.offset <= a.offset && a.end <= b.end && (a.offset !== b.offset || a.end !== b.end));
 }
 
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 export class Flow {
   private readonly byName = new Map<string, number[]>();
   private readonly callsIn = new Map<number, Call[]>();
@@ -31,13 +37,13 @@ export class Flow {
   private readonly containsMemo = new WeakMap<CallTest, Map<number, boolean>>();
 
   constructor(readonly facts: FileFacts) {
-    facts.functions.forEach((fn, index) => this.byName.set(fn.name, [...(this.byName.get(fn.name) ?? []), index]));
+    facts.functions.forEach((fn, index) => append(this.byName, fn.name, index));
     for (const call of facts.calls) {
-      this.callsIn.set(call.scope, [...(this.callsIn.get(call.scope) ?? []), call]);
-      for (const fn of this.calledFunctions(call)) this.invokedAt.set(fn, [...(this.invokedAt.get(fn) ?? []), call]);
+      append(this.callsIn, call.scope, call);
+      for (const fn of this.calledFunctions(call)) append(this.invokedAt, fn, call);
     }
     for (const reference of facts.references) {
-      for (const fn of this.byName.get(reference.name) ?? []) this.invokedAt.set(fn, [...(this.invokedAt.get(fn) ?? []), reference]);
+      for (const fn of this.byName.get(reference.name) ?? []) append(this.invokedAt, fn, reference);
     }
   }
 

@@ -4,27 +4,31 @@
  * meets a Python file.
  */
 import { createRequire } from 'node:module';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import { Language, Parser, Query, type Node } from 'web-tree-sitter';
 import type { Call, FileFacts, Position, SyntaxProblem, Value } from './facts.js';
 
-let parser: Promise<Parser> | undefined;
+/** The nodes the facts come from. */
+const QUERY = '(class_definition) @class (function_definition) @function (call) @call (assignment left: (attribute)) @assignment';
 
-function pythonParser(): Promise<Parser> {
+let parser: Promise<{ parser: Parser; query: Query }> | undefined;
+
+function pythonParser(): Promise<{ parser: Parser; query: Query }> {
   parser ??= (async () => {
     await Parser.init();
     const grammar = await Language.load(createRequire(import.meta.url).resolve('tree-sitter-python/tree-sitter-python.wasm'));
-    return new Parser().setLanguage(grammar);
+    return { parser: new Parser().setLanguage(grammar), query: new Query(grammar, QUERY) };
   })();
   return parser;
 }
 
 export async function analyzePython(text: string): Promise<FileFacts> {
-  const tree = (await pythonParser()).parse(text);
+  const { parser, query } = await pythonParser();
+  const tree = parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
     const root = tree.rootNode;
     if (root.hasError) return { language: 'python', calls: [], assignments: [], functions: [], references: [], syntaxError: firstError(root) };
-    return new PythonWalker(importsOf(root), constantsOf(root)).facts(root);
+    return new PythonWalker(importsOf(root), constantsOf(root)).facts(root, query);
   } finally {
     tree.delete();
   }
@@ -92,49 +96,43 @@ function constantsOf(root: Node): Map<string, string> {
   return constants;
 }
 
+/** Turns the captured nodes into facts, resolving names through the imports. */
 class PythonWalker {
   private readonly out: FileFacts = { language: 'python', calls: [], assignments: [], functions: [], references: [] };
 
   constructor(private readonly imports: Map<string, string>, private readonly constants: Map<string, string>) {}
 
-  facts(root: Node): FileFacts {
-    this.walk(root, -1);
-    return this.out;
-  }
-
-  private walk(node: Node, scope: number, className?: string): void {
-    switch (node.type) {
-      case 'class_definition': {
-        const body = node.childForFieldName('body');
-        for (const child of node.namedChildren) if (child && child.id !== body?.id) this.walk(child, scope);
-        for (const child of body?.namedChildren ?? []) if (child) this.walk(child, scope, node.childForFieldName('name')!.text);
-        return;
+  facts(root: Node, query: Query): FileFacts {
+    // A query picks the few nodes that matter inside the WASM parser: wrapping every node of the
+    // tree as an object would cost more than the parse itself. Captures come in source order.
+    const scopes: { index: number; start: number; end: number }[] = [];
+    const classes: { name: string; start: number; end: number }[] = [];
+    for (const { name: kind, node } of query.captures(root)) {
+      const start = node.startIndex;
+      while (scopes.length && start >= scopes.at(-1)!.end) scopes.pop();
+      while (classes.length && start >= classes.at(-1)!.end) classes.pop();
+      const scope = scopes.at(-1)?.index ?? -1;
+      switch (kind) {
+        case 'class':
+          classes.push({ name: node.childForFieldName('name')!.text, start, end: node.endIndex });
+          break;
+        case 'function': {
+          const name = node.childForFieldName('name')!;
+          // `Model(...)` runs Model.__init__: a constructor goes by its class's name.
+          const inClass = classes.length > 0 && classes.at(-1)!.start > (scopes.at(-1)?.start ?? -1);
+          const fnName = inClass && name.text === '__init__' ? classes.at(-1)!.name : name.text;
+          const index = this.out.functions.push({ name: fnName, at: position(name), offset: start, scope }) - 1;
+          scopes.push({ index, start, end: node.endIndex });
+          break;
+        }
+        case 'call':
+          this.call(node, scope);
+          break;
+        case 'assignment':
+          this.assignment(node, scope);
       }
-      case 'decorated_definition':
-        for (const child of node.namedChildren) if (child) this.walk(child, scope, className);
-        return;
-      case 'function_definition': {
-        const name = node.childForFieldName('name')!;
-        // `Model(...)` runs Model.__init__: the constructor goes by the class's name.
-        const fnName = className && name.text === '__init__' ? className : name.text;
-        const index = this.out.functions.push({ name: fnName, at: position(name), offset: node.startIndex, scope }) - 1;
-        const parameters = node.childForFieldName('parameters');
-        if (parameters) this.walk(parameters, scope);
-        this.walk(node.childForFieldName('body')!, index);
-        return;
-      }
-      case 'call':
-        this.call(node, scope);
-        break;
-      case 'assignment':
-        this.assignment(node, scope);
-        break;
-      case 'import_statement':
-      case 'import_from_statement':
-      case 'comment':
-        return;
     }
-    for (const child of node.namedChildren) if (child) this.walk(child, scope);
+    return this.out;
   }
 
   private call(node: Node, scope: number): void {
