@@ -1,4 +1,5 @@
-import type { Store, Term } from 'n3';
+import type { Term } from 'n3';
+import type { GraphStore as Store } from '../src/check/bundle-store.js';
 import { focusName } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import type { Finding } from '../src/check/types.js';

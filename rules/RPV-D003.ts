@@ -1,4 +1,5 @@
-import { DataFactory, type Store, type Term } from 'n3';
+import { DataFactory, type Term } from 'n3';
+import type { GraphStore as Store } from '../src/check/bundle-store.js';
 import { runs } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import { PROV } from '../src/prov/namespaces.js';

@@ -1,7 +1,8 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Store, Term } from 'n3';
+import type { Term } from 'n3';
+import type { GraphStore as Store } from '../src/check/bundle-store.js';
 import { focusName } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import type { CheckInput, Finding } from '../src/check/types.js';

@@ -33,7 +33,7 @@ export function secretsRule(extra: readonly ExtraPattern[] = []): Rule {
     check(input) {
       // Every distinct literal and IRI value once (what a secret is depends on the text alone).
       const values = new Set<string>();
-      for (const q of input.quads) {
+      for (const q of input.store.readQuads(null, null, null, null)) {
         for (const term of [q.subject, q.predicate, q.object, q.graph]) {
           if (term.termType === 'Literal' || term.termType === 'NamedNode') values.add(term.value);
         }
@@ -55,7 +55,7 @@ export function secretsRule(extra: readonly ExtraPattern[] = []): Rule {
         places.add(where);
         entry.where.set(kind, places);
       };
-      for (const q of input.quads) {
+      for (const q of input.store.readQuads(null, null, null, null)) {
         const check: [Position, Term][] = [['subject', q.subject], ['predicate', q.predicate], ['object', q.object], ['graph', q.graph]];
         for (const [position, term] of check) {
           for (const kind of kindsOf(term)) {

@@ -5,12 +5,12 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { Store } from 'n3';
 import { readInputText } from '../io/read.js';
-import { parseBundle } from '../io/load-bundle.js';
+import { parseBundleInto } from '../io/load-bundle.js';
 import { UserError } from '../user-error.js';
 import { categoryScores, score } from './score.js';
 import { ShapeSet } from './shacl.js';
+import { BundleStore } from './bundle-store.js';
 import type { BundleResult, CheckInput, CheckResult, Rule, RuleResult } from './types.js';
 
 export type { RuleSetting } from './config.js';
@@ -38,9 +38,9 @@ export class Checker {
 
   /** Checks one bundle's text. Throws ProvInputError when it cannot be read. */
   async checkText(text: string, file: string, baseDir?: string): Promise<BundleResult> {
-    const { quads, prefixes } = await parseBundle(text, file, baseDir);
-    const store = new Store(quads);
-    const input: CheckInput = { store, quads, prefixes, file, baseDir, violations: await this.shapes.validate(store) };
+    const store = new BundleStore();
+    const prefixes = await parseBundleInto(store, text, file, baseDir);
+    const input: CheckInput = { store, prefixes, file, baseDir, violations: await this.shapes.validate(store) };
     const settings = this.options.settingsFor?.(file) ?? {};
     const rules: RuleResult[] = [];
     for (const rule of this.options.rules) {

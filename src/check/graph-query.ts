@@ -1,5 +1,6 @@
 /** Small questions rules ask of a bundle's store. */
-import { DataFactory, type NamedNode, type Store, type Term } from 'n3';
+import { DataFactory, type NamedNode, type Term } from 'n3';
+import type { GraphStore as Store } from './bundle-store.js';
 import { mls, prov, rdf } from '../run/vocabulary.js';
 import { QualifiedNamer } from '../prov/qualified-namer.js';
 import type { CheckInput } from './types.js';

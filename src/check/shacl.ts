@@ -9,6 +9,7 @@ import type { Term } from '@rdfjs/types';
 import { DataFactory, Parser, Store } from 'n3';
 import { Validator } from 'shacl-engine';
 import { PACKAGE_ROOT } from '../package-root.js';
+import type { BundleStore } from './bundle-store.js';
 
 export const SHAPES_NS = 'https://w3id.org/reprov/shapes#';
 
@@ -41,8 +42,8 @@ export class ShapeSet {
     this.validator = new Validator(store, { factory: DataFactory });
   }
 
-  async validate(data: Store): Promise<ShaclViolation[]> {
-    const report = await this.validator.validate({ dataset: data });
+  async validate(data: BundleStore): Promise<ShaclViolation[]> {
+    const report = await this.validator.validate({ dataset: data.asDataset() });
     return report.results.map((result) => {
       const shape = this.namedShape(result.shape.ptr.term);
       const focus = result.focusNode && 'term' in result.focusNode ? result.focusNode.term : result.focusNode;

@@ -1,5 +1,5 @@
 /** The vocabulary of `reprov check`: rules, findings, scores and results. */
-import type { Quad, Store } from 'n3';
+import type { BundleStore } from './bundle-store.js';
 import type { ShaclViolation } from './shacl.js';
 
 export const CATEGORIES = [
@@ -48,8 +48,7 @@ export interface Finding {
 
 /** What a rule looks at: one bundle as an indexed RDF store. */
 export interface CheckInput {
-  store: Store;
-  quads: Quad[];
+  store: BundleStore;
   prefixes: Record<string, string>;
   /** File the bundle came from (`<stdin>` for standard input). */
   file: string;

@@ -187,9 +187,14 @@ interface Dialect {
 
 /** True when the quads are a yProv4ML document of any of the three generations. */
 export function isYProv4ml(quads: readonly Quad[]): boolean {
-  // Every generation names its terms with "yProv4ML"/"yprov": without one, no index is built.
-  if (!quads.some((q) => YPROV_MARK.test(q.predicate.value))) return false;
+  // Without one of yProv4ML's terms, no index is built.
+  if (!quads.some(usesYProv4mlTerm)) return false;
   return detect(new Index(quads)) !== undefined;
+}
+
+/** The cheap test a yProv4ML document passes on some quad: every generation names its terms with "yProv4ML"/"yprov". */
+export function usesYProv4mlTerm(quad: Quad): boolean {
+  return YPROV_MARK.test(quad.predicate.value);
 }
 
 const YPROV_MARK = /yprov/i;

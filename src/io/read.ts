@@ -7,7 +7,7 @@ import type { ProvDataset } from './dataset.js';
 import { Diagnostics, ProvInputError } from './diagnostics.js';
 import { formatFromPath, sniffFormat, type Format } from './formats.js';
 import { parseJsonText } from './json-text.js';
-import { parseRdfText } from './rdf-text.js';
+import { streamRdfText } from './rdf-text.js';
 
 export interface ReadOptions extends FromProvJsonOptions {
   /** Input format; detected from the file name, then the content, when absent. */
@@ -20,11 +20,22 @@ export interface ReadOptions extends FromProvJsonOptions {
 
 /** Reads a provenance document from text. Throws ProvInputError for bad input unless lenient. */
 export async function readProv(text: string, options: ReadOptions = {}): Promise<ProvDataset> {
+  const quads: Quad[] = [];
+  const { prefixes, warnings, skipped } = await readProvInto(text, options, (q) => quads.push(q));
+  return { quads, prefixes, warnings, skipped };
+}
+
+/**
+ * Reads a provenance document from text, handing each quad to `onQuad` as it is read (a large
+ * bundle then never exists as an array beside the store it goes into). Throws ProvInputError for
+ * bad input unless lenient.
+ */
+export async function readProvInto(text: string, options: ReadOptions, onQuad: (quad: Quad) => void): Promise<Omit<ProvDataset, 'quads'>> {
   const file = options.file ?? '<input>';
   const diagnostics = new Diagnostics(file, options.lenient ?? false);
   const format = options.format ?? (options.file ? formatFromPath(options.file) : undefined) ?? sniffFormat(text);
-  const { quads, prefixes } = await parse(text, format, diagnostics, options);
-  return { quads, prefixes, warnings: diagnostics.warnings, skipped: diagnostics.skipped };
+  const prefixes = await parse(text, format, diagnostics, options, onQuad);
+  return { prefixes, warnings: diagnostics.warnings, skipped: diagnostics.skipped };
 }
 
 /** Reads a file (or `-` for standard input). */
@@ -50,22 +61,24 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function parse(text: string, format: Format, diagnostics: Diagnostics, options: FromProvJsonOptions): Promise<{ quads: Quad[]; prefixes: Record<string, string> }> {
+async function parse(text: string, format: Format, diagnostics: Diagnostics, options: FromProvJsonOptions, onQuad: (quad: Quad) => void): Promise<Record<string, string>> {
   switch (format) {
     case 'provjson': {
       const doc = parseJsonText(text, diagnostics);
-      if (doc === undefined) return { quads: [], prefixes: {} };
+      if (doc === undefined) return {};
       if (!diagnostics.lenient) checkProvJsonSchema(doc, diagnostics);
-      const quads: Quad[] = [];
-      provJsonToQuads(doc, (q) => quads.push(q), diagnostics, options);
-      return { quads, prefixes: declaredPrefixes(doc, options.namespaceBase) };
+      provJsonToQuads(doc, onQuad, diagnostics, options);
+      return declaredPrefixes(doc, options.namespaceBase);
     }
     case 'jsonld': {
       const doc = parseJsonText(text, diagnostics);
+      if (doc === undefined) return {};
       // jsonld and its dependencies load only when JSON-LD is read: they cost ~0.1 s of start-up.
-      return doc === undefined ? { quads: [], prefixes: {} } : (await import('./jsonld.js')).parseJsonLd(doc, diagnostics);
+      const { quads, prefixes } = await (await import('./jsonld.js')).parseJsonLd(doc, diagnostics);
+      quads.forEach(onQuad);
+      return prefixes;
     }
     default:
-      return parseRdfText(text, format, diagnostics);
+      return streamRdfText(text, format, diagnostics, onQuad);
   }
 }

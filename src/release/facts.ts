@@ -4,7 +4,8 @@
  * dependencies, environment, hardware and metric summaries. Works on any loaded bundle (reprov's
  * own and imported yProv4ML runs, which `loadBundle` has mapped onto the same terms).
  */
-import { DataFactory, Store, type NamedNode, type Term } from 'n3';
+import { DataFactory, type NamedNode, type Term } from 'n3';
+import { BundleStore } from '../check/bundle-store.js';
 import { focusName, hasType, objects, runs, subjectsOfType } from '../check/graph-query.js';
 import type { CheckInput } from '../check/types.js';
 import type { LoadedBundle } from '../io/load-bundle.js';
@@ -116,8 +117,8 @@ const GPU: [NamedNode, string, boolean][] = [
 
 /** Reads the facts `verify` and `diff` compare out of a loaded bundle. */
 export function bundleFacts(bundle: LoadedBundle): BundleFacts {
-  const store = new Store(bundle.quads);
-  const input: CheckInput = { store, quads: bundle.quads, prefixes: bundle.prefixes, file: bundle.file, baseDir: bundle.baseDir, violations: [] };
+  const store = new BundleStore(bundle.quads);
+  const input: CheckInput = { store, prefixes: bundle.prefixes, file: bundle.file, baseDir: bundle.baseDir, violations: [] };
   const one = (s: Term, p: NamedNode) => objects(store, s, p)[0]?.value;
   const all = (s: Term, p: NamedNode) => objects(store, s, p).map((o) => o.value);
   const of = (type: NamedNode) => subjectsOfType(store, type);
@@ -231,7 +232,7 @@ export function bundleFacts(bundle: LoadedBundle): BundleFacts {
 }
 
 /** `reprov:role` when recorded; else output when a run or phase generated it (or it is a model), input otherwise. */
-function dataRole(store: Store, node: Term, recorded: string | undefined): 'input' | 'output' {
+function dataRole(store: BundleStore, node: Term, recorded: string | undefined): 'input' | 'output' {
   if (recorded === 'input' || recorded === 'output') return recorded;
   if (objects(store, node, prov.wasGeneratedBy).length || hasType(store, node, mls.Model)) return 'output';
   return 'input';

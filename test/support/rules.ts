@@ -1,5 +1,6 @@
 /** Running one rule on a Turtle bundle, as the engine would. */
-import { Parser, Store } from 'n3';
+import { Parser } from 'n3';
+import { BundleStore } from '../../src/check/bundle-store.js';
 import { ShapeSet } from '../../src/check/shacl.js';
 import type { CheckInput, Rule, RuleOutcome } from '../../src/check/types.js';
 import { RUN_PREFIXES } from '../../src/run/vocabulary.js';
@@ -10,13 +11,13 @@ const shapeSets = new Map<string, ShapeSet>();
 /** The rule's outcome on `turtle` (the run prefixes — prov, reprov, mls, schema, spdx, dcat, … — are predeclared). */
 export async function runRule(rule: Rule, turtle: string, options: { baseDir?: string } = {}): Promise<RuleOutcome> {
   const quads = new Parser().parse(PREAMBLE + turtle);
-  const store = new Store(quads);
+  const store = new BundleStore(quads);
   let violations: CheckInput['violations'] = [];
   if (rule.meta.shape) {
     if (!shapeSets.has(rule.meta.shape)) shapeSets.set(rule.meta.shape, new ShapeSet([rule.meta.shape]));
     violations = await shapeSets.get(rule.meta.shape)!.validate(store);
   }
-  return rule.check({ store, quads, prefixes: { ...RUN_PREFIXES, r: 'urn:r/' }, file: 'bundle.ttl', baseDir: options.baseDir, violations });
+  return rule.check({ store, prefixes: { ...RUN_PREFIXES, r: 'urn:r/' }, file: 'bundle.ttl', baseDir: options.baseDir, violations });
 }
 
 /** The focus names of the findings, or `not applicable: <reason>`. */

@@ -1,0 +1,84 @@
+/**
+ * The indexed graph rules and shapes read: rdf-stores' RdfStore behind the few queries the rules
+ * make. With two index orders it holds a bundle in under half the memory of n3's Store and builds
+ * it about twice as fast (783k triples, measured: 379 MB and 4.8 s against 836 MB and 12.5 s).
+ */
+import type * as RDF from '@rdfjs/types';
+import { DataFactory, type Quad, type Term } from 'n3';
+import { RdfStore, RdfStoreIndexNestedMap, TermDictionaryNumberRecordFullTerms, TermDictionaryQuotedIndexed } from 'rdf-stores';
+
+/**
+ * Two orders answer every pattern the rules ask: subject-first for (s ? ?) and (s p ?), and
+ * predicate-first for (? p o), (? p ?) and (? ? o) (a bundle has few predicates to run through).
+ * The third default order (object-first) would cost a third more memory for no query we make.
+ */
+const INDEXES: RDF.QuadTermName[][] = [['graph', 'subject', 'predicate', 'object'], ['graph', 'predicate', 'object', 'subject']];
+
+type Pattern = Term | RDF.Term | null | undefined;
+
+/** The queries rules and graph helpers make (null matches anything); n3's Store offers them too. */
+export interface GraphStore {
+  getQuads(subject: Term | null, predicate: Term | null, object: Term | null, graph: Term | null): Quad[];
+  getObjects(subject: Term | null, predicate: Term | null, graph: Term | null): Term[];
+  getSubjects(predicate: Term | null, object: Term | null, graph: Term | null): Term[];
+  has(quad: Quad): boolean;
+}
+
+export class BundleStore implements GraphStore {
+  private readonly store = new RdfStore<number>({
+    indexCombinations: INDEXES,
+    indexConstructor: (options) => new RdfStoreIndexNestedMap(options),
+    dictionary: new TermDictionaryQuotedIndexed(new TermDictionaryNumberRecordFullTerms()),
+    // n3's terms, as every other part of reprov uses.
+    dataFactory: DataFactory as unknown as RDF.DataFactory,
+  });
+
+  constructor(quads: Iterable<RDF.Quad> = []) {
+    for (const quad of quads) this.store.addQuad(quad);
+  }
+
+  addQuad(quad: RDF.Quad): void {
+    this.store.addQuad(quad);
+  }
+
+  get size(): number {
+    return this.store.size;
+  }
+
+  /** The matching quads, as an array (a pattern term of null or undefined matches anything). */
+  getQuads(subject?: Pattern, predicate?: Pattern, object?: Pattern, graph?: Pattern): Quad[] {
+    return this.store.getQuads(subject ?? undefined, predicate ?? undefined, object ?? undefined, graph ?? undefined) as unknown as Quad[];
+  }
+
+  /** The matching quads, one at a time (no array of them all). */
+  readQuads(subject?: Pattern, predicate?: Pattern, object?: Pattern, graph?: Pattern): IterableIterator<Quad> {
+    return this.store.readQuads(subject ?? undefined, predicate ?? undefined, object ?? undefined, graph ?? undefined) as unknown as IterableIterator<Quad>;
+  }
+
+  getObjects(subject: Pattern, predicate: Pattern, graph?: Pattern): Term[] {
+    return unique(this.getQuads(subject, predicate, null, graph).map((q) => q.object));
+  }
+
+  getSubjects(predicate: Pattern, object: Pattern, graph?: Pattern): Term[] {
+    return unique(this.getQuads(null, predicate, object, graph).map((q) => q.subject));
+  }
+
+  has(quad: RDF.Quad): boolean {
+    return this.store.countQuads(quad.subject, quad.predicate, quad.object, quad.graph) > 0;
+  }
+
+  /** The graph as an RDF/JS DatasetCore, for shacl-engine. */
+  asDataset(): RDF.DatasetCore {
+    return this.store.asDataset() as unknown as RDF.DatasetCore;
+  }
+}
+
+function unique(terms: Term[]): Term[] {
+  const seen = new Set<string>();
+  return terms.filter((t) => {
+    const key = `${t.termType}:${t.value}:${t.termType === 'Literal' ? `${t.language}^${t.datatype.value}` : ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
