@@ -6,6 +6,7 @@ import { Checker, collectOutcomes, type CheckOutcome } from './engine.js';
 import { checkInWorkers, defaultJobs } from './parallel.js';
 import type { CheckResult, Rule } from './types.js';
 import { secretsRule } from '../../rules/RPV-X001.js';
+import { RECORDED_SCAN_RULES } from './recorded-scan.js';
 import { UserError } from '../user-error.js';
 
 export interface CheckOptions {
@@ -23,11 +24,11 @@ export interface GateResult {
   reasons: string[];
 }
 
-/** The rules in force: the built-in ones, with the secrets rule taking the configured extra patterns, then one per node shape of the configured shape files. */
+/** The rules in force: the built-in ones, with the secrets rule taking the configured extra patterns, then one per node shape of the configured shape files, then the scan rules over findings recorded with the run. */
 export function rulesFor(loaded: LoadedConfig): Rule[] {
   const extra = secretPatternsOf(loaded.config);
   const builtIn = RULES.map((rule) => (rule.meta.id === 'RPV-X001' && extra.length ? secretsRule(extra) : rule));
-  return [...builtIn, ...userShapeRules(shapePaths(loaded))];
+  return [...builtIn, ...userShapeRules(shapePaths(loaded)), ...RECORDED_SCAN_RULES];
 }
 
 /** The Checker a configuration describes: its rules, severities, ignores and extra shapes. */

@@ -10,6 +10,7 @@ interface RecordFlags {
   params: string[];
   seed: string[];
   includeDiff?: boolean;
+  scan?: boolean;
   python?: string;
   systemInterval?: string;
   git: boolean;
@@ -33,6 +34,7 @@ export function registerRecord(program: Command): void {
     .option('--params <file>', 'parameters from a JSON or YAML file (repeatable)', collect, [])
     .option('-s, --seed <[name=]value>', 'a seed the command uses (repeatable)', collect, [])
     .option('--include-diff', 'store the git diff of a dirty tree in the bundle (its digest is always recorded)')
+    .option('--scan', 'scan the code in the working directory first (as `reprov scan` does) and record the findings for check')
     .option('--python <interpreter>', 'record `pip freeze` of this interpreter')
     .option('--system-interval <ms>', 'system metrics sampling interval', '5000')
     .option('--no-git', 'do not record the git state')
@@ -50,6 +52,7 @@ export function registerRecord(program: Command): void {
         paramFiles: flags.params,
         seeds: flags.seed,
         includeDiff: flags.includeDiff,
+        scan: flags.scan,
         python: flags.python,
         systemIntervalMs: Number(flags.systemInterval),
         collect: { git: flags.git, hardware: flags.hardware, system: flags.system },

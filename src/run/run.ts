@@ -50,6 +50,8 @@ export interface StartRunOptions {
   includeDiff?: boolean;
   /** Also record `pip freeze` of this interpreter. */
   python?: string;
+  /** Scan the code in `cwd` before the run (as `reprov scan` would there) and record the findings on the code node. */
+  scan?: boolean;
   systemIntervalMs?: number;
   /** Points buffered per metric before they are written. */
   metricFlushEvery?: number;
@@ -213,6 +215,8 @@ export class Run {
     if (enabled('hardware')) tasks.push(collectHardware(this.context, {}));
     if (enabled('dependencies')) tasks.push(collectDependencies(this.context, { pythonFreeze: !!this.options.python, python: this.options.python }));
     if (enabled('determinism')) collectDeterminism(this.context);
+    // Loaded only when asked for: a run that does not scan pays nothing for the scanner.
+    if (this.options.scan) tasks.push(import('../check/recorded-scan.js').then((m) => m.recordScan(this.context)));
     await Promise.all(tasks);
     if (enabled('system')) this.sampler = startSystemSampler({ intervalMs: this.options.systemIntervalMs ?? 5000 });
   }

@@ -44,7 +44,7 @@ export const reprov = terms(REPROV, [
   // classes
   'Context', 'Parameter', 'Metric', 'Seed', 'DeterminismSetting', 'File', 'Directory', 'Artifact',
   'CodeState', 'Command', 'Environment', 'EnvironmentVariable', 'DependencyFile', 'Hardware', 'GPU',
-  'ClusterContext',
+  'ClusterContext', 'ScanFinding',
   // run
   'experiment', 'status', 'exitCode', 'signal', 'complete', 'context', 'contextKind',
   // parameters, metrics, seeds
@@ -54,6 +54,8 @@ export const reprov = terms(REPROV, [
   // code
   'commit', 'branch', 'detachedHead', 'dirty', 'changedFile', 'untrackedFile', 'changedFileCount', 'untrackedFileCount', 'diffSha256', 'diffFile', 'noRepositoryReason',
   'commandLine', 'entryPoint', 'workingDirectory',
+  // scan of the code (`record --scan`)
+  'scanned', 'scannedFileCount', 'scanRule', 'scanFinding', 'ruleId', 'severity', 'message', 'sourceFile', 'line', 'column',
   // environment and dependencies
   'kernel', 'architecture', 'nodeVersion', 'pythonVersion', 'hostname', 'variable', 'variableName', 'redacted',
   'ecosystem', 'pinned', 'unpinnedCount', 'package', 'packageCount',
