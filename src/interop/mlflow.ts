@@ -38,7 +38,7 @@ import { redactText, redactUrl, secretNameKind } from '../collect/redact.js';
 import { recordSeed } from '../collect/seeds.js';
 import { XSD } from '../prov/namespaces.js';
 import { RunGraph } from '../run/graph.js';
-import { MetricLog } from '../run/metrics.js';
+import { describeMetric, MetricLog } from '../run/metrics.js';
 import { dcat, DCTERMS, mls, prov, rdfs, reprov, RUN_PREFIXES, schema, type RunStatus } from '../run/vocabulary.js';
 import { forEachMetricPoint, MlflowLayoutError, readRuns, type MlflowDataset, type MlflowFilter, type MlflowRun, type MlflowStatus } from './mlflow-store.js';
 import { writeBundleFiles, writeDirectory } from './output-dir.js';
@@ -263,12 +263,7 @@ class RunMapper {
         graph.add(context, reprov.contextKind, summary.context).add(context, prov.wasInformedBy, node);
       }
       const metric = graph.node('metric', summary.context, summary.name);
-      graph.describe(metric, [prov.Entity, mls.ModelEvaluation, reprov.Metric], summary.name);
-      graph.add(metric, reprov.context, context).add(metric, prov.atLocation, summary.file);
-      graph.add(metric, reprov.metricFile, summary.file).add(metric, reprov.pointCount, summary.count);
-      graph.add(metric, reprov.lastValue, summary.last).add(metric, reprov.lastStep, summary.lastStep);
-      graph.add(metric, reprov.minValue, summary.min).add(metric, reprov.maxValue, summary.max);
-      graph.add(metric, prov.wasGeneratedBy, context);
+      describeMetric(graph, metric, context, summary);
       graph.checksum(metric, 'sha256', (await hashFile(join(this.ctx.cwd, summary.file), { progress: false })).sha256);
       points += summary.count;
     }

@@ -22,7 +22,7 @@ import { withOutput } from '../io/output.js';
 import { writeProvTo } from '../io/write.js';
 import { version } from '../version.js';
 import { RunGraph, type Value } from './graph.js';
-import { MetricLog, type MetricPointOptions } from './metrics.js';
+import { describeMetric, MetricLog, type MetricPointOptions } from './metrics.js';
 import { mls, prov, reprov, RUN_PREFIXES, schema, type RunStatus } from './vocabulary.js';
 
 /** Where `includeDiff` stores the (redacted) diff of a dirty tree, relative to the bundle. */
@@ -270,14 +270,7 @@ export class Run {
       dynamic.add(parameter, prov.value, value).add(node, prov.used, parameter);
     }
     for (const summary of this.metrics.summaries()) {
-      const metric = this.metricNode(summary.name, summary.context);
-      const context = this.contextNode(summary.context);
-      dynamic.describe(metric, [prov.Entity, mls.ModelEvaluation, reprov.Metric], summary.name);
-      dynamic.add(metric, reprov.context, context).add(metric, prov.atLocation, summary.file);
-      dynamic.add(metric, reprov.metricFile, summary.file).add(metric, reprov.pointCount, summary.count);
-      dynamic.add(metric, reprov.lastValue, summary.last).add(metric, reprov.lastStep, summary.lastStep);
-      dynamic.add(metric, reprov.minValue, summary.min).add(metric, reprov.maxValue, summary.max);
-      dynamic.add(metric, prov.wasGeneratedBy, context);
+      describeMetric(dynamic, this.metricNode(summary.name, summary.context), this.contextNode(summary.context), summary);
     }
     return dynamic.quads;
   }
