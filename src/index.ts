@@ -1,7 +1,7 @@
 /** reprov: checkable machine-learning provenance. The library behind the `reprov` CLI. */
 export { convert, convertTo, type ConvertOptions, type ConvertReport } from './convert.js';
 export { readProv, readProvFile, type ReadOptions } from './io/read.js';
-export { loadBundle, parseBundle, type LoadedBundle } from './io/load-bundle.js';
+export { loadBundle, openBundle, parseBundle, type LoadedBundle } from './io/load-bundle.js';
 export { writeProv, writeProvTo, BundlesNeedNamedGraphs, type WriteOptions } from './io/write.js';
 export type { ProvDataset } from './io/dataset.js';
 export { FORMATS, parseFormatName, formatFromPath, sniffFormat, type Format, type FormatInfo } from './io/formats.js';
@@ -21,7 +21,8 @@ export { readRuns as readMlflowRuns, readExperiments as readMlflowExperiments, M
 export { writeYProv4mlBundle, type YProv4mlBundle } from './interop/yprov4ml-bundle.js';
 export { exportRoCrate, planCrate, PROCESS_RUN_CRATE, type RoCrateOptions, type RoCrateExport } from './interop/ro-crate.js';
 export { checkBundles, evaluateGate, rulesFor, type CheckOptions, type GateResult } from './check/check.js';
-export { Checker, findBundles } from './check/engine.js';
+export { Checker } from './check/engine.js';
+export { findBundles } from './io/find-bundles.js';
 export { loadConfig, findConfig, ConfigError } from './check/config.js';
 export { CATEGORIES, SEVERITIES, type Category, type Severity, type Rule, type RuleMeta, type Finding, type BundleResult, type CheckResult } from './check/types.js';
 export { score, SCORE_FORMULA } from './check/score.js';
@@ -36,4 +37,3 @@ export { verifyBundle, VerifyRootError, VERIFY_STATUSES, type VerifyReport, type
 export { renderVerifyText, toVerifyJson } from './release/verify-report.js';
 export { diffBundles, DiffInputError, DIFF_SECTIONS, type DiffReport, type DiffSection, type DiffEntry } from './release/diff.js';
 export { renderDiffText, toDiffJson } from './release/diff-report.js';
-export { openBundle } from './release/open-bundle.js';

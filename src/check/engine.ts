@@ -3,8 +3,8 @@
  * runs each rule, and scores the result. Shapes are compiled once per Checker and bundles are
  * checked one after another on that one compiled set.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname } from 'node:path';
+import { findBundles } from '../io/find-bundles.js';
 import { readInputText } from '../io/read.js';
 import { parseBundleInto } from '../io/load-bundle.js';
 import { UserError } from '../user-error.js';
@@ -88,34 +88,4 @@ export function collectOutcomes(outcomes: readonly CheckOutcome[]): CheckResult 
     else result.bundles.push(outcome);
   }
   return result;
-}
-
-const BUNDLE_FILE = /^prov[^/]*\.(json|ttl|trig|nt|nq|jsonld)$|\.provjson$/i;
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'metrics', 'artifacts']);
-
-/**
- * The bundles a path names: a file is itself; a directory is searched recursively for files named
- * like bundles (`prov*.json`, `prov*.ttl`, …, `*.provjson`). A bundle written in several formats
- * (`prov.json` beside `prov.ttl`) is checked once, from its Turtle.
- */
-export function findBundles(path: string): string[] {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat?.isDirectory()) return [path];
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-    const names = new Set(entries.map((e) => e.name));
-    for (const entry of entries) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(full);
-      } else if (BUNDLE_FILE.test(entry.name)) {
-        const stem = entry.name.replace(/\.[^.]+$/, '');
-        if (!entry.name.endsWith('.ttl') && names.has(`${stem}.ttl`)) continue;
-        found.push(full);
-      }
-    }
-  };
-  walk(path);
-  return found.map((f) => (relative(process.cwd(), f).startsWith('..') ? f : relative(process.cwd(), f) || basename(f)));
 }

@@ -12,7 +12,7 @@ export function registerDiff(program: Command): void {
     .option('-o, --output <file>', 'write the report to a file (atomically) instead of standard output')
     .action(async (pathA: string, pathB: string, flags: { format: 'text' | 'json'; all?: boolean; output?: string }) => {
       const [{ openBundle }, { diffBundles }, { renderDiffText, toDiffJson }] = await Promise.all([
-        import('../release/open-bundle.js'), import('../release/diff.js'), import('../release/diff-report.js'),
+        import('../io/load-bundle.js'), import('../release/diff.js'), import('../release/diff-report.js'),
       ]);
       const report = diffBundles(await openBundle(pathA), await openBundle(pathB));
       const options = { all: flags.all };

@@ -12,7 +12,7 @@ export function registerExport(program: Command): void {
     .requiredOption('-o, --output <dir-or-zip>', 'the crate: a directory, or a .zip file (written atomically)')
     .option('--root <dir>', "directory the bundle's relative paths are taken from; no file outside it is copied (default: the bundle's directory)")
     .action(async (bundlePath: string, flags: { output: string; root?: string }) => {
-      const [{ openBundle }, { exportRoCrate }] = await Promise.all([import('../release/open-bundle.js'), import('../interop/ro-crate.js')]);
+      const [{ openBundle }, { exportRoCrate }] = await Promise.all([import('../io/load-bundle.js'), import('../interop/ro-crate.js')]);
       const bundle = await openBundle(bundlePath);
       const result = await exportRoCrate(bundle, { out: flags.output, root: flags.root });
       for (const line of result.notCopied) process.stderr.write(`reprov: export: ${line}\n`);

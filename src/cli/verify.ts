@@ -11,7 +11,7 @@ export function registerVerify(program: Command): void {
     .option('-o, --output <file>', 'write the report to a file (atomically) instead of standard output')
     .action(async (path: string, flags: { root?: string; format: 'text' | 'json'; output?: string }) => {
       const [{ openBundle }, { verifyBundle }, { renderVerifyText, toVerifyJson }] = await Promise.all([
-        import('../release/open-bundle.js'), import('../release/verify.js'), import('../release/verify-report.js'),
+        import('../io/load-bundle.js'), import('../release/verify.js'), import('../release/verify-report.js'),
       ]);
       const report = await verifyBundle(await openBundle(path), { root: flags.root });
       await withOutput(flags.output, async (sink) => {

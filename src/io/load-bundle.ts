@@ -2,9 +2,12 @@
  * A bundle as every command reads it (check, verify, diff, import, export): parsed from any
  * format, with yProv4ML output mapped onto reprov's vocabulary so all of them see the same terms.
  */
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Quad } from 'n3';
 import { importYProv4ml, isYProv4ml, usesYProv4mlTerm } from '../interop/yprov4ml.js';
+import { ProvInputError } from './diagnostics.js';
+import { findBundles } from './find-bundles.js';
 import { formatFromPath } from './formats.js';
 import { readInputText, readProv, readProvInto } from './read.js';
 
@@ -32,6 +35,17 @@ export async function parseBundle(text: string, file: string, baseDir?: string):
 export async function loadBundle(path: string): Promise<LoadedBundle> {
   const text = await readInputText(path);
   return path === '-' ? parseBundle(text, '<stdin>', process.cwd()) : parseBundle(text, path, dirname(path));
+}
+
+/** A bundle named on the command line: a bundle file, a bundle directory (its one bundle: prov.ttl, prov.json, …), or `-`. */
+export async function openBundle(path: string): Promise<LoadedBundle> {
+  if (path === '-' || !statSync(path, { throwIfNoEntry: false })?.isDirectory()) return loadBundle(path);
+  const found = findBundles(path);
+  if (found.length === 1) return loadBundle(found[0] ?? path);
+  const problem = found.length === 0
+    ? 'no bundle in this directory (prov.ttl, prov.json, prov*.trig, … or *.provjson)'
+    : `${found.length} bundles in this directory (${found.slice(0, 3).join(', ')}${found.length > 3 ? ', …' : ''}): name one`;
+  throw new ProvInputError({ file: path, location: '', message: problem });
 }
 
 /** Where parseBundleInto puts quads: an indexed store (src/check/bundle-store.ts). */

@@ -2,23 +2,11 @@
  * `reprov merge`: the bundles of a distributed run (one per rank) as one bundle. The union of
  * their graphs, plus a run node that has each rank's run as a part (`dcterms:hasPart`).
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { NamedNode, Quad } from 'n3';
-import { readProvFile } from '../io/read.js';
-import { ProvInputError } from '../io/diagnostics.js';
+import { openBundle } from '../io/load-bundle.js';
 import { RunGraph } from './graph.js';
 import { mls, prov, rdf, reprov, dcterms, RUN_PREFIXES } from './vocabulary.js';
 import type { ProvDataset } from '../io/dataset.js';
-
-/** The bundle file of a bundle directory (prov.ttl, else prov.json), or the file itself. */
-function bundleFile(path: string): string {
-  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return path;
-  const names = readdirSync(path);
-  const name = ['prov.ttl', 'prov.json'].find((n) => names.includes(n));
-  if (!name) throw new ProvInputError({ file: path, location: '', message: 'no prov.ttl or prov.json in this directory' });
-  return join(path, name);
-}
 
 export async function mergeBundles(paths: string[], options: { experiment?: string; namespace?: string } = {}): Promise<ProvDataset> {
   const quads: Quad[] = [];
@@ -28,7 +16,7 @@ export async function mergeBundles(paths: string[], options: { experiment?: stri
   // Not an mls:Run itself: checks look at each rank's run, not at the aggregate.
   graph.describe(merged, [prov.Activity], options.experiment ?? 'merged run');
   for (const path of paths) {
-    const dataset = await readProvFile(bundleFile(path));
+    const dataset = await openBundle(path);
     quads.push(...dataset.quads);
     Object.assign(prefixes, dataset.prefixes);
     // Each rank's run: the mls:Run activities of its bundle.

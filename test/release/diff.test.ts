@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBundle } from '../../src/io/load-bundle.js';
 import { DIFF_SECTIONS, DiffInputError, diffBundles, type DiffEntry, type DiffReport } from '../../src/release/diff.js';
 import { DIFF_REPORT_SCHEMA_PATH, renderDiffText, toDiffJson } from '../../src/release/diff-report.js';
-import { openBundle } from '../../src/release/open-bundle.js';
+import { openBundle } from '../../src/io/load-bundle.js';
 import { RUN_PREFIXES } from '../../src/run/vocabulary.js';
 import { git, recordRun, sha256, workspace, write } from './workspace.js';
 

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBundle, parseBundle } from '../../src/io/load-bundle.js';
-import { openBundle } from '../../src/release/open-bundle.js';
+import { openBundle } from '../../src/io/load-bundle.js';
 import { VerifyRootError, verifyBundle, type VerifyItem, type VerifyReport } from '../../src/release/verify.js';
 import { RUN_PREFIXES } from '../../src/run/vocabulary.js';
 import { git, recordRun, sha256, tempDir, workspace, write } from './workspace.js';
