@@ -1,47 +1,18 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NamedNode } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { MAX_LISTED_FILES, collectGit, parseRemotes, parseStatus, type GitInfo } from '../../src/collect/git.js';
 import { RunGraph } from '../../src/run/graph.js';
 import { tempDirs } from '../support/collect.js';
+import { git, gitBytes, initRepo, write } from '../support/git.js';
 import { REPROV, prov, rdf, reprov, schema } from '../../src/run/vocabulary.js';
 
 const tempDir = tempDirs('git');
 
-/** Runs git in `dir` without the user's global or system configuration. */
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
-  }).trim();
-}
-
-function gitBytes(dir: string, ...args: string[]): Buffer {
-  return execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
-}
-
-function write(dir: string, file: string, content: string | Buffer): void {
-  mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-  writeFileSync(path.join(dir, file), content);
-}
-
 /** A fresh repository on `main`; with `commit`, one commit holding train.py, README.md and .gitignore. */
 function repo(commit = true): string {
-  const dir = tempDir();
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'config', 'user.name', 'Test');
-  git(dir, 'config', 'user.email', 'test@example.org');
-  git(dir, 'config', 'commit.gpgsign', 'false');
-  if (commit) {
-    write(dir, 'train.py', 'import torch\nprint("train")\n');
-    write(dir, 'README.md', '# model\n');
-    write(dir, '.gitignore', '*.log\noutputs/\n');
-    git(dir, 'add', '.');
-    git(dir, 'commit', '-q', '-m', 'initial');
-  }
-  return dir;
+  return initRepo(tempDir(), commit ? { 'train.py': 'import torch\nprint("train")\n', 'README.md': '# model\n', '.gitignore': '*.log\noutputs/\n' } : {});
 }
 
 function context(cwd: string) {

@@ -1,24 +1,14 @@
 /** Real workspaces for verify and diff: a git repository in a temp directory and runs recorded in it with the run API. */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startRun, type StartRunOptions } from '../../src/run/run.js';
 import { tempDirs } from '../support/collect.js';
+import { initRepo } from '../support/git.js';
 
 export const tempDir = tempDirs('release');
 
-/** Runs git in `dir` without the user's global or system configuration. */
-export function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
-  }).trim();
-}
-
-export function write(dir: string, file: string, content: string): void {
-  mkdirSync(dirname(join(dir, file)), { recursive: true });
-  writeFileSync(join(dir, file), content);
-}
+export { git, write } from '../support/git.js';
 
 export const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -27,20 +17,14 @@ export const sha256 = (path: string) => createHash('sha256').update(readFileSync
  * data/images/{a,b}.txt, and a .gitignore that keeps bundles (runs/) and models out of git status.
  */
 export function workspace(): string {
-  const dir = tempDir();
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'config', 'user.name', 'Test');
-  git(dir, 'config', 'user.email', 'test@example.org');
-  git(dir, 'config', 'commit.gpgsign', 'false');
-  write(dir, 'train.py', 'print("train")\n');
-  write(dir, 'requirements.txt', 'numpy==1.26.4\n');
-  write(dir, 'data/train.csv', 'x,y\n1,2\n3,4\n');
-  write(dir, 'data/images/a.txt', 'a\n');
-  write(dir, 'data/images/b.txt', 'b\n');
-  write(dir, '.gitignore', 'runs/\nmodel.bin\n');
-  git(dir, 'add', '.');
-  git(dir, 'commit', '-q', '-m', 'initial');
-  return dir;
+  return initRepo(tempDir(), {
+    'train.py': 'print("train")\n',
+    'requirements.txt': 'numpy==1.26.4\n',
+    'data/train.csv': 'x,y\n1,2\n3,4\n',
+    'data/images/a.txt': 'a\n',
+    'data/images/b.txt': 'b\n',
+    '.gitignore': 'runs/\nmodel.bin\n',
+  });
 }
 
 export interface RecordSpec {
