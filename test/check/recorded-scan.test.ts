@@ -1,7 +1,7 @@
 /** Scan findings recorded with a run (`startRun({ scan: true })`), read back by check as the scan rules. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCAN_RULES } from '../../rules/scan/index.js';
 import { rulesFor } from '../../src/check/check.js';
@@ -10,6 +10,7 @@ import { Checker } from '../../src/check/engine.js';
 import { RECORDED_SCAN_RULES } from '../../src/check/recorded-scan.js';
 import type { BundleResult, RuleResult } from '../../src/check/types.js';
 import { startRun, type StartRunOptions } from '../../src/run/run.js';
+import { write } from '../support/git.js';
 
 const OFF = { git: false, environment: false, hardware: false, dependencies: false, determinism: false, system: false };
 const UNSEEDED = 'import numpy as np\n\nx = np.random.rand(3)\n';
@@ -19,10 +20,7 @@ const DEFAULTS = { config: {}, dir: tmpdir(), pointer: '' };
 /** Records a run in a fresh directory holding `files`; returns the bundle's Turtle file. */
 async function recordIn(files: Record<string, string>, options: Partial<StartRunOptions> = { scan: true }): Promise<string> {
   const cwd = mkdtempSync(join(tmpdir(), 'reprov-recorded-scan-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(cwd, path)), { recursive: true });
-    writeFileSync(join(cwd, path), content);
-  }
+  for (const [path, content] of Object.entries(files)) write(cwd, path, content);
   const run = await startRun({ experiment: 'scan', cwd, dir: 'b', collect: OFF, snapshotIntervalMs: 0, ...options });
   return (await run.end()).turtle;
 }
@@ -106,14 +104,14 @@ run:run a prov:Activity, mls:Run ; prov:used run:code .
 run:code a prov:Entity, reprov:CodeState ; reprov:scanned ${scanned} ; reprov:scanRule "RPV-S102" .
 ${findings}
 `;
-    const write = (text: string) => {
-      const file = join(mkdtempSync(join(tmpdir(), 'reprov-recorded-scan-ttl-')), 'prov.ttl');
-      writeFileSync(file, text);
-      return file;
+    const bundleFile = (text: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'reprov-recorded-scan-ttl-'));
+      write(dir, 'prov.ttl', text);
+      return join(dir, 'prov.ttl');
     };
 
     it('a finding without a usable place has no location; other rules and unlinked findings are not reported', async () => {
-      const bundle = await check(write(turtle('true', `
+      const bundle = await check(bundleFile(turtle('true', `
 run:code reprov:scanFinding <urn:r/scan/1>, <urn:r/scan/2> .
 <urn:r/scan/1> a reprov:ScanFinding ; reprov:ruleId "RPV-S102" ; reprov:message "m1" ; reprov:sourceFile "a.py" ; reprov:line 0 ; reprov:column 1 .
 <urn:r/scan/2> a reprov:ScanFinding ; reprov:ruleId "RPV-S101" ; reprov:message "m2" ; reprov:sourceFile "a.py" ; reprov:line 2 ; reprov:column 1 .
@@ -127,7 +125,7 @@ run:code reprov:scanFinding <urn:r/scan/1>, <urn:r/scan/2> .
     });
 
     it('reprov:scanned false is no scan', async () => {
-      const bundle = await check(write(turtle('false', '')));
+      const bundle = await check(bundleFile(turtle('false', '')));
       expect(resultOf(bundle, 'RPV-S102')).toMatchObject({ applies: false, reason: 'the bundle records no scan of the code (reprov record --scan)' });
     });
   });

@@ -1,11 +1,12 @@
 /** `reprov record --scan` as a user runs it: the built CLI scans a real git repository, records the findings, and check reports them. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, reprov } from '../support/cli.js';
 import { REPROV, readBundle, type Bundle } from '../support/bundle.js';
+import { initRepo } from '../support/git.js';
 
 const PYTHON = '/usr/bin/python3';
 /** Fast: no hardware probing or system sampling, which other tests cover. */
@@ -14,18 +15,7 @@ const UNSEEDED = 'import numpy as np\n\nx = np.random.rand(3)\n';
 const SEEDED = 'import numpy as np\n\nnp.random.seed(0)\nx = np.random.rand(3)\n';
 
 /** A committed git repository holding `files` (path -> content). */
-function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'reprov-record-scan-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'ignore' });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'init');
-  return dir;
-}
+const repo = (files: Record<string, string>) => initRepo(mkdtempSync(join(tmpdir(), 'reprov-record-scan-')), files);
 
 function record(cwd: string, ...options: string[]): Bundle {
   const result = reprov(['record', ...QUICK, ...options, '-o', 'b', '--', PYTHON, '-c', 'pass'], { cwd });
