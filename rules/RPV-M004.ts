@@ -1,12 +1,12 @@
 import { realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import type { Term } from 'n3';
 import type { GraphStore as Store } from '../src/check/bundle-store.js';
 import { focusName } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import type { CheckInput, Finding } from '../src/check/types.js';
 import { DIRECTORY_DIGEST_METHOD, hashDirectory, hashFile } from '../src/collect/hash.js';
+import { confine, type Refusal } from '../src/io/confine.js';
 import { prov, rdf, reprov, spdx } from '../src/run/vocabulary.js';
 
 const example = (sha256: string) => `<urn:r/run> a prov:Activity, mls:Run .
@@ -70,11 +70,12 @@ function namedFiles(input: CheckInput): NamedFile[] {
   return [...files.values()];
 }
 
-/** `target` lies inside `base` (both absolute, normalised). */
-function inside(base: string, target: string): boolean {
-  const rel = relative(base, target);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
+const REFUSED: Record<Refusal, string> = {
+  absolute: 'is an absolute path: a bundle names its files relative to its own directory, and a path outside it is not read',
+  leaves: 'leaves the bundle directory (..): a path outside it is not read',
+  link: 'is a symbolic link out of the bundle directory: it is not read',
+  nul: 'holds a NUL character: it is not read',
+};
 
 function recordedSha256(store: Store, node: Term): string[] {
   return all(store, node, spdx.checksum, null)
@@ -88,32 +89,15 @@ const short = (hex: string) => (hex.length > 16 ? `${hex.slice(0, 12)}…` : hex
 async function problem(input: CheckInput, base: string, file: NamedFile): Promise<string | undefined> {
   const { store } = input;
   const named = `${file.path} (${file.via})`;
-  let path = file.path;
-  if (/^file:\/\//i.test(path)) {
-    try {
-      path = fileURLToPath(path);
-    } catch {
-      return `${named} is a file URL that names no local path`;
-    }
-  }
-  if (isAbsolute(path) || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\')) {
-    return `${named} is an absolute path: a bundle names its files relative to its own directory, and a path outside it is not read`;
-  }
-  const target = resolve(base, path);
-  if (!inside(base, target)) return `${named} leaves the bundle directory (..): a path outside it is not read`;
-  let real: string;
-  try {
-    real = realpathSync(target);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? `${named} does not exist in the bundle directory` : `${named} cannot be resolved (${code ?? String(error)})`;
-  }
-  if (!inside(base, real)) return `${named} is a symbolic link out of the bundle directory: it is not read`;
+  const where = confine(base, file.path);
+  if (!where.ok) return `${named} ${REFUSED[where.problem]}`;
+  const real = where.absolute;
   let stats;
   try {
     stats = statSync(real);
   } catch (error) {
-    return `${named} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? `${named} does not exist in the bundle directory` : `${named} cannot be read (${code ?? String(error)})`;
   }
   const directory = typed(store, file.node, reprov.Directory);
   if (stats.isDirectory() && !directory) return `${named} is a directory, but the bundle describes a file`;

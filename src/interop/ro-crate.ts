@@ -18,11 +18,12 @@
  * `sha256` is not in the RO-Crate 1.1 context: it is declared inline as schema.org's term.
  */
 import { closeSync, copyFileSync, createReadStream, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { DataFactory, Store, type Literal, type NamedNode, type Term } from 'n3';
 import { XSD } from '../prov/namespaces.js';
 import { Zip, ZipDeflate } from 'fflate';
 import { hashFile } from '../collect/hash.js';
+import { confine, inside, type Refusal } from '../io/confine.js';
 import type { LoadedBundle } from '../io/load-bundle.js';
 import { dcat, mls, prov, rdf, rdfs, reprov, schema, spdx } from '../run/vocabulary.js';
 import { UserError } from '../user-error.js';
@@ -281,21 +282,24 @@ class CratePlanner {
   /** Where a location lies: inside the root (its crate path and real path) or the reason it is not copied. */
   private inside(location: string): { path: string; real: string; id: string } | { reason: string } {
     if (/^[A-Za-z][A-Za-z0-9+.-]+:/.test(location) && !/^file:/i.test(location)) return { reason: 'a remote location' };
-    if (/^file:/i.test(location) || isAbsolute(location) || /^[A-Za-z]:[\\/]/.test(location)) return { reason: `an absolute path: only files inside ${this.root} are copied` };
-    const target = resolve(this.root, location);
-    if (!within(this.root, target)) return { reason: `it leaves ${this.root} (..): only files inside it are copied` };
-    let real: string;
-    try {
-      real = realpathSync(target);
-    } catch {
-      return { reason: `not found in ${this.root}` };
-    }
-    if (!within(this.realRoot, real)) return { reason: `a symbolic link out of ${this.root}: it is not copied` };
-    const path = relative(this.root, target).split(sep).join('/');
-    const stats = statSync(real);
+    const where = confine(this.realRoot, location);
+    if (!where.ok) return { reason: this.refused(where.problem) };
+    const path = relative(this.realRoot, resolve(this.realRoot, location)).split(sep).join('/');
+    if (!path) return { reason: `${this.root} itself: only files inside it are copied` };
+    const stats = statSync(where.absolute, { throwIfNoEntry: false });
+    if (!stats) return { reason: `not found in ${this.root}` };
     if (!stats.isFile() && !stats.isDirectory()) return { reason: 'not a regular file or directory' };
     const id = path.split('/').map(encodeURIComponent).join('/') + (stats.isDirectory() ? '/' : '');
-    return { path, real, id };
+    return { path, real: where.absolute, id };
+  }
+
+  private refused(problem: Refusal): string {
+    switch (problem) {
+      case 'absolute': return `an absolute path: only files inside ${this.root} are copied`;
+      case 'leaves': return `it leaves ${this.root} (..): only files inside it are copied`;
+      case 'link': return `a symbolic link out of ${this.root}: it is not copied`;
+      case 'nul': return 'the path holds a NUL character';
+    }
   }
 
   private async addFile(path: string, real: string, recorded: string[], entity: Term): Promise<Json> {
@@ -330,7 +334,7 @@ class CratePlanner {
     for (const name of names) {
       const source = join(dir, name);
       if (!statSync(source, { throwIfNoEntry: false })?.isFile()) continue;
-      const path = within(this.root, resolve(source)) ? relative(this.root, resolve(source)).split(sep).join('/') : name;
+      const path = inside(this.root, resolve(source)) ? relative(this.root, resolve(source)).split(sep).join('/') : name;
       const id = path.split('/').map(encodeURIComponent).join('/');
       if (this.entities.has(id)) continue;
       const { sha256, bytes } = await hashFile(source, { progress: false });
@@ -349,10 +353,6 @@ class CratePlanner {
   }
 }
 
-function within(base: string, target: string): boolean {
-  const rel = relative(base, target);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-}
 
 const FORMATS: Record<string, string> = {
   csv: 'text/csv', json: 'application/json', jsonld: 'application/ld+json', ttl: 'text/turtle', txt: 'text/plain',

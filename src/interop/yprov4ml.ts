@@ -83,10 +83,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
 import { DataFactory, type Literal, type NamedNode, type Quad, type Term } from 'n3';
 import { classifyRequirement, isDependencyFileName } from '../collect/dependencies.js';
 import { redactText, redactUrl } from '../collect/redact.js';
+import { confine } from '../io/confine.js';
 import { PREDEFINED_PREFIXES, PROV, RDF, RDFS, RELATIVE_NAMESPACE_BASE, XSD, XSD_STRING } from '../prov/namespaces.js';
 import { RunGraph, type Value } from '../run/graph.js';
 import { dcat, DCTERMS, mls, prov, rdf, rdfs, reprov, RUN_PREFIXES, schema, spdx } from '../run/vocabulary.js';
@@ -725,12 +725,11 @@ class Importer {
     if (experimentDir && path.replace(/^\.\//, '').startsWith(`${experimentDir}/`)) candidates.push(path.replace(/^\.\//, '').slice(experimentDir.length + 1));
     const base = realpathSync(this.options.baseDir);
     for (const candidate of candidates) {
+      // Paths come from the document: never read outside the base directory (no `..`, absolute paths or links out).
+      const where = confine(base, candidate);
+      if (!where.ok) continue;
       try {
-        // Paths come from the document: never read outside the base directory (no `..`, absolute paths or links out).
-        const target = realpathSync(resolve(base, candidate));
-        const rel = relative(base, target);
-        if (rel.startsWith('..') || isAbsolute(rel)) continue;
-        return readFileSync(target);
+        return readFileSync(where.absolute);
       } catch {
         // try the next spelling
       }

@@ -16,7 +16,7 @@ import { collectGit, type GitState } from '../collect/git.js';
 import { DIRECTORY_DIGEST_METHOD, HashError, hashDirectory, hashFile } from '../collect/hash.js';
 import type { LoadedBundle } from '../io/load-bundle.js';
 import { UserError } from '../user-error.js';
-import { confine, inside } from './confine.js';
+import { confine, inside } from '../io/confine.js';
 import { bundleFacts, type CodeFact, type FileFact, type FileRole } from './facts.js';
 
 export const VERIFY_STATUSES = ['match', 'mismatch', 'missing', 'unreadable', 'refused', 'unchecked'] as const;

@@ -2,11 +2,16 @@
  * Paths taken from a bundle, resolved under a directory they may not leave. A bundle is data from
  * elsewhere: `/etc/shadow`, `../../.ssh/id_rsa` or a symbolic link inside the tree that points out
  * of it must not make reprov read (and report on) a file outside the directory the user named.
+ * Every reader of paths from a bundle (check's RPV-M004, verify, the yProv4ML importer, the RO-Crate
+ * export) goes through `confine`.
  */
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep, win32 } from 'node:path';
 
-export type Confined = { ok: true; absolute: string } | { ok: false; reason: string };
+/** Why a path is not followed: absolute (also a `file:` URL or a Windows path), `..` out of the root, a symbolic link out of it, a NUL character. */
+export type Refusal = 'absolute' | 'leaves' | 'link' | 'nul';
+
+export type Confined = { ok: true; absolute: string } | { ok: false; problem: Refusal; reason: string };
 
 /**
  * `given` resolved under `root`, following symbolic links, when it stays inside `root` (whose own
@@ -14,12 +19,12 @@ export type Confined = { ok: true; absolute: string } | { ok: false; reason: str
  * nearest existing ancestor, so a missing file behind a link that leaves `root` is refused too.
  */
 export function confine(realRoot: string, given: string): Confined {
-  if (given.includes('\0')) return { ok: false, reason: 'the path holds a NUL character' };
-  if (isAbsolute(given) || win32.isAbsolute(given)) return { ok: false, reason: 'an absolute path: only paths relative to the root are followed' };
+  if (given.includes('\0')) return { ok: false, problem: 'nul', reason: 'the path holds a NUL character' };
+  if (/^file:/i.test(given) || isAbsolute(given) || win32.isAbsolute(given)) return { ok: false, problem: 'absolute', reason: 'an absolute path: only paths relative to the root are followed' };
   const lexical = resolve(realRoot, given);
-  if (!inside(realRoot, lexical)) return { ok: false, reason: 'the path leaves the root (../)' };
+  if (!inside(realRoot, lexical)) return { ok: false, problem: 'leaves', reason: 'the path leaves the root (../)' };
   const real = realPathOf(lexical);
-  if (!inside(realRoot, real)) return { ok: false, reason: 'a symbolic link on the path leads out of the root' };
+  if (!inside(realRoot, real)) return { ok: false, problem: 'link', reason: 'a symbolic link on the path leads out of the root' };
   return { ok: true, absolute: real };
 }
 
