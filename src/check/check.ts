@@ -42,7 +42,7 @@ export function checkerFor(loaded: LoadedConfig): Checker {
 
 export async function checkBundles(paths: readonly string[], options: CheckOptions = {}): Promise<{ result: CheckResult; gate: GateResult; loaded: LoadedConfig }> {
   const loaded = loadConfig(options.config);
-  checkRuleIds(loaded, RULES.map((r) => r.meta.id));
+  checkRuleIds(loaded, rulesFor(loaded).map((r) => r.meta.id));
   const checker = checkerFor(loaded);
   const files = checker.files(paths);
   const jobs = options.jobs ?? defaultJobs(files.length);

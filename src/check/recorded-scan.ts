@@ -8,12 +8,11 @@
  * imported only when a scan is recorded: check and a plain record never load it.
  */
 import type { NamedNode, Term } from 'n3';
-import { RULES } from '../../rules/index.js';
 import { SCAN_RULES } from '../../rules/scan/index.js';
 import type { CollectContext } from '../collect/context.js';
 import { redactText } from '../collect/redact.js';
 import { prov, rdf, reprov, schema } from '../run/vocabulary.js';
-import { checkRuleIds, isIgnored, loadConfig, ruleSettingsFor, secretPatternsOf } from './config.js';
+import { secretPatternsOf } from './config.js';
 import { objects } from './graph-query.js';
 import { finding, findings, notApplicable } from './rule-kit.js';
 import type { CheckInput, CheckResult, Finding, Rule, RuleMeta } from './types.js';
@@ -29,11 +28,8 @@ const REASON_PREFIX = 'scan: ';
 export async function recordScan(ctx: CollectContext): Promise<void> {
   const code = ctx.graph.node('code');
   try {
-    const [{ scanFiles }, { findSources }] = await Promise.all([import('../scan/scan.js'), import('../scan/files.js')]);
-    const loaded = loadConfig(undefined, { cwd: ctx.cwd });
-    checkRuleIds(loaded, [...RULES, ...SCAN_RULES].map((r) => r.meta.id));
-    const files = findSources([ctx.cwd], ctx.cwd).filter((f) => !isIgnored(loaded, f.file, ctx.cwd));
-    const result = await scanFiles(files, { settingsFor: (file) => ruleSettingsFor(loaded, file, ctx.cwd) });
+    const { scanSources } = await import('../scan/scan.js');
+    const { result, loaded } = await scanSources([ctx.cwd], { cwd: ctx.cwd });
     describeCode(ctx, code);
     addScan(ctx, code, result, (text) => redactText(text, secretPatternsOf(loaded.config)));
   } catch (error) {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { RULES } from '../../rules/index.js';
 import { SCAN_RULES } from '../../rules/scan/index.js';
 import { evaluateGate, type GateResult } from '../check/check.js';
+import { redactText } from '../collect/redact.js';
 import { checkRuleIds, isIgnored, loadConfig, ruleSettingsFor, type LoadedConfig, type RuleSetting } from '../check/config.js';
 import { categoryScores, score } from '../check/score.js';
 import type { BundleResult, CheckResult, Finding, RuleResult } from '../check/types.js';
@@ -21,6 +22,8 @@ export interface ScanOptions {
   config?: string;
   failOn?: 'error' | 'warning' | 'none';
   maxWarnings?: number;
+  /** Directory the configuration is found from and relative paths (and reported file names) are taken against; default: the working directory. */
+  cwd?: string;
 }
 
 export interface ScanFilesOptions {
@@ -49,10 +52,11 @@ function analyzerFor(language: Language): Promise<Analyze> {
 
 /** Scans files and directories (`.` by default in the CLI) with the configuration, and applies the gate. */
 export async function scanSources(paths: readonly string[], options: ScanOptions = {}): Promise<{ result: CheckResult; gate: GateResult; loaded: LoadedConfig }> {
-  const loaded = loadConfig(options.config);
+  const cwd = options.cwd ?? process.cwd();
+  const loaded = loadConfig(options.config, { cwd });
   checkRuleIds(loaded, [...RULES, ...SCAN_RULES].map((r) => r.meta.id));
-  const files = findSources(paths).filter((f) => !isIgnored(loaded, f.file));
-  const result = await scanFiles(files, { settingsFor: (file) => ruleSettingsFor(loaded, file) });
+  const files = findSources(paths, cwd).filter((f) => !isIgnored(loaded, f.file, cwd));
+  const result = await scanFiles(files, { settingsFor: (file) => ruleSettingsFor(loaded, file, cwd) });
   const gate = evaluateGate(result, {
     failOn: options.failOn ?? loaded.config.failOn ?? 'error',
     maxWarnings: options.maxWarnings ?? loaded.config.maxWarnings,
@@ -99,7 +103,8 @@ export function scanFacts(file: string, facts: FileFacts, text: string, rules: r
     const findings: Finding[] = rule
       .check(input)
       .filter((hit) => !isSuppressed(suppressions, hit.at.line, meta.id))
-      .map((hit) => ({ rule: meta.id, category: meta.category, severity, focus: hit.focus, message: hit.message, fix: meta.fix, location: { file, ...hit.at } }));
+      // A message quotes code, and code can hold a credential (a URL with a password).
+      .map((hit) => ({ rule: meta.id, category: meta.category, severity, focus: redactText(hit.focus), message: redactText(hit.message), fix: meta.fix, location: { file, ...hit.at } }));
     results.push({ rule: meta, severity, applies: true, findings });
   }
   return { file, score: score(results), categories: categoryScores(results), findings: results.flatMap((r) => r.findings), rules: results };

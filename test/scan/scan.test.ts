@@ -128,6 +128,17 @@ describe('scanSources', () => {
   });
 });
 
+describe('secrets in scanned code', () => {
+  it('never reach a finding: the quoted call is redacted, wherever the scan was run from', async () => {
+    const dir = tree({ 'fetch.py': 'import requests\nr = requests.get("https://bob:hunter2pass@example.org/data.csv")\n' });
+    const { result } = await scanSources([dir], { cwd: dir });
+    const [hit] = result.bundles.flatMap((b) => b.findings);
+    expect(hit).toMatchObject({ rule: 'RPV-D102', location: { file: 'fetch.py', line: 2, column: 5 } });
+    expect(JSON.stringify(result)).not.toContain('hunter2pass');
+    expect(hit!.message).toContain('[REDACTED:password]');
+  });
+});
+
 describe('parsers load lazily', () => {
   it('a scan of Python files never loads ts-morph', () => {
     const dir = tree({ 'a.py': 'import random\nrandom.random()\n' });
