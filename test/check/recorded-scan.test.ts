@@ -1,10 +1,10 @@
 /** Scan findings recorded with a run (`startRun({ scan: true })`), read back by check as the scan rules. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCAN_RULES } from '../../rules/scan/index.js';
-import { rulesFor } from '../../src/check/check.js';
+import { checkBundles, rulesFor } from '../../src/check/check.js';
 import type { RuleSetting } from '../../src/check/config.js';
 import { Checker } from '../../src/check/engine.js';
 import { RECORDED_SCAN_RULES } from '../../src/check/recorded-scan.js';
@@ -79,6 +79,14 @@ describe('recorded scan findings in check', () => {
     const file = await recordIn({ 'train.py': UNSEEDED });
     expect((await check(file, { 'RPV-S102': 'warning' })).findings.filter((f) => f.rule === 'RPV-S102').map((f) => f.severity)).toEqual(['warning']);
     expect(resultOf(await check(file, { 'RPV-S102': 'off' }), 'RPV-S102')).toBeUndefined();
+  });
+
+  it('checkBundles accepts a configuration file that sets scan rules (one configuration for scan, record --scan and check)', async () => {
+    const file = await recordIn({ 'train.py': UNSEEDED });
+    const config = join(mkdtempSync(join(tmpdir(), 'reprov-recorded-scan-config-')), 'reprov.config.json');
+    writeFileSync(config, '{ "rules": { "RPV-S102": "info" } }');
+    const { result } = await checkBundles([file], { config, jobs: 1 });
+    expect(result.bundles[0]!.findings.filter((f) => f.rule === 'RPV-S102').map((f) => f.severity)).toEqual(['info']);
   });
 
   it('describes the code node itself when git is not collected, so the findings hang off a typed entity', async () => {
