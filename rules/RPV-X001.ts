@@ -33,10 +33,8 @@ export function secretsRule(extra: readonly ExtraPattern[] = []): Rule {
     check(input) {
       // Every distinct literal and IRI value once (what a secret is depends on the text alone).
       const values = new Set<string>();
-      for (const q of input.store.readQuads(null, null, null, null)) {
-        for (const term of [q.subject, q.predicate, q.object, q.graph]) {
-          if (term.termType === 'Literal' || term.termType === 'NamedNode') values.add(term.value);
-        }
+      for (const term of input.store.terms()) {
+        if (term.termType === 'Literal' || term.termType === 'NamedNode') values.add(term.value);
       }
       const patterns = secretPatternsIn([...values], extra);
       if (!patterns.length) return findings([]);

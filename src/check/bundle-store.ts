@@ -55,6 +55,12 @@ export class BundleStore implements GraphStore {
     return this.store.readQuads(subject ?? undefined, predicate ?? undefined, object ?? undefined, graph ?? undefined) as unknown as IterableIterator<Quad>;
   }
 
+  /** Every distinct term of the graph, once (subjects, predicates, objects and graph names alike). */
+  *terms(): IterableIterator<Term> {
+    const { dictionary } = this.store;
+    for (const encoding of dictionary.encodings()) yield dictionary.decode(encoding) as Term;
+  }
+
   getObjects(subject: Pattern, predicate: Pattern, graph?: Pattern): Term[] {
     return unique(this.getQuads(subject, predicate, null, graph).map((q) => q.object));
   }

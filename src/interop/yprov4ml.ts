@@ -87,6 +87,7 @@ import { DataFactory, type Literal, type NamedNode, type Quad, type Term } from 
 import { classifyRequirement, isDependencyFileName } from '../collect/dependencies.js';
 import { redactText, redactUrl } from '../collect/redact.js';
 import { confine } from '../io/confine.js';
+import { usesYProv4mlTerm } from './yprov4ml-mark.js';
 import { PREDEFINED_PREFIXES, PROV, RDF, RDFS, RELATIVE_NAMESPACE_BASE, XSD, XSD_STRING } from '../prov/namespaces.js';
 import { RunGraph, type Value } from '../run/graph.js';
 import { dcat, DCTERMS, mls, prov, rdf, rdfs, reprov, RUN_PREFIXES, schema, spdx } from '../run/vocabulary.js';
@@ -192,12 +193,6 @@ export function isYProv4ml(quads: readonly Quad[]): boolean {
   return detect(new Index(quads)) !== undefined;
 }
 
-/** The cheap test a yProv4ML document passes on some quad: every generation names its terms with "yProv4ML"/"yprov". */
-export function usesYProv4mlTerm(quad: Quad): boolean {
-  return YPROV_MARK.test(quad.predicate.value);
-}
-
-const YPROV_MARK = /yprov/i;
 
 /** The generation of a yProv4ML document, or undefined when it is not one. */
 export function yProv4mlGeneration(quads: readonly Quad[]): YProv4mlGeneration | undefined {

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Quad } from 'n3';
-import { importYProv4ml, isYProv4ml, usesYProv4mlTerm } from '../interop/yprov4ml.js';
+import { usesYProv4mlTerm } from '../interop/yprov4ml-mark.js';
 import { ProvInputError } from './diagnostics.js';
 import { findBundles } from './find-bundles.js';
 import { formatFromPath } from './formats.js';
@@ -26,6 +26,8 @@ export interface LoadedBundle {
 export async function parseBundle(text: string, file: string, baseDir?: string): Promise<LoadedBundle> {
   const format = file === '<stdin>' ? undefined : formatFromPath(file);
   const { quads, prefixes } = await readProv(text, { file, format });
+  if (!quads.some(usesYProv4mlTerm)) return { quads, prefixes, file, baseDir };
+  const { importYProv4ml, isYProv4ml } = await import('../interop/yprov4ml.js');
   if (!isYProv4ml(quads)) return { quads, prefixes, file, baseDir };
   const imported = importYProv4ml(quads, prefixes, { baseDir });
   return { quads: imported.quads, prefixes: imported.prefixes, file, baseDir, importedFrom: { yprov4ml: imported.generation, notes: imported.notes } };
@@ -67,6 +69,7 @@ export async function parseBundleInto(store: QuadSink, text: string, file: strin
   });
   if (!yProv4mlTerms) return prefixes;
   const quads = store.getQuads(null, null, null, null);
+  const { importYProv4ml, isYProv4ml } = await import('../interop/yprov4ml.js');
   if (!isYProv4ml(quads)) return prefixes;
   const imported = importYProv4ml(quads, prefixes, { baseDir });
   imported.added.forEach((quad) => store.addQuad(quad));

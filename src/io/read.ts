@@ -1,8 +1,7 @@
 /** Reading any supported format into a ProvDataset. */
 import { readFile } from 'node:fs/promises';
 import type { Quad } from 'n3';
-import { declaredPrefixes, provJsonToQuads, type FromProvJsonOptions } from '../prov/from-prov-json.js';
-import { checkProvJsonSchema } from '../prov/schema.js';
+import type { FromProvJsonOptions } from '../prov/from-prov-json.js';
 import type { ProvDataset } from './dataset.js';
 import { Diagnostics, ProvInputError } from './diagnostics.js';
 import { formatFromPath, sniffFormat, type Format } from './formats.js';
@@ -64,6 +63,8 @@ async function readStdin(): Promise<string> {
 async function parse(text: string, format: Format, diagnostics: Diagnostics, options: FromProvJsonOptions, onQuad: (quad: Quad) => void): Promise<Record<string, string>> {
   switch (format) {
     case 'provjson': {
+      // The PROV-JSON reader and its schema load only when PROV-JSON is read (a check of Turtle bundles never needs them).
+      const [{ checkProvJsonSchema }, { declaredPrefixes, provJsonToQuads }] = await Promise.all([import('../prov/schema.js'), import('../prov/from-prov-json.js')]);
       const doc = parseJsonText(text, diagnostics);
       if (doc === undefined) return {};
       if (!diagnostics.lenient) checkProvJsonSchema(doc, diagnostics);
