@@ -20,7 +20,8 @@ export { importMlflow, mlflowRunGraph, type MlflowImportOptions, type MlflowImpo
 export { readRuns as readMlflowRuns, readExperiments as readMlflowExperiments, MlflowLayoutError, type MlflowRun, type MlflowExperiment } from './interop/mlflow-store.js';
 export { writeYProv4mlBundle, type YProv4mlBundle } from './interop/yprov4ml-bundle.js';
 export { exportRoCrate, planCrate, PROCESS_RUN_CRATE, type RoCrateOptions, type RoCrateExport } from './interop/ro-crate.js';
-export { checkBundles, evaluateGate, rulesFor, type CheckOptions, type GateResult } from './check/check.js';
+export { checkBundles, rulesFor, type CheckOptions } from './check/check.js';
+export { evaluateGate, type GateOptions, type GateResult } from './check/gate.js';
 export { Checker } from './check/engine.js';
 export { findBundles } from './io/find-bundles.js';
 export { loadConfig, findConfig, ConfigError } from './check/config.js';

@@ -2,27 +2,21 @@
 import { RULES } from '../../rules/index.js';
 import { checkRuleIds, isIgnored, loadConfig, ruleSettingsFor, secretPatternsOf, shapePaths, type LoadedConfig } from './config.js';
 import { userShapeRules } from './user-shapes.js';
-import { Checker, collectOutcomes, type CheckOutcome } from './engine.js';
-import { checkInWorkers, defaultJobs } from './parallel.js';
+import { Checker } from './engine.js';
+import { collectOutcomes, defaultJobs, runInWorkers, type Outcome } from '../worker-pool.js';
 import type { CheckResult, Rule } from './types.js';
 import { secretsRule } from '../../rules/RPV-X001.js';
 import { RECORDED_SCAN_RULES } from './recorded-scan.js';
 import { UserError } from '../user-error.js';
+import { evaluateGate, type GateOptions, type GateResult } from './gate.js';
 
-export interface CheckOptions {
+export interface CheckOptions extends GateOptions {
   /** Configuration file; default: found by walking up from the working directory. */
   config?: string;
-  minScore?: number;
-  failOn?: 'error' | 'warning' | 'none';
-  maxWarnings?: number;
-  /** Worker threads to check bundles with (default: one per core when there are many bundles; see defaultJobs). */
+  /** Worker threads to check bundles with (default: one per core from 8 bundles; see defaultJobs). */
   jobs?: number;
 }
 
-export interface GateResult {
-  passed: boolean;
-  reasons: string[];
-}
 
 /** The rules in force: the built-in ones, with the secrets rule taking the configured extra patterns, then one per node shape of the configured shape files, then the scan rules over findings recorded with the run. */
 export function rulesFor(loaded: LoadedConfig): Rule[] {
@@ -30,6 +24,8 @@ export function rulesFor(loaded: LoadedConfig): Rule[] {
   const builtIn = RULES.map((rule) => (rule.meta.id === 'RPV-X001' && extra.length ? secretsRule(extra) : rule));
   return [...builtIn, ...userShapeRules(shapePaths(loaded)), ...RECORDED_SCAN_RULES];
 }
+
+const CHECK_WORKER = new URL('./worker.js', import.meta.url);
 
 /** The Checker a configuration describes: its rules, severities, ignores and extra shapes. */
 export function checkerFor(loaded: LoadedConfig): Checker {
@@ -45,12 +41,13 @@ export async function checkBundles(paths: readonly string[], options: CheckOptio
   checkRuleIds(loaded, rulesFor(loaded).map((r) => r.meta.id));
   const checker = checkerFor(loaded);
   const files = checker.files(paths);
-  const jobs = options.jobs ?? defaultJobs(files.length);
-  let outcomes: CheckOutcome[];
+  const jobs = options.jobs ?? defaultJobs(CHECK_WORKER, files.length, 8);
+  let outcomes: Outcome[];
   if (jobs > 1) {
     // Standard input can be read once, and by this thread only.
     const stdin = files.includes('-') ? await checker.checkFile('-') : undefined;
-    const checked = await checkInWorkers(files.filter((f) => f !== '-'), jobs, { config: options.config }, new Map(checker.rules.map((r) => [r.meta.id, r.meta])));
+    const metas = new Map(checker.rules.map((r) => [r.meta.id, r.meta]));
+    const checked = await runInWorkers(CHECK_WORKER, files.filter((f) => f !== '-'), jobs, { config: options.config }, metas);
     let next = 0;
     outcomes = files.map((f) => (f === '-' ? stdin! : checked[next++]!));
   } else {
@@ -64,23 +61,6 @@ export async function checkBundles(paths: readonly string[], options: CheckOptio
     maxWarnings: options.maxWarnings ?? loaded.config.maxWarnings,
   });
   return { result, gate, loaded };
-}
-
-/** Exit 1 conditions: findings at or above `failOn`, more warnings than allowed, or a score below the minimum. */
-export function evaluateGate(result: CheckResult, options: Omit<CheckOptions, 'config'>): GateResult {
-  const findings = result.bundles.flatMap((b) => b.findings);
-  const errors = findings.filter((f) => f.severity === 'error').length;
-  const warnings = findings.filter((f) => f.severity === 'warning').length;
-  const reasons: string[] = [];
-  if (options.failOn === 'error' && errors) reasons.push(`${errors} error finding${errors === 1 ? '' : 's'}`);
-  if (options.failOn === 'warning' && errors + warnings) reasons.push(`${errors + warnings} finding${errors + warnings === 1 ? '' : 's'} at warning or above`);
-  if (options.maxWarnings !== undefined && warnings > options.maxWarnings) reasons.push(`${warnings} warnings (at most ${options.maxWarnings} allowed)`);
-  if (options.minScore !== undefined) {
-    for (const bundle of result.bundles) {
-      if (bundle.score !== null && bundle.score < options.minScore) reasons.push(`${bundle.file} scores ${bundle.score}, below ${options.minScore}`);
-    }
-  }
-  return { passed: reasons.length === 0, reasons };
 }
 
 export function ruleById(id: string): Rule {

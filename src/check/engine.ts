@@ -11,6 +11,7 @@ import { UserError } from '../user-error.js';
 import { categoryScores, score } from './score.js';
 import { ShapeSet } from './shacl.js';
 import { BundleStore } from './bundle-store.js';
+import { collectOutcomes, type Outcome } from '../worker-pool.js';
 import type { BundleResult, CheckInput, CheckResult, Rule, RuleResult } from './types.js';
 
 export type { RuleSetting } from './config.js';
@@ -59,7 +60,7 @@ export class Checker {
   }
 
   /** Checks one bundle file (`-` reads standard input); an unreadable or invalid one becomes an error entry. */
-  async checkFile(file: string): Promise<CheckOutcome> {
+  async checkFile(file: string): Promise<Outcome> {
     const name = file === '-' ? '<stdin>' : file;
     try {
       const text = await readInputText(file);
@@ -76,16 +77,4 @@ export class Checker {
     for (const file of this.files(paths)) outcomes.push(await this.checkFile(file));
     return collectOutcomes(outcomes);
   }
-}
-
-export type CheckOutcome = BundleResult | { file: string; message: string };
-
-/** Bundle results and errors, in input order. */
-export function collectOutcomes(outcomes: readonly CheckOutcome[]): CheckResult {
-  const result: CheckResult = { bundles: [], errors: [] };
-  for (const outcome of outcomes) {
-    if ('message' in outcome) result.errors.push(outcome);
-    else result.bundles.push(outcome);
-  }
-  return result;
 }

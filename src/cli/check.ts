@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { withOutput } from '../io/output.js';
-import { UsageError } from './errors.js';
+import { wholeNumber } from './numbers.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit'] as const;
 
@@ -13,12 +13,6 @@ interface CheckFlags {
   maxWarnings?: string;
   explain?: boolean;
   jobs?: string;
-}
-
-function integer(value: string | undefined, flag: string, max = Infinity): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`${flag}: expected a whole number${max < Infinity ? ` from 0 to ${max}` : ''}, found '${value}'`);
-  return Number(value);
 }
 
 export function registerCheck(program: Command): void {
@@ -35,10 +29,9 @@ export function registerCheck(program: Command): void {
     .option('--explain', 'show how each score was computed (text format)')
     .option('-j, --jobs <n>', 'worker threads (default: one per core when checking 8 or more bundles; 1 checks in this thread)')
     .action(async (paths: string[], flags: CheckFlags) => {
-      const minScore = integer(flags.minScore, '--min-score', 100);
-      const maxWarnings = integer(flags.maxWarnings, '--max-warnings');
-      const jobs = integer(flags.jobs, '--jobs');
-      if (jobs === 0) throw new UsageError("--jobs: expected a whole number from 1, found '0'");
+      const minScore = wholeNumber(flags.minScore, '--min-score', 0, 100);
+      const maxWarnings = wholeNumber(flags.maxWarnings, '--max-warnings');
+      const jobs = wholeNumber(flags.jobs, '--jobs', 1);
       const [{ checkBundles, rulesFor }, report, { shouldColor, explainScore }, { SCORE_FORMULA }] = await Promise.all([
         import('../check/check.js'), import('../report/index.js'), import('../report/text.js'), import('../check/score.js'),
       ]);

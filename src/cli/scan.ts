@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { withOutput } from '../io/output.js';
-import { UsageError } from './errors.js';
+import { wholeNumber } from './numbers.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit'] as const;
 
@@ -10,6 +10,7 @@ interface ScanFlags {
   config?: string;
   failOn?: 'error' | 'warning' | 'none';
   maxWarnings?: string;
+  jobs?: string;
 }
 
 export function registerScan(program: Command): void {
@@ -22,13 +23,14 @@ export function registerScan(program: Command): void {
     .option('-c, --config <file>', 'configuration file (default: reprov.config.json or package.json "reprov", found upwards)')
     .addOption(new Option('--fail-on <severity>', 'fail on findings at or above this severity').choices(['error', 'warning', 'none']))
     .option('--max-warnings <n>', 'fail when there are more than n warnings')
+    .option('-j, --jobs <n>', 'worker threads (default: one per core when scanning 64 or more files; 1 scans in this thread)')
     .action(async (paths: string[], flags: ScanFlags) => {
-      if (flags.maxWarnings !== undefined && !/^\d+$/.test(flags.maxWarnings)) throw new UsageError(`--max-warnings: expected a whole number, found '${flags.maxWarnings}'`);
-      const maxWarnings = flags.maxWarnings === undefined ? undefined : Number(flags.maxWarnings);
+      const maxWarnings = wholeNumber(flags.maxWarnings, '--max-warnings');
+      const jobs = wholeNumber(flags.jobs, '--jobs', 1);
       const [{ scanSources }, { SCAN_RULES }, report, { shouldColor }] = await Promise.all([
         import('../scan/scan.js'), import('../../rules/scan/index.js'), import('../report/index.js'), import('../report/text.js'),
       ]);
-      const { result, gate, loaded } = await scanSources(paths, { config: flags.config, failOn: flags.failOn, maxWarnings });
+      const { result, gate, loaded } = await scanSources(paths, { config: flags.config, failOn: flags.failOn, maxWarnings, jobs });
       const color = !flags.output && flags.format === 'text' && shouldColor(process.stdout, process.env);
       await withOutput(flags.output, async (sink) => {
         sink.write(report.render(flags.format, result, {

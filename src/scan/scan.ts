@@ -7,11 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { RULES } from '../../rules/index.js';
 import { SCAN_RULES } from '../../rules/scan/index.js';
-import { evaluateGate, type GateResult } from '../check/check.js';
+import { evaluateGate, type GateResult } from '../check/gate.js';
 import { redactText } from '../collect/redact.js';
 import { checkRuleIds, isIgnored, loadConfig, ruleSettingsFor, type LoadedConfig, type RuleSetting } from '../check/config.js';
 import { categoryScores, score } from '../check/score.js';
 import type { BundleResult, CheckResult, Finding, RuleResult } from '../check/types.js';
+import { collectOutcomes, defaultJobs, runInWorkers, type Outcome } from '../worker-pool.js';
 import type { FileFacts, Language } from './facts.js';
 import { findSources, type SourceFile } from './files.js';
 import { scanInput, type ScanRule } from './rule.js';
@@ -24,6 +25,21 @@ export interface ScanOptions {
   maxWarnings?: number;
   /** Directory the configuration is found from and relative paths (and reported file names) are taken against; default: the working directory. */
   cwd?: string;
+  /** Worker threads (default: one per core from 64 files; 1 scans in this thread). */
+  jobs?: number;
+}
+
+/** What a scan worker (src/scan/worker.ts) starts from: the parent's configuration and directory. */
+export interface ScanWorkerData {
+  config?: string;
+  cwd: string;
+}
+
+const SCAN_WORKER = new URL('./worker.js', import.meta.url);
+
+/** Each file's rule settings under a loaded configuration. */
+export function settingsFrom(loaded: LoadedConfig, cwd: string): (file: string) => Record<string, RuleSetting> {
+  return (file) => ruleSettingsFor(loaded, file, cwd);
 }
 
 export interface ScanFilesOptions {
@@ -56,7 +72,10 @@ export async function scanSources(paths: readonly string[], options: ScanOptions
   const loaded = loadConfig(options.config, { cwd });
   checkRuleIds(loaded, [...RULES, ...SCAN_RULES].map((r) => r.meta.id));
   const files = findSources(paths, cwd).filter((f) => !isIgnored(loaded, f.file, cwd));
-  const result = await scanFiles(files, { settingsFor: (file) => ruleSettingsFor(loaded, file, cwd) });
+  const jobs = options.jobs ?? defaultJobs(SCAN_WORKER, files.length, 64);
+  const result = jobs > 1
+    ? collectOutcomes(await runInWorkers(SCAN_WORKER, files, jobs, { config: options.config, cwd } satisfies ScanWorkerData, new Map(SCAN_RULES.map((r) => [r.meta.id, r.meta]))))
+    : await scanFiles(files, { settingsFor: settingsFrom(loaded, cwd) });
   const gate = evaluateGate(result, {
     failOn: options.failOn ?? loaded.config.failOn ?? 'error',
     maxWarnings: options.maxWarnings ?? loaded.config.maxWarnings,
@@ -66,25 +85,25 @@ export async function scanSources(paths: readonly string[], options: ScanOptions
 
 /** Scans the given files. A file that cannot be read or does not parse becomes an entry of `errors` (file:line:column: problem); the others are still scanned. */
 export async function scanFiles(files: readonly SourceFile[], options: ScanFilesOptions = {}): Promise<CheckResult> {
-  const rules = options.rules ?? SCAN_RULES;
-  const result: CheckResult = { bundles: [], errors: [] };
-  for (const source of files) {
-    let text: string;
-    try {
-      text = readFileSync(source.path, 'utf8').replace(/^\uFEFF/, '');
-    } catch (error) {
-      result.errors.push({ file: source.file, message: `${source.file}: cannot read: ${(error as Error).message}` });
-      continue;
-    }
-    const facts = await (await analyzerFor(source.language))(text, source.file);
-    if (facts.syntaxError) {
-      const { at, message } = facts.syntaxError;
-      result.errors.push({ file: source.file, message: `${source.file}:${at.line}:${at.column}: syntax error: ${message}; the file was not scanned` });
-      continue;
-    }
-    result.bundles.push(scanFacts(source.file, facts, text, rules, options.settingsFor?.(source.file) ?? {}));
+  const outcomes: Outcome[] = [];
+  for (const source of files) outcomes.push(await scanFile(source, options));
+  return collectOutcomes(outcomes);
+}
+
+/** Scans one file: its result, or the one-line error it gives (it cannot be read, it does not parse). */
+export async function scanFile(source: SourceFile, options: ScanFilesOptions = {}): Promise<Outcome> {
+  let text: string;
+  try {
+    text = readFileSync(source.path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    return { file: source.file, message: `${source.file}: cannot read: ${(error as Error).message}` };
   }
-  return result;
+  const facts = await (await analyzerFor(source.language))(text, source.file);
+  if (facts.syntaxError) {
+    const { at, message } = facts.syntaxError;
+    return { file: source.file, message: `${source.file}:${at.line}:${at.column}: syntax error: ${message}; the file was not scanned` };
+  }
+  return scanFacts(source.file, facts, text, options.rules ?? SCAN_RULES, options.settingsFor?.(source.file) ?? {});
 }
 
 /** Runs the rules on one file's facts: the rules of other languages do not apply. */

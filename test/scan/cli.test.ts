@@ -1,11 +1,11 @@
 /** `reprov scan` as a user runs it: the built CLI in a subprocess, on real files. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { CHECK_REPORT_SCHEMA_PATH } from '../../src/report/json.js';
-import { reprov } from '../support/cli.js';
+import { REPO, reprov } from '../support/cli.js';
 
 const UNSEEDED = 'fixtures/scan/python/torch_unseeded.py';
 const SEEDED = 'fixtures/scan/python/torch_seeded.py';
@@ -54,6 +54,22 @@ describe('reprov scan', () => {
     expect(result.stderr.split('\n')[0]).toMatch(/^reprov: warning: broken\.py:1:\d+: syntax error: .*; the file was not scanned$/);
     expect(result.stdout).toContain('train.py:2:1');
     expect(result.status).toBe(1);
+  });
+
+  it('on worker threads (-j 2) reports exactly what one thread reports, with the configuration applied in every worker', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reprov-scan-jobs-'));
+    cpSync(join(REPO, 'fixtures', 'scan'), join(dir, 'scan'), { recursive: true });
+    writeFileSync(join(dir, 'scan', 'python', 'broken.py'), 'def f(:\n');
+    writeFileSync(join(dir, 'reprov.config.json'), '{ "rules": { "RPV-S103": "info" }, "ignore": ["scan/ts/**"] }');
+    const one = reprov(['scan', '.', '-f', 'json', '-j', '1'], { cwd: dir });
+    const two = reprov(['scan', '.', '-f', 'json', '-j', '2'], { cwd: dir });
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe(one.stderr);
+    expect(two.stderr).toMatch(/^reprov: warning: scan\/python\/broken\.py:1:/m);
+    const report = JSON.parse(two.stdout) as { bundles: { file: string; findings: { rule: string; severity: string }[] }[] };
+    expect(report.bundles.some((b) => b.file.startsWith('scan/ts/'))).toBe(false);
+    expect(report.bundles.flatMap((b) => b.findings).filter((f) => f.rule === 'RPV-S103').every((f) => f.severity === 'info')).toBe(true);
+    expect(report.bundles.flatMap((b) => b.findings).some((f) => f.rule === 'RPV-S103')).toBe(true);
   });
 
   it('a missing path is a usage error: one line, exit 2', () => {
