@@ -24,6 +24,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Ajv, AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
 import { loadAjv } from '../load-ajv.js';
+import { ParseErrorCode, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import picomatch from 'picomatch';
 import type { SecretPattern } from '../collect/redact.js';
 import { formatDiagnostic, jsonPointer, lineColumn } from '../io/diagnostics.js';
@@ -432,147 +433,62 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-const MAX_DEPTH = 512;
-const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-const WORD = /[A-Za-z0-9_$]+/y;
+const SYNTAX: Partial<Record<ParseErrorCode, string>> = {
+  [ParseErrorCode.ValueExpected]: 'expected a value',
+  [ParseErrorCode.PropertyNameExpected]: 'expected a property name in double quotes',
+  [ParseErrorCode.ColonExpected]: "expected ':' after a property name",
+  [ParseErrorCode.CommaExpected]: "expected ','",
+  [ParseErrorCode.CloseBraceExpected]: "expected ',' or '}'",
+  [ParseErrorCode.CloseBracketExpected]: "expected ',' or ']'",
+  [ParseErrorCode.EndOfFileExpected]: 'unexpected content after the JSON value',
+  [ParseErrorCode.UnexpectedEndOfString]: 'unterminated string',
+  [ParseErrorCode.UnexpectedEndOfComment]: 'unterminated /* comment',
+  [ParseErrorCode.InvalidEscapeCharacter]: 'invalid escape in a string',
+  [ParseErrorCode.InvalidUnicode]: 'invalid \\u escape in a string',
+  [ParseErrorCode.InvalidCharacter]: 'control character in a string',
+};
 
 /**
- * Parses JSON with `//` and `/* *\/` comments and trailing commas (a JSON text is also one).
- * Throws a JsoncSyntaxError with the offset of the problem. With `duplicateKeys`, a key that
- * appears twice in an object is an error (JSON.parse would keep the last silently).
+ * Parses JSON with `//` and `/* *\/` comments and trailing commas (a JSON text is also one), with
+ * Microsoft's jsonc-parser (VS Code's). Throws a JsoncSyntaxError with the offset of the problem.
+ * With `duplicateKeys`, a key that appears twice in an object is an error (JSON.parse would keep the
+ * last silently). `__proto__` is an ordinary key, as in JSON.
  */
 export function parseJsonc(text: string, duplicateKeys = true): unknown {
-  let pos = 0;
-
-  function fail(message: string, at = pos): never {
-    throw new JsoncSyntaxError(at, message);
+  const errors: ParseError[] = [];
+  let tree: JsonNode | undefined;
+  try {
+    tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  } catch (error) {
+    if (error instanceof RangeError) throw new JsoncSyntaxError(0, 'nested too deeply');
+    throw error;
   }
+  const [first, then] = errors;
+  if (first) throw new JsoncSyntaxError(first.offset, syntaxMessage(text, first, then));
+  return tree ? valueOf(tree, duplicateKeys) : undefined;
+}
 
-  const skip = (): void => {
-    for (;;) {
-      const c = text[pos];
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') pos++;
-      else if (c === '/' && text[pos + 1] === '/') {
-        const newline = text.indexOf('\n', pos);
-        pos = newline === -1 ? text.length : newline + 1;
-      } else if (c === '/' && text[pos + 1] === '*') {
-        const close = text.indexOf('*/', pos + 2);
-        if (close === -1) fail('unterminated /* comment');
-        pos = close + 2;
-      } else return;
-    }
-  };
+/** A person's words for jsonc-parser's first error (the one after it tells what was expected in its place). */
+function syntaxMessage(text: string, error: ParseError, then: ParseError | undefined): string {
+  if (error.error === ParseErrorCode.InvalidSymbol) {
+    const found = text.slice(error.offset, error.offset + error.length);
+    if (found.startsWith("'")) return 'strings and property names must be in double quotes';
+    return `unexpected '${found}'; expected ${then?.error === ParseErrorCode.PropertyNameExpected ? 'a property name in double quotes' : 'a value'}`;
+  }
+  const message = SYNTAX[error.error] ?? printParseErrorCode(error.error);
+  return error.offset >= text.length ? `unexpected end of input; ${message}` : message;
+}
 
-  const string = (): string => {
-    const start = pos;
-    pos++;
-    for (;;) {
-      if (pos >= text.length) fail('unterminated string', start);
-      const code = text.charCodeAt(pos);
-      if (code === 0x22) break;
-      if (code < 0x20) fail(code === 0x0a || code === 0x0d ? 'unterminated string' : 'control character in a string', code === 0x0a || code === 0x0d ? start : pos);
-      if (code === 0x5c) {
-        const next = text[pos + 1];
-        if (next === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) fail('invalid \\u escape in a string');
-          pos += 6;
-        } else if (next !== undefined && '"\\/bfnrt'.includes(next)) pos += 2;
-        else fail(`invalid escape '\\${next ?? ''}' in a string`);
-      } else pos++;
-    }
-    pos++;
-    return JSON.parse(text.slice(start, pos)) as string;
-  };
-
-  const value = (depth: number): unknown => {
-    skip();
-    if (depth > MAX_DEPTH) fail('nested too deeply');
-    const c = text[pos];
-    if (c === undefined) fail('unexpected end of input; expected a value');
-    if (c === '{') return object(depth);
-    if (c === '[') return array(depth);
-    if (c === '"') return string();
-    if (c === "'") fail('strings must be in double quotes');
-    if (c === '-' || (c >= '0' && c <= '9')) {
-      NUMBER.lastIndex = pos;
-      const match = NUMBER.exec(text);
-      if (!match) fail('invalid number');
-      pos += match[0].length;
-      return Number(match[0]);
-    }
-    WORD.lastIndex = pos;
-    const word = WORD.exec(text)?.[0];
-    if (word === 'true' || word === 'false' || word === 'null') {
-      pos += word.length;
-      return word === 'true' ? true : word === 'false' ? false : null;
-    }
-    return fail(word ? `unexpected '${word}'; expected a value` : `unexpected '${c}'; expected a value`);
-  };
-
-  const object = (depth: number): Record<string, unknown> => {
-    const result: Record<string, unknown> = {};
-    const seen = new Set<string>();
-    pos++;
-    skip();
-    if (text[pos] === '}') {
-      pos++;
-      return result;
-    }
-    for (;;) {
-      if (pos >= text.length) fail("unexpected end of input; expected a property name or '}'");
-      if (text[pos] !== '"') fail(text[pos] === "'" ? 'property names must be in double quotes' : "expected a property name in double quotes or '}'");
-      const keyAt = pos;
-      const key = string();
-      if (duplicateKeys && seen.has(key)) fail(`duplicate key '${key}'`, keyAt);
-      seen.add(key);
-      skip();
-      if (text[pos] !== ':') fail(pos >= text.length ? "unexpected end of input; expected ':'" : "expected ':' after a property name");
-      pos++;
-      const item = value(depth + 1);
-      // `__proto__` is an ordinary key in JSON: define it rather than set the prototype.
-      Object.defineProperty(result, key, { value: item, enumerable: true, writable: true, configurable: true });
-      skip();
-      if (text[pos] === '}') {
-        pos++;
-        return result;
-      }
-      if (text[pos] !== ',') fail(pos >= text.length ? "unexpected end of input; expected ',' or '}'" : "expected ',' or '}' after a property value");
-      pos++;
-      skip();
-      if (text[pos] === '}') {
-        pos++;
-        return result;
-      }
-    }
-  };
-
-  const array = (depth: number): unknown[] => {
-    const result: unknown[] = [];
-    pos++;
-    skip();
-    if (text[pos] === ']') {
-      pos++;
-      return result;
-    }
-    for (;;) {
-      result.push(value(depth + 1));
-      skip();
-      if (text[pos] === ']') {
-        pos++;
-        return result;
-      }
-      if (text[pos] !== ',') fail(pos >= text.length ? "unexpected end of input; expected ',' or ']'" : "expected ',' or ']' after an array item");
-      pos++;
-      skip();
-      if (text[pos] === ']') {
-        pos++;
-        return result;
-      }
-    }
-  };
-
-  const result = value(0);
-  skip();
-  if (pos < text.length) fail('unexpected content after the JSON value');
+function valueOf(node: JsonNode, duplicateKeys: boolean): unknown {
+  if (node.type === 'array') return (node.children ?? []).map((child) => valueOf(child, duplicateKeys));
+  if (node.type !== 'object') return node.value as unknown;
+  const result: Record<string, unknown> = {};
+  for (const property of node.children ?? []) {
+    const [key, value] = property.children as [JsonNode, JsonNode];
+    const name = key.value as string;
+    if (duplicateKeys && Object.hasOwn(result, name)) throw new JsoncSyntaxError(key.offset, `duplicate key '${name}'`);
+    // Defined, not set: `__proto__` must not become the prototype.
+    Object.defineProperty(result, name, { value: valueOf(value, duplicateKeys), enumerable: true, writable: true, configurable: true });
+  }
   return result;
 }
