@@ -15,9 +15,10 @@ export function registerImport(program: Command): void {
     .option('--experiment <id-or-name>', 'import only this experiment (repeatable)', collect)
     .option('--run <id>', 'import only this run (repeatable)', collect)
     .option('--include-deleted', 'also import runs MLflow marks deleted')
-    .action(async (mlruns: string, flags: { output: string; experiment?: string[]; run?: string[]; includeDeleted?: boolean }) => {
+    .option('--copy-artifacts', "copy each run's artifacts and models into its bundle (artifacts/), for export and verify")
+    .action(async (mlruns: string, flags: { output: string; experiment?: string[]; run?: string[]; includeDeleted?: boolean; copyArtifacts?: boolean }) => {
       const { importMlflow } = await import('../interop/mlflow.js');
-      const result = await importMlflow(mlruns, { out: flags.output, experiments: flags.experiment, runs: flags.run, includeDeleted: flags.includeDeleted });
+      const result = await importMlflow(mlruns, { out: flags.output, experiments: flags.experiment, runs: flags.run, includeDeleted: flags.includeDeleted, copyArtifacts: flags.copyArtifacts });
       for (const run of result.imported) {
         process.stdout.write(`${run.dir}\n`);
         process.stderr.write(`reprov: imported MLflow run ${run.runId} (experiment '${run.experiment}')\n`);

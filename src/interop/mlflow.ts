@@ -26,16 +26,17 @@
  * mlruns directory: MLflow's default store is `./mlruns` in the training's working directory.
  * Tags outside `mlflow.*` are not mapped; the notes list them.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { cpSync, existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataFactory, type NamedNode } from 'n3';
 import type { CollectContext } from '../collect/context.js';
-import { collectData } from '../collect/data.js';
+import { collectData, locationOf } from '../collect/data.js';
 import { collectDependencies } from '../collect/dependencies.js';
 import { hashFile } from '../collect/hash.js';
 import { redactText, redactUrl, secretNameKind } from '../collect/redact.js';
 import { recordSeed } from '../collect/seeds.js';
+import { confine } from '../io/confine.js';
 import { XSD } from '../prov/namespaces.js';
 import { RunGraph } from '../run/graph.js';
 import { describeMetric, MetricLog } from '../run/metrics.js';
@@ -51,6 +52,12 @@ export interface MlflowImportOptions extends MlflowFilter {
   out: string;
   /** Also import runs MLflow marks deleted (lifecycle_stage `deleted`); a run named with `runs` is always imported. */
   includeDeleted?: boolean;
+  /**
+   * Copy each run's artifacts (models included) into its bundle, `artifacts/`, and name them there:
+   * the bundle then holds what `reprov export ro-crate` archives and `reprov verify` re-hashes.
+   * Symbolic links are not copied.
+   */
+  copyArtifacts?: boolean;
 }
 
 export interface ImportedMlflowRun {
@@ -92,7 +99,7 @@ export async function importMlflow(mlruns: string, options: MlflowImportOptions)
     }
     const dir = join(options.out, run.id);
     const notes = await writeDirectory(dir, 'prov.json', 'a reprov bundle', async (staging) => {
-      const { graph, notes } = await mlflowRunGraph(run, staging);
+      const { graph, notes } = await mlflowRunGraph(run, staging, { copyArtifacts: options.copyArtifacts });
       await writeBundleFiles(staging, { quads: graph.quads, prefixes: { ...RUN_PREFIXES, run: graph.base }, warnings: [], skipped: [] });
       return notes;
     });
@@ -105,10 +112,10 @@ export async function importMlflow(mlruns: string, options: MlflowImportOptions)
  * The graph of one MLflow run. Metric files are written into `bundleDir` (the bundle's
  * directory, which the metric locations are relative to).
  */
-export async function mlflowRunGraph(run: MlflowRun, bundleDir: string): Promise<{ graph: RunGraph; notes: string[] }> {
+export async function mlflowRunGraph(run: MlflowRun, bundleDir: string, options: Pick<MlflowImportOptions, 'copyArtifacts'> = {}): Promise<{ graph: RunGraph; notes: string[] }> {
   const graph = new RunGraph(`urn:reprov:run:${run.id}/`);
   const ctx: CollectContext = { graph, run: graph.node('run'), cwd: bundleDir, env: {} };
-  const mapper = new RunMapper(run, ctx);
+  const mapper = new RunMapper(run, ctx, options.copyArtifacts ?? false);
   await mapper.map();
   return { graph, notes: mapper.notes };
 }
@@ -128,7 +135,7 @@ class RunMapper {
   /** Where relative paths of the run are taken from: the directory holding mlruns, where MLflow's default store puts it (the training's working directory). */
   private readonly projectDir: string;
 
-  constructor(private readonly run: MlflowRun, private readonly ctx: CollectContext) {
+  constructor(private readonly run: MlflowRun, private readonly ctx: CollectContext, private readonly copyArtifacts: boolean) {
     this.projectDir = dirname(dirname(resolve(run.experiment.dir)));
     this.graph = ctx.graph;
     this.node = ctx.run;
@@ -298,15 +305,17 @@ class RunMapper {
   }
 
   private async mapArtifacts(): Promise<void> {
-    const artifacts = this.artifactDir();
+    const found = this.artifactDir();
+    const artifacts = found && this.copyArtifacts ? this.copyIntoBundle(found) : found;
     const claimed = new Set<string>();
     for (const model of this.models) {
       if (typeof model.artifact_path !== 'string' || !model.artifact_path) continue;
-      const path = artifacts && resolve(artifacts, model.artifact_path);
+      // The artifact path comes from MLflow's tags: never outside the artifact directory (no `..`, absolute paths or links out).
+      const path = artifacts && confine(realpathSync(artifacts), model.artifact_path).ok ? resolve(artifacts, model.artifact_path) : undefined;
       const top = model.artifact_path.split('/')[0]!;
       claimed.add(top);
       let entity: NamedNode;
-      if (path && inside(artifacts!, path) && existsSync(path)) {
+      if (path && existsSync(path)) {
         entity = (await collectData(this.ctx, { path, role: 'output', kind: 'model', name: model.artifact_path, progress: false })).node;
         if (statSync(path).isDirectory()) await this.mapModelDependencies(model.artifact_path, path);
       } else {
@@ -335,12 +344,25 @@ class RunMapper {
   private async mapModelDependencies(artifactPath: string, dir: string): Promise<void> {
     const scratch = new RunGraph(`${this.graph.base}model/${artifactPath}/`);
     await collectDependencies({ graph: scratch, run: this.node, cwd: dir, env: {} });
-    // The collector names files relative to the directory it looked in; the bundle lives elsewhere, so name them by absolute path.
+    // The collector names files relative to the directory it looked in: name them as the bundle sees them
+    // (relative to it when copied into it, else by absolute path).
     const relocate = new Set([prov.atLocation.value, rdfs.label.value]);
     for (const q of scratch.quads) {
       const moved = relocate.has(q.predicate.value) && q.object.termType === 'Literal' && !isAbsolute(q.object.value);
-      this.graph.quads.push(moved ? quad(q.subject, q.predicate, literal(join(dir, q.object.value))) : q);
+      this.graph.quads.push(moved ? quad(q.subject, q.predicate, literal(locationOf(this.ctx.cwd, join(dir, q.object.value)))) : q);
     }
+  }
+
+  /** Copies the run's artifacts into the bundle (`artifacts/`), leaving symbolic links out; the copy's path. */
+  private copyIntoBundle(source: string): string {
+    const target = join(this.ctx.cwd, 'artifacts');
+    const links: string[] = [];
+    cpSync(source, target, {
+      recursive: true,
+      filter: (path) => !lstatSync(path).isSymbolicLink() || (links.push(relative(source, path)), false),
+    });
+    this.notes.push(`artifacts copied into the bundle from ${source}${links.length ? `; symbolic links not copied: ${links.join(', ')}` : ''}`);
+    return target;
   }
 
   /** The local directory holding the run's artifacts: its artifact_uri when that is a local path at hand, else `<run dir>/artifacts`. */
@@ -420,7 +442,3 @@ function listArtifacts(dir: string): string[] {
   return statSync(dir).isDirectory() ? readdirSync(dir).sort() : [];
 }
 
-function inside(base: string, target: string): boolean {
-  const rel = relative(base, target);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-}

@@ -4,7 +4,7 @@
  * temporary directory for the tests that break it.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,8 @@ import { Checker } from '../../src/check/engine.js';
 import type { BundleResult } from '../../src/check/types.js';
 import { hashDirectory } from '../../src/collect/hash.js';
 import { importMlflow } from '../../src/interop/mlflow.js';
+import { exportRoCrate } from '../../src/interop/ro-crate.js';
+import { openBundle } from '../../src/io/load-bundle.js';
 import { MlflowLayoutError, readRuns } from '../../src/interop/mlflow-store.js';
 import { UserError } from '../../src/user-error.js';
 import { PROV, readBundle, REPROV } from '../support/bundle.js';
@@ -136,6 +138,37 @@ describe('importMlflow: the well-recorded run', async () => {
     // What MLflow does not record still fires on the well-recorded run.
     for (const id of ['RPV-C002', 'RPV-E001', 'RPV-H001', 'RPV-T001']) expect(fired(good).has(id), id).toBe(true);
     for (const id of ['RPV-C001', 'RPV-C003', 'RPV-S001', 'RPV-P001']) expect(fired(bare).has(id), id).toBe(true);
+  });
+});
+
+describe('importMlflow: --copy-artifacts', () => {
+  it('copies the artifacts into the bundle, names them there, and leaves symbolic links out', async () => {
+    const { mlruns, good } = projectCopy();
+    symlinkSync('/etc/hostname', join(good, 'artifacts', 'host-link'));
+    const out = temp();
+    const [imported] = (await importMlflow(mlruns, { out, runs: [GOOD], copyArtifacts: true })).imported;
+    const dir = join(out, GOOD);
+    const bundle = readBundle(dir);
+    expect(readFileSync(join(dir, 'artifacts', 'model', 'model.pkl'))).toEqual(readFileSync(join(GOOD_DIR, 'artifacts', 'model', 'model.pkl')));
+    expect(existsSync(join(dir, 'artifacts', 'host-link'))).toBe(false);
+    expect(imported!.notes.join('\n')).toMatch(/symbolic links not copied: host-link/);
+    expect(bundle.values('data/output/model', `${PROV}atLocation`)).toEqual(['artifacts/model']);
+    expect(bundle.values('model/model/dependencies/requirements.txt', `${PROV}atLocation`)).toEqual(['artifacts/model/requirements.txt']);
+    expect(bundle.values('data/output/model/checksum/sha256', `${SPDX}checksumValue`)).toEqual([(await hashDirectory(join(GOOD_DIR, 'artifacts', 'model'))).sha256]);
+    // What the bundle names is in the bundle: the export archives the model.
+    const crate = join(temp(), 'crate');
+    await exportRoCrate(await openBundle(dir), { out: crate });
+    expect(readFileSync(join(crate, 'artifacts', 'model', 'model.pkl'))).toEqual(readFileSync(join(GOOD_DIR, 'artifacts', 'model', 'model.pkl')));
+  });
+
+  it('refuses a model artifact path that leaves the artifact directory', async () => {
+    const { mlruns, good } = projectCopy();
+    const history = join(good, 'tags', 'mlflow.log-model.history');
+    writeFileSync(history, readFileSync(history, 'utf8').replace('"artifact_path": "model"', '"artifact_path": "../../../../../data"'));
+    const out = temp();
+    await importMlflow(mlruns, { out, runs: [GOOD] });
+    const text = readFileSync(join(out, GOOD, 'prov.ttl'), 'utf8');
+    expect(text).toMatch(/the model's artifacts are not at hand/);
   });
 });
 
