@@ -23,9 +23,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Ajv, AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
-import { loadAjv } from '../load-ajv.js';
+import { requireOnUse } from '../require-on-use.js';
 import { ParseErrorCode, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import picomatch from 'picomatch';
 import type { SecretPattern } from '../collect/redact.js';
 import { formatDiagnostic, jsonPointer, lineColumn } from '../io/diagnostics.js';
 import { PACKAGE_ROOT } from '../package-root.js';
@@ -216,7 +215,7 @@ function validator(): ValidateFunction {
 
 /** The ajv instance the configuration schema compiles under (exported for the schema's own tests). */
 export function configSchemaAjv(): Ajv {
-  const { Ajv } = loadAjv();
+  const { Ajv } = requireOnUse('ajv') as typeof import('ajv');
   const ajv = new Ajv({
     // All errors, to choose the most useful (see schemaProblem); a configuration is small.
     allErrors: true,
@@ -402,6 +401,7 @@ function matcher(glob: string): Matcher {
     if (anchored) pattern = pattern.replace(/^\/+/, '');
     const directoryOnly = /\/$/.test(pattern);
     pattern = pattern.replace(/\/+$/, '');
+    const picomatch = requireOnUse('picomatch') as typeof import('picomatch');
     const test = picomatch(pattern || '**', { dot: true, windows: false, basename: !anchored && !pattern.includes('/') });
     match = (path, ancestor) => (ancestor || !directoryOnly) && test(path);
     matchers.set(glob, match);

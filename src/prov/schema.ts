@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
-import { loadAjv } from '../load-ajv.js';
+import { requireOnUse } from '../require-on-use.js';
 import { jsonPointer, type Diagnostics } from '../io/diagnostics.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { describe } from './json-values.js';
@@ -19,7 +19,7 @@ let compiled: { validate: ValidateFunction; sections: readonly string[] } | unde
 function validator(): { validate: ValidateFunction; sections: readonly string[] } {
   if (!compiled) {
     const schema = JSON.parse(readFileSync(PROV_JSON_SCHEMA_PATH, 'utf8')) as AnySchemaObject;
-    const { Ajv } = loadAjv();
+    const { Ajv } = requireOnUse('ajv') as typeof import('ajv');
     const validate = new Ajv({
       allErrors: false,
       // Errors carry their parentSchema, whose description names what was expected. This costs
