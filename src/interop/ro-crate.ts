@@ -98,6 +98,9 @@ class CratePlanner {
   private readonly parts: string[] = [];
   private readonly actions: string[] = [];
   private readonly realRoot: string;
+  private readonly realBundleDir: string;
+  /** Where the bundle's own files (the bundle, its metric files) go in the crate: their place under the root, else the crate's top. */
+  private readonly bundlePrefix: string;
 
   constructor(private readonly bundle: LoadedBundle, private readonly root: string) {
     this.store = new Store(bundle.quads);
@@ -106,6 +109,8 @@ class CratePlanner {
     } catch {
       throw new UserError(`--root ${root}: no such directory`);
     }
+    this.realBundleDir = realpathSync(bundle.baseDir!);
+    this.bundlePrefix = inside(this.realRoot, this.realBundleDir) ? relative(this.realRoot, this.realBundleDir).split(sep).join('/') : '';
   }
 
   async plan(): Promise<void> {
@@ -251,7 +256,9 @@ class CratePlanner {
     const directory = this.hasType(entity, reprov.Directory);
     const recorded = this.recordedSha256(entity);
     const name = this.first(entity, rdfs.label) ?? location ?? entity.value;
-    const found = location === undefined ? { reason: 'the bundle names no location' } : this.inside(location);
+    // A run's metric files live in its bundle (docs/vocabulary.md); what it read and wrote, under the root.
+    const inBundle = this.first(entity, reprov.metricFile) !== undefined || this.hasType(entity, reprov.Metric);
+    const found = location === undefined ? { reason: 'the bundle names no location' } : this.inside(location, inBundle);
     if ('path' in found) {
       const existing = this.entities.get(found.id);
       if (existing) return found.id;
@@ -279,25 +286,30 @@ class CratePlanner {
       .flatMap((c) => this.values(c, spdx.checksumValue).map((v) => v.trim().toLowerCase()));
   }
 
-  /** Where a location lies: inside the root (its crate path and real path) or the reason it is not copied. */
-  private inside(location: string): { path: string; real: string; id: string } | { reason: string } {
+  /**
+   * Where a location lies: inside the root, or for the bundle's own files inside the bundle's
+   * directory (its crate path and real path), or the reason it is not copied.
+   */
+  private inside(location: string, inBundle: boolean): { path: string; real: string; id: string } | { reason: string } {
     if (/^[A-Za-z][A-Za-z0-9+.-]+:/.test(location) && !/^file:/i.test(location)) return { reason: 'a remote location' };
-    const where = confine(this.realRoot, location);
-    if (!where.ok) return { reason: this.refused(where.problem) };
-    const path = relative(this.realRoot, resolve(this.realRoot, location)).split(sep).join('/');
-    if (!path) return { reason: `${this.root} itself: only files inside it are copied` };
+    const [base, shown] = inBundle ? [this.realBundleDir, this.bundle.baseDir!] : [this.realRoot, this.root];
+    const where = confine(base, location);
+    if (!where.ok) return { reason: this.refused(where.problem, shown) };
+    const local = relative(base, resolve(base, location)).split(sep).join('/');
+    if (!local) return { reason: `${shown} itself: only files inside it are copied` };
     const stats = statSync(where.absolute, { throwIfNoEntry: false });
-    if (!stats) return { reason: `not found in ${this.root}` };
+    if (!stats) return { reason: `not found in ${shown}` };
     if (!stats.isFile() && !stats.isDirectory()) return { reason: 'not a regular file or directory' };
+    const path = inBundle && this.bundlePrefix ? `${this.bundlePrefix}/${local}` : local;
     const id = path.split('/').map(encodeURIComponent).join('/') + (stats.isDirectory() ? '/' : '');
     return { path, real: where.absolute, id };
   }
 
-  private refused(problem: Refusal): string {
+  private refused(problem: Refusal, base: string): string {
     switch (problem) {
-      case 'absolute': return `an absolute path: only files inside ${this.root} are copied`;
-      case 'leaves': return `it leaves ${this.root} (..): only files inside it are copied`;
-      case 'link': return `a symbolic link out of ${this.root}: it is not copied`;
+      case 'absolute': return `an absolute path: only files inside ${base} are copied`;
+      case 'leaves': return `it leaves ${base} (..): only files inside it are copied`;
+      case 'link': return `a symbolic link out of ${base}: it is not copied`;
       case 'nul': return 'the path holds a NUL character';
     }
   }
@@ -334,7 +346,7 @@ class CratePlanner {
     for (const name of names) {
       const source = join(dir, name);
       if (!statSync(source, { throwIfNoEntry: false })?.isFile()) continue;
-      const path = inside(this.root, resolve(source)) ? relative(this.root, resolve(source)).split(sep).join('/') : name;
+      const path = this.bundlePrefix ? `${this.bundlePrefix}/${name}` : name;
       const id = path.split('/').map(encodeURIComponent).join('/');
       if (this.entities.has(id)) continue;
       const { sha256, bytes } = await hashFile(source, { progress: false });

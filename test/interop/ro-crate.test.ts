@@ -128,6 +128,39 @@ describe('exportRoCrate: a recorded bundle', async () => {
   });
 });
 
+describe('exportRoCrate: a bundle kept beside the code (runs/a, as reprov record -o runs/a writes it)', async () => {
+  const workspace = temp();
+  writeFileSync(join(workspace, 'train.csv'), 'x,y\n1,2\n');
+  const run = await startRun({
+    experiment: 'beside', dir: join('runs', 'a'), cwd: workspace, runId: 'beside', snapshotIntervalMs: 0,
+    collect: { git: false, environment: false, hardware: false, dependencies: false, determinism: false, system: false },
+  });
+  await run.logDataset('train.csv');
+  run.logMetric('loss', 0.5, { step: 0 });
+  writeFileSync(join(workspace, 'model.bin'), 'weights');
+  await run.logModel('model.bin');
+  await run.end({ status: 'succeeded' });
+  const bundle = await loadBundle(join(workspace, 'runs', 'a', 'prov.ttl'));
+  const filesOf = (out: string) => readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(out.length + 1)).sort();
+
+  it('takes what the run read and wrote from --root and its metric files from the bundle, each where the workspace has it', async () => {
+    const out = join(temp(), 'crate');
+    const result = await exportRoCrate(bundle, { out, root: workspace });
+    expect(result.notCopied).toEqual([]);
+    expect(filesOf(out)).toEqual(['model.bin', 'ro-crate-metadata.json', 'runs/a/metrics/loss_training_reprov_GR0.csv', 'runs/a/prov.json', 'runs/a/prov.ttl', 'train.csv']);
+  });
+
+  it('without --root, keeps the bundle and its metric files and says the run\'s files are not under the bundle', async () => {
+    const out = join(temp(), 'crate');
+    const result = await exportRoCrate(bundle, { out });
+    expect(filesOf(out)).toEqual(['metrics/loss_training_reprov_GR0.csv', 'prov.json', 'prov.ttl', 'ro-crate-metadata.json']);
+    expect(result.notCopied).toEqual([
+      expect.stringMatching(/^train\.csv \(.*\): not found in .*runs\/a; not copied$/),
+      expect.stringMatching(/^model\.bin \(.*\): not found in .*runs\/a; not copied$/),
+    ]);
+  });
+});
+
 describe('exportRoCrate: paths from the bundle never leave its directory', async () => {
   const parent = temp();
   const dir = join(parent, 'bundle');
