@@ -337,7 +337,7 @@ class RunMapper {
       await collectData(this.ctx, { path: join(artifacts, name), role: 'output', kind: 'artifact', name, progress: false });
       count++;
     }
-    this.notes.push(`${this.models.length} model(s), ${count} other artifact(s) from ${artifacts}`);
+    this.notes.push(`${this.models.length} model(s), ${count} other artifact(s) from ${found}`);
   }
 
   /** Requirement and lock files MLflow saves beside a model (requirements.txt...), located where they are. */
