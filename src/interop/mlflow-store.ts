@@ -16,7 +16,7 @@
  * experiment, are not experiments or runs. Read from MLflow's `mlflow/store/tracking/file_store.py`.
  * A layout that is not MLflow's throws a UserError naming the file (and line) and the problem.
  */
-import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { UserError } from '../user-error.js';
@@ -87,7 +87,10 @@ export function readExperiments(root: string): MlflowExperiment[] {
   const stats = statSync(root, { throwIfNoEntry: false });
   if (!stats) throw new MlflowLayoutError(`${root}: no such directory`);
   if (!stats.isDirectory()) throw new MlflowLayoutError(`${root}: not a directory (expected an MLflow mlruns directory)`);
-  const experiments = subdirectories(root).filter((name) => !TOP_LEVEL_RESERVED.has(name)).map((name) => {
+  const names = subdirectories(root).filter((name) => !TOP_LEVEL_RESERVED.has(name));
+  // No directory with a meta.yaml at all: this is not an mlruns directory (one without, among others, is a broken experiment).
+  if (!names.some((name) => existsSync(join(root, name, 'meta.yaml')))) names.length = 0;
+  const experiments = names.map((name) => {
     const dir = join(resolve(root), name);
     const meta = readMeta(join(dir, 'meta.yaml'));
     const id = String(meta.experiment_id ?? name);

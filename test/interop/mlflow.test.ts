@@ -281,5 +281,10 @@ describe('importMlflow: bad layouts are one-line errors naming the file and line
     expect(() => readRuns(empty)).toThrow(MlflowLayoutError);
     expect(() => readRuns(empty)).toThrow(`${empty}: no MLflow experiment (no <experiment id>/meta.yaml): is this an mlruns directory?`);
     expect(() => readRuns(join(empty, 'nope'))).toThrow(`${join(empty, 'nope')}: no such directory`);
+    // Directories, none of them an experiment (say, /etc): not a store, rather than a missing meta.yaml in the first one.
+    const other = temp();
+    mkdirSync(join(other, 'ssh'));
+    mkdirSync(join(other, 'java'));
+    expect(() => readRuns(other)).toThrow(`${other}: no MLflow experiment (no <experiment id>/meta.yaml): is this an mlruns directory?`);
   });
 });
