@@ -48,7 +48,7 @@ const rule: ScanRule = {
     languages: ['python', 'typescript'],
     description: 'Datasets and models read from the Hugging Face Hub without `revision=`: `load_dataset(...)`, `….from_pretrained(...)` (transformers, diffusers, peft, sentence-transformers, …; transformers.js in TypeScript), `pipeline(model=...)`, `hf_hub_download`, `snapshot_download`. The repository must be named by a string (or a module-level constant): a variable may hold a local checkpoint. Local paths and load_dataset\'s file builders (csv, json, parquet, …) are not Hub reads.',
     why: 'A Hub repository is a moving branch: its owner can push new weights, a new tokenizer or a corrected dataset at any time, and the same script then trains or evaluates on something else without a trace.',
-    fix: 'Pass the commit hash: `from_pretrained("bert-base-uncased", revision="86b5e0934494bd15c9632b12f734a8a67f723594")`, `load_dataset("imdb", revision="<commit>")`.',
+    fix: 'Pass the commit hash of the version you use (the Hub shows it on the repository\'s "Files and versions" tab; `huggingface_hub.model_info(repo).sha` prints it): `from_pretrained("bert-base-uncased", revision="<commit sha>")`, `load_dataset("imdb", revision="<commit sha>")`. A branch or tag name is not a pin.',
     example: {
       language: 'python',
       failing: 'from datasets import load_dataset\nfrom transformers import AutoModel\n\nds = load_dataset("imdb")\nmodel = AutoModel.from_pretrained("bert-base-uncased")\n',
