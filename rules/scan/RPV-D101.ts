@@ -13,9 +13,22 @@ function isLocalPath(value: Value | undefined): boolean {
   return value?.kind === 'string' && /^(?:\.{1,2}[/\\]|[/\\~]|[A-Za-z]:[/\\])|^\.{1,2}$/.test(value.value);
 }
 
+/** A commit of a Hub repository: 40 hex digits. Anything else written out (`"main"`, `"v1.0"`, `"refs/pr/3"`) can move. */
+const COMMIT = /^[0-9a-f]{40}$/i;
+
+/**
+ * How the call's `revision=` fails to pin what it loads: absent, or a branch or tag written out.
+ * A revision held in a variable is taken as a pin (its value is not known here).
+ */
+function revisionProblem(call: Call): string | undefined {
+  if (!hasKeyword(call, 'revision')) return 'without a revision';
+  const revision = call.keywords.revision;
+  return revision?.kind === 'string' && !COMMIT.test(revision.value) ? `at revision '${revision.value}', a branch or tag that can move (not a commit)` : undefined;
+}
+
 /** The repository a call loads from the Hub without pinning it, or undefined. */
 function unpinned(call: Call): string | undefined {
-  if (!call.callee || call.spread || hasKeyword(call, 'revision')) return undefined;
+  if (!call.callee || call.spread || !revisionProblem(call)) return undefined;
   const [root] = call.callee.split('.');
   const name = lastSegment(call.callee);
   const first = call.args[0];
@@ -46,7 +59,7 @@ const rule: ScanRule = {
     severity: 'warning',
     weight: 6,
     languages: ['python', 'typescript'],
-    description: 'Datasets and models read from the Hugging Face Hub without `revision=`: `load_dataset(...)`, `….from_pretrained(...)` (transformers, diffusers, peft, sentence-transformers, …; transformers.js in TypeScript), `pipeline(model=...)`, `hf_hub_download`, `snapshot_download`. The repository must be named by a string (or a module-level constant): a variable may hold a local checkpoint. Local paths and load_dataset\'s file builders (csv, json, parquet, …) are not Hub reads.',
+    description: 'Datasets and models read from the Hugging Face Hub without `revision=` set to a commit (a branch or tag such as `"main"` can move): `load_dataset(...)`, `….from_pretrained(...)` (transformers, diffusers, peft, sentence-transformers, …; transformers.js in TypeScript), `pipeline(model=...)`, `hf_hub_download`, `snapshot_download`. The repository must be named by a string (or a module-level constant): a variable may hold a local checkpoint. Local paths and load_dataset\'s file builders (csv, json, parquet, …) are not Hub reads.',
     why: 'A Hub repository is a moving branch: its owner can push new weights, a new tokenizer or a corrected dataset at any time, and the same script then trains or evaluates on something else without a trace.',
     fix: 'Pass the commit hash of the version you use (the Hub shows it on the repository\'s "Files and versions" tab; `huggingface_hub.model_info(repo).sha` prints it): `from_pretrained("bert-base-uncased", revision="<commit sha>")`, `load_dataset("imdb", revision="<commit sha>")`. A branch or tag name is not a pin.',
     example: {
@@ -58,7 +71,7 @@ const rule: ScanRule = {
   check({ facts }) {
     return facts.calls.flatMap((call) => {
       const repo = unpinned(call);
-      return repo ? [callHit(call, `${call.written}() loads ${repo} from the Hugging Face Hub without a revision`)] : [];
+      return repo ? [callHit(call, `${call.written}() loads ${repo} from the Hugging Face Hub ${revisionProblem(call)}`)] : [];
     });
   },
 };
