@@ -16,6 +16,10 @@ describe('RPV-D001 input data is pinned by a content hash', () => {
     expect(await focuses(rule, `${run('reprov:File')}\n${sha256}`)).toEqual([]);
     expect(await focuses(rule, `${run('dcat:Dataset')}\n<urn:r/data/in> reprov:commit "3f2c9a1" .`)).toEqual([]);
   });
+  it('flags a version that is a branch or tag name, which can move', async () => {
+    expect(await focuses(rule, `${run('dcat:Dataset')}\n<urn:r/data/in> reprov:commit "main" .`)).toEqual(['r:data/in']);
+    expect(await focuses(rule, `${run('dcat:Dataset')}\n<urn:r/data/in> reprov:commit "v1.0" .`)).toEqual(['r:data/in']);
+  });
   it('does not apply when the runs use no data', async () => {
     expect(await focuses(rule, '<urn:r/run> a mls:Run ; prov:used <urn:r/param/lr> .\n<urn:r/param/lr> a reprov:Parameter .')).toMatch(/^not applicable/);
   });

@@ -9,7 +9,7 @@ const meta = {
   category: 'data',
   severity: 'error',
   weight: 10,
-  description: 'Every data input of a run (a reprov:File, reprov:Directory or dcat:Dataset the run prov:used) has an SPDX SHA-256 checksum, or an immutable version (reprov:commit / a dataset revision).',
+  description: 'Every data input of a run (a reprov:File, reprov:Directory or dcat:Dataset the run prov:used) has an SPDX SHA-256 checksum, or an immutable version: a reprov:commit that is a commit hash (a dataset revision such as a Hub commit; a branch or tag name like `main` does not pin).',
   why: 'A path or a dataset name says where data was, not what it was. Data changes under the same name; only a content hash (or an immutable revision) proves a rerun reads the same bytes.',
   fix: 'Hash inputs when recording: `reprov record --input data/ -- …` or `await run.logDataset("data/")`; for hub datasets, record the exact revision.',
   example: {
@@ -20,6 +20,8 @@ const meta = {
 
 const DATA_TYPES = [reprov.File, reprov.Directory, dcat.Dataset, mls.Dataset];
 const VERSION = DataFactory.namedNode('https://w3id.org/reprov#commit');
+/** A commit (git, Hugging Face Hub): hex digits. A branch or tag name (`main`, `v1.0`) names something that can move. */
+const COMMIT = /^[0-9a-f]{7,64}$/i;
 
 export default defineRule({
   meta,
@@ -29,7 +31,7 @@ export default defineRule({
     if (!inputs.length) return notApplicable('the runs use no data input');
     return findings([...new Set(inputs)].filter((entity) => {
       const sha256 = objects(input.store, entity, spdx.checksum).some((checksum) => objects(input.store, checksum, spdx.algorithm).some((a) => a.equals(spdx.checksumAlgorithm_sha256)));
-      return !sha256 && !objects(input.store, entity, VERSION).length;
+      return !sha256 && !objects(input.store, entity, VERSION).some((version) => COMMIT.test(version.value));
     }).map((entity) => finding(input, meta, entity, 'this data input has no SHA-256 checksum or immutable version: a rerun cannot prove it reads the same data')));
   },
 });
