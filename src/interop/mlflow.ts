@@ -10,8 +10,9 @@
  * - params: `run:param/<key>` with a typed value (secrets redacted); seed-like names (the rule the
  *   yProv4ML importer uses) also `run:seed/<key>`.
  * - metrics: one CSV per metric in reprov's metric layout (`metrics/<key>_<context>_mlflow_GR0.csv`),
- *   summarised on `run:metric/<context>/<key>`; keys under `system/` are in the context `system`,
- *   all others in `training` (MLflow does not say which phase logged a metric).
+ *   summarised on `run:metric/<context>/<key>`; keys under `system/` are in the context `system`;
+ *   MLflow does not say which phase logged a metric, so it is read from the key's first word
+ *   (`val_loss`, `eval/accuracy` validation; `test_acc` testing; anything else training).
  * - `mlflow.source.git.commit`, `.repoURL`, `.branch`: `run:code` (reprov:CodeState); MLflow does
  *   not record uncommitted changes, which the code state says (reprov:unknownReason).
  * - `mlflow.source.name`, `mlflow.project.entryPoint`: `run:command` (reprov:entryPoint).
@@ -256,7 +257,7 @@ class RunMapper {
     for (const [key, file] of this.run.metricFiles) {
       const system = key.startsWith('system/');
       const name = system ? key.slice('system/'.length) : key;
-      const context = system ? 'system' : 'training';
+      const context = system ? 'system' : phaseOf(key);
       forEachMetricPoint(file, (point) => log.log(name, point.value, { context, step: point.step, timestamp: point.timestamp }));
     }
     log.flush();
@@ -435,6 +436,16 @@ function localPath(location: string, base: string, sourceType?: string): string 
   }
   if (/^[A-Za-z][A-Za-z0-9+.-]+:/.test(location) || (sourceType !== undefined && sourceType !== 'local')) return undefined;
   return resolve(base, location);
+}
+
+/**
+ * The phase a metric was logged in, from the first word of its key, as trainers name them
+ * (`val_loss`, `eval/accuracy`, HF Trainer's `eval_…`, `test_acc`); any other key is training's.
+ */
+function phaseOf(key: string): 'training' | 'validation' | 'testing' {
+  if (/^(?:val|valid|validation|eval|evaluation)(?:[/_.-]|$)/i.test(key)) return 'validation';
+  if (/^test(?:ing)?(?:[/_.-]|$)/i.test(key)) return 'testing';
+  return 'training';
 }
 
 /** The top-level entries of the artifact directory: a directory artifact is hashed whole. */

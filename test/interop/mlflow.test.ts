@@ -98,14 +98,15 @@ describe('importMlflow: the well-recorded run', async () => {
     expect(values('environment', `${REPROV}pythonVersion`)).toEqual(['3.11.4']);
   });
 
-  it('writes each metric as a CSV in reprov\'s layout, summarised and hashed; system/ metrics in the system context', () => {
+  it('writes each metric as a CSV in reprov\'s layout, summarised and hashed; system/ metrics in the system context, val/ in validation', () => {
     const loss = 'metrics/loss_training_mlflow_GR0.csv';
     expect(readFileSync(join(dir, loss), 'utf8')).toBe('loss,training,mlflow\n0,0.9,1714564801000,0\n0,0.5,1714564802000,1\n0,0.25,1714564803000,2\n');
     expect(values('metric/training/loss', `${REPROV}metricFile`)).toEqual([loss]);
     expect(values('metric/training/loss', `${REPROV}lastValue`)).toEqual(['0.25']);
     expect(values('metric/training/loss', `${REPROV}maxValue`)).toEqual(['0.9']);
     expect(values('metric/training/loss/checksum/sha256', `${SPDX}checksumValue`)).toEqual([sha256(join(dir, loss))]);
-    expect(values('metric/training/val/accuracy', `${REPROV}pointCount`)).toEqual(['3']);
+    // The phase comes from the key's first word: val/accuracy was logged in validation.
+    expect(values('metric/validation/val/accuracy', `${REPROV}pointCount`)).toEqual(['3']);
     expect(values('metric/system/cpu_utilization_percentage', `${REPROV}lastValue`)).toEqual(['NaN']);
   });
 
