@@ -51,8 +51,7 @@ export async function checkBundles(paths: readonly string[], options: CheckOptio
     let next = 0;
     outcomes = files.map((f) => (f === '-' ? stdin! : checked[next++]!));
   } else {
-    outcomes = [];
-    for (const file of files) outcomes.push(await checker.checkFile(file));
+    outcomes = await checker.checkFiles(files);
   }
   const result = collectOutcomes(outcomes);
   const gate = evaluateGate(result, {

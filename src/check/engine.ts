@@ -71,10 +71,15 @@ export class Checker {
     }
   }
 
-  /** Checks files and directories (searched recursively for bundles), one after another. Unreadable inputs become errors; the rest are still checked. */
+  /** Checks bundle files one after another, in this thread. */
+  async checkFiles(files: readonly string[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    for (const file of files) outcomes.push(await this.checkFile(file));
+    return outcomes;
+  }
+
+  /** Checks files and directories (searched recursively for bundles). Unreadable inputs become errors; the rest are still checked. */
   async check(paths: readonly string[]): Promise<CheckResult> {
-    const outcomes = [];
-    for (const file of this.files(paths)) outcomes.push(await this.checkFile(file));
-    return collectOutcomes(outcomes);
+    return collectOutcomes(await this.checkFiles(this.files(paths)));
   }
 }
