@@ -10,6 +10,7 @@
  * reproduction compares, not what it needs.
  */
 import type { LoadedBundle } from '../io/load-bundle.js';
+import { mls, rdf } from '../run/vocabulary.js';
 import { UserError } from '../user-error.js';
 import { bundleFacts, type BundleFacts, type Property } from './facts.js';
 
@@ -59,15 +60,39 @@ export interface DiffReport {
 /** A bundle that does not hold exactly one run: there is nothing, or no single thing, to compare. */
 export class DiffInputError extends UserError {}
 
-export function diffBundles(a: LoadedBundle, b: LoadedBundle): DiffReport {
-  return diffFacts(oneRun(bundleFacts(a)), oneRun(bundleFacts(b)));
+export interface DiffOptions {
+  /** In a bundle that holds several runs (a merged one, a run per rank), the run of A to compare: its run id or IRI. */
+  runA?: string;
+  /** The same for B. */
+  runB?: string;
 }
 
-function oneRun(facts: BundleFacts): BundleFacts {
-  if (facts.runs.length === 1) return facts;
-  throw new DiffInputError(facts.runs.length === 0
-    ? `${facts.file}: the bundle records no run (mls:Run)`
-    : `${facts.file}: the bundle holds ${facts.runs.length} runs (a merged bundle?): diff compares one run with another, pass one rank's bundle`);
+export function diffBundles(a: LoadedBundle, b: LoadedBundle, options: DiffOptions = {}): DiffReport {
+  return diffFacts(oneRun(a, options.runA, '--run-a'), oneRun(b, options.runB, '--run-b'));
+}
+
+/** The facts of the run to compare: the bundle's only run, or the one named. */
+function oneRun(bundle: LoadedBundle, name: string | undefined, flag: string): BundleFacts {
+  const runs = [...new Set(bundle.quads.filter((q) => q.predicate.equals(rdf.type) && q.object.equals(mls.Run)).map((q) => q.subject.value))];
+  if (!runs.length) throw new DiffInputError(`${bundle.file}: the bundle records no run (mls:Run)`);
+  if (name === undefined) {
+    if (runs.length === 1) return bundleFacts(bundle);
+    throw new DiffInputError(`${bundle.file}: the bundle holds ${runs.length} runs (a merged bundle?): name one with ${flag} (${runs.map(runId).join(', ')})`);
+  }
+  const run = runs.find((iri) => iri === name || runId(iri) === name);
+  if (!run) throw new DiffInputError(`${bundle.file}: no run '${name}' in the bundle (it holds ${runs.map(runId).join(', ')})`);
+  // A recorded run's nodes share its namespace (`<base>run`, `<base>param/lr`, …): that is its part of a merged bundle.
+  const base = run.slice(0, Math.max(run.lastIndexOf('/'), run.lastIndexOf('#')) + 1);
+  const part = { ...bundle, quads: bundle.quads.filter((q) => q.subject.value.startsWith(base)) };
+  if (runs.filter((iri) => iri.startsWith(base)).length > 1) {
+    throw new DiffInputError(`${bundle.file}: the run ${runId(run)} shares its namespace ${base} with the bundle's other runs: it cannot be told apart from them`);
+  }
+  return bundleFacts(part);
+}
+
+/** A reprov run's id (`urn:reprov:run:<id>/run`), else the run's IRI. */
+function runId(iri: string): string {
+  return /^urn:reprov:run:(.+)\/run$/.exec(iri)?.[1] ?? iri;
 }
 
 export function diffFacts(a: BundleFacts, b: BundleFacts): DiffReport {

@@ -6,6 +6,7 @@ import { parseBundle } from '../../src/io/load-bundle.js';
 import { DIFF_SECTIONS, DiffInputError, diffBundles, type DiffEntry, type DiffReport } from '../../src/release/diff.js';
 import { DIFF_REPORT_SCHEMA_PATH, renderDiffText, toDiffJson } from '../../src/release/diff-report.js';
 import { openBundle } from '../../src/io/load-bundle.js';
+import { mergeBundles } from '../../src/run/merge.js';
 import { RUN_PREFIXES } from '../../src/run/vocabulary.js';
 import { git, recordRun, sha256, workspace, write } from './workspace.js';
 
@@ -159,5 +160,24 @@ describe('diffBundles on what one machine cannot record twice', () => {
     const one = await turtle('');
     expect(() => diffBundles(none, one)).toThrow(new DiffInputError('none.ttl: the bundle records no run (mls:Run)'));
     expect(() => diffBundles(one, two)).toThrow(/^bundle\.ttl: the bundle holds 2 runs/);
+    // Two runs in one namespace cannot be told apart, even when named.
+    expect(() => diffBundles(one, two, { runB: 'urn:r/run2' })).toThrow(/shares its namespace urn:r\/ with the bundle's other runs/);
+  });
+
+  it("compares the runs of a merged bundle (one per rank) named with runA/runB, each with its own part of the graph", async () => {
+    const ws = workspace();
+    const rank0 = await recordRun(ws, 'rank0', { lr: 0.01, seed: 0 });
+    const rank1 = await recordRun(ws, 'rank1', { lr: 0.02, seed: 1 });
+    const merged = await mergeBundles([rank0, rank1]);
+    const bundle = { ...merged, file: 'merged.ttl', baseDir: ws };
+    expect(() => diffBundles(bundle, bundle)).toThrow(new DiffInputError('merged.ttl: the bundle holds 2 runs (a merged bundle?): name one with --run-a (rank0, rank1)'));
+    expect(() => diffBundles(bundle, bundle, { runA: 'rank2' })).toThrow(new DiffInputError("merged.ttl: no run 'rank2' in the bundle (it holds rank0, rank1)"));
+    const ranks = diffBundles(bundle, bundle, { runA: 'rank0', runB: 'urn:reprov:run:rank1/run' });
+    expect(changes(ranks, 'parameters')).toEqual(['lr: 0.01 → 0.02']);
+    expect(changes(ranks, 'seeds')).toEqual(['numpy: 0 (numpy) → 1 (numpy)']);
+    // A rank taken out of the merged bundle is the rank's own bundle.
+    const same = diffBundles(bundle, await openBundle(rank0), { runA: 'rank0' });
+    expect(same.equivalent).toBe(true);
+    expect(same.sections.flatMap((s) => s.entries).filter((e) => e.change !== 'same')).toEqual([]);
   });
 });
