@@ -1,6 +1,7 @@
 /**
  * `reprov check` speed and memory: one ~10k-triple bundle including process start, many such
- * bundles in one invocation (on worker threads, one per core), and a ~1M-triple bundle's peak memory.
+ * bundles in one invocation (on worker threads, one per core), a ~1M-triple bundle's peak memory,
+ * and where the time of one small bundle goes (bench/check-phases.mjs).
  *
  *   npm run build && node bench/check.mjs [BUNDLES]      (default 200 bundles)
  */
@@ -52,3 +53,6 @@ console.log('| what | figure | aim |\n|---|---:|---:|');
 console.log(`| one ~10k-triple bundle, including process start (median of 5) | ${median(single).toFixed(2)} s | < 0.5 s |`);
 console.log(`| ${count} such bundles in one invocation | ${batch.seconds.toFixed(1)} s (${((batch.seconds / count) * 1000).toFixed(0)} ms each; 1000 would take ~${((batch.seconds / count) * 1000).toFixed(0)} s) | 1000 in < 60 s |`);
 console.log(`| one ~1M-triple bundle | ${large.seconds.toFixed(1)} s, peak ${large.mb.toFixed(0)} MB | < 1 GB |`);
+
+console.log('\n| one ~10k-triple bundle, phase by phase (a fresh process) | time |\n|---|---:|');
+process.stdout.write(execFileSync(process.execPath, [join(root, 'bench', 'check-phases.mjs'), join(out, 'one', 'prov.ttl')], { encoding: 'utf8' }));

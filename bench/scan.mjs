@@ -1,7 +1,8 @@
 /**
  * `reprov scan` speed: 1000 generated Python training scripts and 1000 TypeScript ones (about
  * 150 lines each, with imports, classes, helpers, seeds and hazards), each language scanned by
- * the CLI in its own process (start-up and parser loading included). Prints the figures.
+ * the CLI in its own process (start-up and parser loading included), with its default worker
+ * threads and again in one thread (-j 1). Prints the figures.
  *
  *   npm run build && node bench/scan.mjs [FILES]      (default 1000 per language)
  */
@@ -101,9 +102,10 @@ function typescript(i) {
   return lines.join('\n') + '\n';
 }
 
-function scan(dir) {
+function scan(dir, jobs) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [cli, 'scan', dir, '-f', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const args = [cli, 'scan', dir, '-f', 'json', '--fail-on', 'none', ...(jobs ? ['-j', String(jobs)] : [])];
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(result.stderr);
   const report = JSON.parse(result.stdout);
@@ -125,7 +127,8 @@ try {
   for (const [language, limit] of [['python', 5], ['typescript', 20]]) {
     const { seconds, files, findings } = scan(join(work, language));
     const average = Math.round(lines[language] / count);
-    console.log(`${language.padEnd(10)} ${files} files (${average} lines each): ${seconds.toFixed(2)} s, ${Math.round(files / seconds)} files/s, ${findings} findings (aim: under ${limit} s)`);
+    const single = scan(join(work, language), 1).seconds;
+    console.log(`${language.padEnd(10)} ${files} files (${average} lines each): ${seconds.toFixed(2)} s, ${Math.round(files / seconds)} files/s, ${findings} findings (aim: under ${limit} s); in one thread (-j 1) ${single.toFixed(2)} s`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
