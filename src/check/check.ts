@@ -4,11 +4,11 @@ import { checkRuleIds, isIgnored, loadConfig, ruleSettingsFor, secretPatternsOf,
 import { userShapeRules } from './user-shapes.js';
 import { Checker } from './engine.js';
 import { collectOutcomes, defaultJobs, runInWorkers, type Outcome } from '../worker-pool.js';
-import type { CheckResult, Rule } from './types.js';
+import type { CheckResult, Rule, RuleMeta } from './types.js';
 import { secretsRule } from '../../rules/RPV-X001.js';
 import { RECORDED_SCAN_RULES } from './recorded-scan.js';
 import { UserError } from '../user-error.js';
-import { evaluateGate, type GateOptions, type GateResult } from './gate.js';
+import { evaluateGate, gateOptionsOf, type GateOptions, type GateResult } from './gate.js';
 
 export interface CheckOptions extends GateOptions {
   /** Configuration file; default: found by walking up from the working directory. */
@@ -36,10 +36,20 @@ export function checkerFor(loaded: LoadedConfig): Checker {
   });
 }
 
-export async function checkBundles(paths: readonly string[], options: CheckOptions = {}): Promise<{ result: CheckResult; gate: GateResult; loaded: LoadedConfig }> {
+export interface CheckedBundles {
+  result: CheckResult;
+  gate: GateResult;
+  /** The gate as applied: the options, else the configuration, else the defaults. */
+  gateOptions: GateOptions;
+  /** The rules in force (built-in, the configuration's shapes, recorded scan findings). */
+  rules: readonly RuleMeta[];
+  loaded: LoadedConfig;
+}
+
+export async function checkBundles(paths: readonly string[], options: CheckOptions = {}): Promise<CheckedBundles> {
   const loaded = loadConfig(options.config);
-  checkRuleIds(loaded, rulesFor(loaded).map((r) => r.meta.id));
   const checker = checkerFor(loaded);
+  checkRuleIds(loaded, checker.rules.map((r) => r.meta.id));
   const files = checker.files(paths);
   const jobs = options.jobs ?? defaultJobs(CHECK_WORKER, files.length, 8);
   let outcomes: Outcome[];
@@ -54,12 +64,8 @@ export async function checkBundles(paths: readonly string[], options: CheckOptio
     outcomes = await checker.checkFiles(files);
   }
   const result = collectOutcomes(outcomes);
-  const gate = evaluateGate(result, {
-    minScore: options.minScore ?? loaded.config.minScore,
-    failOn: options.failOn ?? loaded.config.failOn ?? 'error',
-    maxWarnings: options.maxWarnings ?? loaded.config.maxWarnings,
-  });
-  return { result, gate, loaded };
+  const gateOptions = gateOptionsOf(options, loaded);
+  return { result, gate: evaluateGate(result, gateOptions), gateOptions, rules: checker.rules.map((r) => r.meta), loaded };
 }
 
 export function ruleById(id: string): Rule {

@@ -1,10 +1,20 @@
 /** The CI gate of check and scan: whether findings and scores pass, and why not. */
+import type { LoadedConfig } from './config.js';
 import type { CheckResult } from './types.js';
 
 export interface GateOptions {
   minScore?: number;
   failOn?: 'error' | 'warning' | 'none';
   maxWarnings?: number;
+}
+
+/** The gate to apply: each option as given, else as the configuration sets it; findings fail from `error` by default. */
+export function gateOptionsOf(options: GateOptions, loaded: LoadedConfig): GateOptions {
+  return {
+    minScore: options.minScore ?? loaded.config.minScore,
+    failOn: options.failOn ?? loaded.config.failOn ?? 'error',
+    maxWarnings: options.maxWarnings ?? loaded.config.maxWarnings,
+  };
 }
 
 export interface GateResult {

@@ -1,47 +1,30 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { withOutput } from '../io/output.js';
 import { wholeNumber } from './numbers.js';
+import { reportNumbers, withReportFlags, type ReportFlags } from './report-flags.js';
 
-const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit'] as const;
-
-interface CheckFlags {
-  format: (typeof FORMATS)[number];
-  output?: string;
-  config?: string;
+interface CheckFlags extends ReportFlags {
   minScore?: string;
-  failOn?: 'error' | 'warning' | 'none';
-  maxWarnings?: string;
   explain?: boolean;
-  jobs?: string;
 }
 
 export function registerCheck(program: Command): void {
-  program
+  withReportFlags(program
     .command('check')
     .description('check provenance bundles for what a run needs to be reproduced; score them and gate CI')
-    .argument('[paths...]', 'bundle files or directories (searched for prov*.json/ttl/…), - for standard input', ['.'])
-    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
-    .option('-o, --output <file>', 'write the report to a file (atomically) instead of standard output')
-    .option('-c, --config <file>', 'configuration file (default: reprov.config.json or package.json "reprov", found upwards)')
+    .argument('[paths...]', 'bundle files or directories (searched for prov*.json/ttl/…), - for standard input', ['.']), 'when checking 8 or more bundles')
     .option('--min-score <n>', 'fail (exit 1) when a bundle scores below n (0-100)')
-    .addOption(new Option('--fail-on <severity>', 'fail on findings at or above this severity').choices(['error', 'warning', 'none']))
-    .option('--max-warnings <n>', 'fail when there are more than n warnings')
     .option('--explain', 'show how each score was computed (text format)')
-    .option('-j, --jobs <n>', 'worker threads (default: one per core when checking 8 or more bundles; 1 checks in this thread)')
     .action(async (paths: string[], flags: CheckFlags) => {
       const minScore = wholeNumber(flags.minScore, '--min-score', 0, 100);
-      const maxWarnings = wholeNumber(flags.maxWarnings, '--max-warnings');
-      const jobs = wholeNumber(flags.jobs, '--jobs', 1);
-      const [{ checkBundles, rulesFor }, report, { shouldColor, explainScore }, { SCORE_FORMULA }] = await Promise.all([
+      const { maxWarnings, jobs } = reportNumbers(flags);
+      const [{ checkBundles }, report, { shouldColor, explainScore }, { SCORE_FORMULA }] = await Promise.all([
         import('../check/check.js'), import('../report/index.js'), import('../report/text.js'), import('../check/score.js'),
       ]);
-      const { result, gate, loaded } = await checkBundles(paths, { config: flags.config, minScore, failOn: flags.failOn, maxWarnings, jobs });
+      const { result, gate, gateOptions, rules } = await checkBundles(paths, { config: flags.config, minScore, failOn: flags.failOn, maxWarnings, jobs });
       const color = !flags.output && flags.format === 'text' && shouldColor(process.stdout, process.env);
       await withOutput(flags.output, async (sink) => {
-        sink.write(report.render(flags.format, result, {
-          color, rules: rulesFor(loaded).map((r) => r.meta), formula: SCORE_FORMULA,
-          failOn: flags.failOn ?? loaded.config.failOn ?? 'error', minScore: minScore ?? loaded.config.minScore,
-        }));
+        sink.write(report.render(flags.format, result, { color, rules, formula: SCORE_FORMULA, failOn: gateOptions.failOn, minScore: gateOptions.minScore }));
         if (flags.explain && flags.format === 'text') sink.write(explainScore(result, { formula: SCORE_FORMULA, color }));
       });
       for (const error of result.errors) process.stderr.write(`reprov: ${error.message}\n`);

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { RULES } from '../../rules/index.js';
 import { SCAN_RULES } from '../../rules/scan/index.js';
-import { evaluateGate, type GateResult } from '../check/gate.js';
+import { evaluateGate, gateOptionsOf, type GateOptions, type GateResult } from '../check/gate.js';
 import { redactText } from '../collect/redact.js';
 import { checkRuleIds, isIgnored, loadConfig, ruleSettingsFor, type LoadedConfig, type RuleSetting } from '../check/config.js';
 import { categoryScores, score } from '../check/score.js';
@@ -67,7 +67,7 @@ function analyzerFor(language: Language): Promise<Analyze> {
 }
 
 /** Scans files and directories (`.` by default in the CLI) with the configuration, and applies the gate. */
-export async function scanSources(paths: readonly string[], options: ScanOptions = {}): Promise<{ result: CheckResult; gate: GateResult; loaded: LoadedConfig }> {
+export async function scanSources(paths: readonly string[], options: ScanOptions = {}): Promise<{ result: CheckResult; gate: GateResult; gateOptions: GateOptions; loaded: LoadedConfig }> {
   const cwd = options.cwd ?? process.cwd();
   const loaded = loadConfig(options.config, { cwd });
   checkRuleIds(loaded, [...RULES, ...SCAN_RULES].map((r) => r.meta.id));
@@ -76,11 +76,9 @@ export async function scanSources(paths: readonly string[], options: ScanOptions
   const result = jobs > 1
     ? collectOutcomes(await runInWorkers(SCAN_WORKER, files, jobs, { config: options.config, cwd } satisfies ScanWorkerData, new Map(SCAN_RULES.map((r) => [r.meta.id, r.meta]))))
     : await scanFiles(files, { settingsFor: settingsFrom(loaded, cwd) });
-  const gate = evaluateGate(result, {
-    failOn: options.failOn ?? loaded.config.failOn ?? 'error',
-    maxWarnings: options.maxWarnings ?? loaded.config.maxWarnings,
-  });
-  return { result, gate, loaded };
+  // Scores of source files are shown, not gated on: the configuration's minScore is check's.
+  const gateOptions: GateOptions = { ...gateOptionsOf(options, loaded), minScore: undefined };
+  return { result, gate: evaluateGate(result, gateOptions), gateOptions, loaded };
 }
 
 /** Scans the given files. A file that cannot be read or does not parse becomes an entry of `errors` (file:line:column: problem); the others are still scanned. */
