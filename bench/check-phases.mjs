@@ -19,7 +19,7 @@ const rules = rulesFor({ config: {}, dir: process.cwd(), pointer: '' });
 const shapes = new ShapeSet([...new Set(rules.map((r) => r.meta.shape).filter(Boolean))]);
 const compiled = performance.now();
 const store = new BundleStore();
-const prefixes = await parseBundleInto(store, readFileSync(file, 'utf8'), file);
+const { prefixes } = await parseBundleInto(store, readFileSync(file, 'utf8'), file);
 const indexed = performance.now();
 const violations = await shapes.validate(store);
 const validated = performance.now();

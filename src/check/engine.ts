@@ -40,7 +40,7 @@ export class Checker {
   /** Checks one bundle's text. Throws ProvInputError when it cannot be read. */
   async checkText(text: string, file: string, baseDir?: string): Promise<BundleResult> {
     const store = new BundleStore();
-    const prefixes = await parseBundleInto(store, text, file, baseDir);
+    const { prefixes } = await parseBundleInto(store, text, file, baseDir);
     const input: CheckInput = { store, prefixes, file, baseDir, violations: await this.shapes.validate(store) };
     const settings = this.options.settingsFor?.(file) ?? {};
     const rules: RuleResult[] = [];

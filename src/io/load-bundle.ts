@@ -9,7 +9,7 @@ import { usesYProv4mlTerm } from '../interop/yprov4ml-mark.js';
 import { ProvInputError } from './diagnostics.js';
 import { findBundles } from './find-bundles.js';
 import { formatFromPath } from './formats.js';
-import { readInputText, readProv, readProvInto } from './read.js';
+import { readInputText, readProvInto } from './read.js';
 
 export interface LoadedBundle {
   quads: Quad[];
@@ -24,13 +24,9 @@ export interface LoadedBundle {
 
 /** Parses a bundle's text; `baseDir` is where the files it names live. Throws ProvInputError on bad input. */
 export async function parseBundle(text: string, file: string, baseDir?: string): Promise<LoadedBundle> {
-  const format = file === '<stdin>' ? undefined : formatFromPath(file);
-  const { quads, prefixes } = await readProv(text, { file, format });
-  if (!quads.some(usesYProv4mlTerm)) return { quads, prefixes, file, baseDir };
-  const { importYProv4ml, isYProv4ml } = await import('../interop/yprov4ml.js');
-  if (!isYProv4ml(quads)) return { quads, prefixes, file, baseDir };
-  const imported = importYProv4ml(quads, prefixes, { baseDir });
-  return { quads: imported.quads, prefixes: imported.prefixes, file, baseDir, importedFrom: { yprov4ml: imported.generation, notes: imported.notes } };
+  const quads: Quad[] = [];
+  const { prefixes, importedFrom } = await parseBundleInto({ addQuad: (quad) => quads.push(quad), getQuads: () => quads }, text, file, baseDir);
+  return { quads, prefixes, file, baseDir, ...(importedFrom && { importedFrom }) };
 }
 
 /** Reads a bundle file (`-` for standard input). Throws ProvInputError when it cannot be read or parsed. */
@@ -50,28 +46,29 @@ export async function openBundle(path: string): Promise<LoadedBundle> {
   throw new ProvInputError({ file: path, location: '', message: problem });
 }
 
-/** Where parseBundleInto puts quads: an indexed store (src/check/bundle-store.ts). */
+/** Where parseBundleInto puts quads: an indexed store (src/check/bundle-store.ts), or an array. */
 export interface QuadSink {
   addQuad(quad: Quad): void;
   getQuads(subject: null, predicate: null, object: null, graph: null): Quad[];
 }
 
 /**
- * parseBundle straight into a store: a large bundle never exists as an array of quads beside its
- * index. yProv4ML output (rare, and small) is taken back out of the store to be mapped, and what
- * the import adds goes in. Resolves with the prefixes to name nodes with.
+ * Parses a bundle's text into `sink` as it is read: a large bundle never exists as an array of
+ * quads beside the store it goes into. yProv4ML output (rare, and small) is taken back out of the
+ * sink to be mapped, and what the import adds goes in. Resolves with the prefixes to name nodes
+ * with. Throws ProvInputError on bad input.
  */
-export async function parseBundleInto(store: QuadSink, text: string, file: string, baseDir?: string): Promise<Record<string, string>> {
+export async function parseBundleInto(sink: QuadSink, text: string, file: string, baseDir?: string): Promise<Pick<LoadedBundle, 'prefixes' | 'importedFrom'>> {
   let yProv4mlTerms = false;
   const { prefixes } = await readProvInto(text, { file, format: file === '<stdin>' ? undefined : formatFromPath(file) }, (quad) => {
-    store.addQuad(quad);
+    sink.addQuad(quad);
     yProv4mlTerms ||= usesYProv4mlTerm(quad);
   });
-  if (!yProv4mlTerms) return prefixes;
-  const quads = store.getQuads(null, null, null, null);
+  if (!yProv4mlTerms) return { prefixes };
+  const quads = sink.getQuads(null, null, null, null);
   const { importYProv4ml, isYProv4ml } = await import('../interop/yprov4ml.js');
-  if (!isYProv4ml(quads)) return prefixes;
+  if (!isYProv4ml(quads)) return { prefixes };
   const imported = importYProv4ml(quads, prefixes, { baseDir });
-  imported.added.forEach((quad) => store.addQuad(quad));
-  return imported.prefixes;
+  imported.added.forEach((quad) => sink.addQuad(quad));
+  return { prefixes: imported.prefixes, importedFrom: { yprov4ml: imported.generation, notes: imported.notes } };
 }
