@@ -39,7 +39,6 @@ export const CONFIG_SCHEMA_REF = './node_modules/reprov/schemas/reprov-config.sc
 
 /** `off` disables a rule; a severity replaces the rule's own. */
 export type RuleSetting = 'off' | Severity;
-export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'error', 'warning', 'info'];
 export const RULE_ID = /^RPV-[A-Z][0-9]{3}$/;
 
 export interface ConfigOverride {

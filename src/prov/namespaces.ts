@@ -5,7 +5,6 @@ export const RDF = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#';
 export const RDFS = 'http://www.w3.org/2000/01/rdf-schema#';
 
 export const RDF_TYPE = `${RDF}type`;
-export const RDFS_LABEL = `${RDFS}label`;
 export const RDF_LANG_STRING = `${RDF}langString`;
 export const XSD_STRING = `${XSD}string`;
 

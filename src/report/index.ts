@@ -9,10 +9,6 @@ import { renderText, type ExplainOptions } from './text.js';
 export const REPORT_FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export function isReportFormat(name: string): name is ReportFormat {
-  return (REPORT_FORMATS as readonly string[]).includes(name);
-}
-
 /**
  * The options of every format together; each format reads its own. `indent` is JSON's and SARIF's;
  * `failOn` and `minScore` (the gate) are Markdown's PASS/FAIL and JUnit's failures; `formula` and

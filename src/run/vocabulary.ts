@@ -69,4 +69,3 @@ export const reprov = terms(REPROV, [
 export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'interrupted', 'killed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-export const CONTEXT_KINDS = ['training', 'validation', 'testing'] as const;
