@@ -1,7 +1,7 @@
 /** Small questions rules ask of a bundle's store. */
 import { DataFactory, type NamedNode, type Term } from 'n3';
 import type { GraphStore as Store } from './bundle-store.js';
-import { mls, prov, rdf } from '../run/vocabulary.js';
+import { mls, prov, rdf, reprov } from '../run/vocabulary.js';
 import { QualifiedNamer } from '../prov/qualified-namer.js';
 import type { CheckInput } from './types.js';
 
@@ -22,6 +22,14 @@ export function hasType(store: Store, subject: Term, type: NamedNode): boolean {
 /** The runs of a bundle: `mls:Run` activities (reprov's own and imported yProv4ML runs). */
 export function runs(store: Store): Term[] {
   return subjectsOfType(store, mls.Run);
+}
+
+/**
+ * Whether a node's file lives in the bundle's own directory (a metric's CSV: docs/vocabulary.md)
+ * rather than where the run worked (its data, models, dependency files).
+ */
+export function isBundleFile(store: Store, node: Term): boolean {
+  return hasType(store, node, reprov.Metric) || objects(store, node, reprov.metricFile).length > 0;
 }
 
 /** What a run used that has one of `types`. */

@@ -23,6 +23,7 @@ import { DataFactory, Store, type Literal, type NamedNode, type Term } from 'n3'
 import { XSD } from '../prov/namespaces.js';
 import { Zip, ZipDeflate } from 'fflate';
 import { hashFile } from '../collect/hash.js';
+import { isBundleFile } from '../check/graph-query.js';
 import { confine, inside, type Refusal } from '../io/confine.js';
 import type { LoadedBundle } from '../io/load-bundle.js';
 import { dcat, mls, prov, rdf, rdfs, reprov, schema, spdx } from '../run/vocabulary.js';
@@ -257,7 +258,7 @@ class CratePlanner {
     const recorded = this.recordedSha256(entity);
     const name = this.first(entity, rdfs.label) ?? location ?? entity.value;
     // A run's metric files live in its bundle (docs/vocabulary.md); what it read and wrote, under the root.
-    const inBundle = this.first(entity, reprov.metricFile) !== undefined || this.hasType(entity, reprov.Metric);
+    const inBundle = isBundleFile(this.store, entity);
     const found = location === undefined ? { reason: 'the bundle names no location' } : this.inside(location, inBundle);
     if ('path' in found) {
       const existing = this.entities.get(found.id);

@@ -6,7 +6,7 @@
  */
 import { DataFactory, type NamedNode, type Term } from 'n3';
 import { BundleStore } from '../check/bundle-store.js';
-import { focusName, hasType, objects, runs, subjectsOfType } from '../check/graph-query.js';
+import { focusName, hasType, isBundleFile, objects, runs, subjectsOfType } from '../check/graph-query.js';
 import type { CheckInput } from '../check/types.js';
 import type { LoadedBundle } from '../io/load-bundle.js';
 import { dcat, DCTERMS, mls, prov, rdfs, reprov, schema, spdx } from '../run/vocabulary.js';
@@ -146,9 +146,11 @@ export function bundleFacts(bundle: LoadedBundle): BundleFacts {
 
   const files: FileFact[] = [];
   const dataNodes = uniqueTerms(DATA_TYPES.flatMap(of))
-    .filter((node) => !hasType(store, node, reprov.Metric) && !hasType(store, node, reprov.DependencyFile));
+    .filter((node) => !isBundleFile(store, node) && !hasType(store, node, reprov.DependencyFile));
   for (const node of dataNodes) files.push(fileFact(node, dataRole(store, node, one(node, reprov.role)), 'workspace', locationOf(node)));
-  for (const node of of(reprov.Metric)) files.push(fileFact(node, 'metric', 'bundle', one(node, reprov.metricFile) ?? locationOf(node)));
+  for (const node of uniqueTerms([...of(reprov.Metric), ...store.getSubjects(reprov.metricFile, null, null)])) {
+    files.push(fileFact(node, 'metric', 'bundle', one(node, reprov.metricFile) ?? locationOf(node)));
+  }
   const dependencyNodes = of(reprov.DependencyFile);
   for (const node of dependencyNodes) files.push(fileFact(node, 'dependency', 'workspace', locationOf(node)));
 
