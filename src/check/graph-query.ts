@@ -37,12 +37,21 @@ export function usedOfType(store: Store, run: Term, ...types: NamedNode[]): Term
   return objects(store, run, prov.used).filter((entity) => types.some((type) => hasType(store, entity, type)));
 }
 
+const namers = new WeakMap<Record<string, string>, QualifiedNamer>();
+
+/** One namer per bundle's prefixes: focusName is asked for every finding and every node verify and diff name. */
+function namerFor(prefixes: Record<string, string>): QualifiedNamer {
+  let namer = namers.get(prefixes);
+  if (!namer) namers.set(prefixes, (namer = new QualifiedNamer(prefixes)));
+  return namer;
+}
+
 /**
  * A node's PROV identifier as users read it: a qualified name where a prefix fits, else the IRI.
  * A blank node is named through the node that points to it (`run:run/qualifiedUsage`), never bare.
  */
 export function focusName(input: CheckInput, term: Term): string {
-  const namer = new QualifiedNamer(input.prefixes);
+  const namer = namerFor(input.prefixes);
   // A made-up prefix (ns1) would mean different things in different findings: outside the declared ones, the full IRI.
   const declared = (iri: string) => Object.values(input.prefixes).some((ns) => ns && iri.startsWith(ns));
   if (term.termType !== 'BlankNode') return declared(term.value) ? namer.name(term) : term.value;
