@@ -360,7 +360,11 @@ class RunMapper {
     const links: string[] = [];
     cpSync(source, target, {
       recursive: true,
-      filter: (path) => !lstatSync(path).isSymbolicLink() || (links.push(relative(source, path)), false),
+      filter: (path) => {
+        if (!lstatSync(path).isSymbolicLink()) return true;
+        links.push(relative(source, path));
+        return false;
+      },
     });
     this.notes.push(`artifacts copied into the bundle from ${source}${links.length ? `; symbolic links not copied: ${links.join(', ')}` : ''}`);
     return target;
