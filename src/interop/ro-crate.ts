@@ -19,11 +19,12 @@
  */
 import { closeSync, copyFileSync, createReadStream, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { DataFactory, Store, type Literal, type NamedNode, type Term } from 'n3';
+import type { Literal, NamedNode, Term } from 'n3';
+import { BundleStore } from '../check/bundle-store.js';
 import { XSD } from '../prov/namespaces.js';
 import { Zip, ZipDeflate } from 'fflate';
 import { hashFile } from '../collect/hash.js';
-import { isBundleFile } from '../check/graph-query.js';
+import { hasType, isBundleFile, objects } from '../check/graph-query.js';
 import { confine, inside, type Refusal } from '../io/confine.js';
 import type { LoadedBundle } from '../io/load-bundle.js';
 import { dcat, mls, prov, rdf, rdfs, reprov, schema, spdx } from '../run/vocabulary.js';
@@ -94,7 +95,7 @@ class CratePlanner {
   readonly files: CrateFile[] = [];
   readonly notCopied: string[] = [];
   readonly changed: string[] = [];
-  private readonly store: Store;
+  private readonly store: BundleStore;
   private readonly entities = new Map<string, Json>();
   private readonly parts: string[] = [];
   private readonly actions: string[] = [];
@@ -104,7 +105,7 @@ class CratePlanner {
   private readonly bundlePrefix: string;
 
   constructor(private readonly bundle: LoadedBundle, private readonly root: string) {
-    this.store = new Store(bundle.quads);
+    this.store = new BundleStore(bundle.quads);
     try {
       this.realRoot = realpathSync(root);
     } catch {
@@ -145,11 +146,11 @@ class CratePlanner {
   }
 
   private objects(node: Term, predicate: NamedNode): Term[] {
-    return this.store.getObjects(node, predicate, null);
+    return objects(this.store, node, predicate);
   }
 
   private hasType(node: Term, type: NamedNode): boolean {
-    return this.store.has(DataFactory.quad(node as NamedNode, rdf.type, type));
+    return hasType(this.store, node, type);
   }
 
   private values(node: Term, predicate: NamedNode): string[] {
