@@ -174,7 +174,7 @@ describe('renderJunit', () => {
     expect(kids(d002, 'skipped')[0]!.attrs.message).toBe('no <data> & "inputs"');
   });
 
-  it.skipIf(!xmllint)('is well-formed to xmllint', () => {
+  it.skipIf(!xmllint && !process.env.CI)('is well-formed to xmllint', () => {
     const result = fixture();
     result.bundles[0]!.findings.push(finding('RPV-S001', 'ex:<&>', 'x "y" \u0002 z'));
     for (const out of [xml, renderJunit(result, { failOn: 'warning' })]) {
