@@ -1,7 +1,7 @@
 import type { NamedNode, Term } from 'n3';
 import { objects, usedOfType } from '../src/check/graph-query.js';
 import { defineRule, eachRun, finding } from '../src/check/rule-kit.js';
-import { reprov } from '../src/run/vocabulary.js';
+import { reprov } from '../src/prov/vocabulary.js';
 
 const meta = {
   id: 'RPV-C001',

@@ -1,7 +1,7 @@
 import { DataFactory } from 'n3';
 import { hasType, objects, runs } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
-import { dcat, mls, prov, reprov, spdx } from '../src/run/vocabulary.js';
+import { dcat, mls, prov, reprov, spdx } from '../src/prov/vocabulary.js';
 
 const meta = {
   id: 'RPV-D001',

@@ -3,7 +3,7 @@ import type { GraphStore as Store } from '../src/check/bundle-store.js';
 import { focusName } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import type { Finding } from '../src/check/types.js';
-import { rdf, spdx } from '../src/run/vocabulary.js';
+import { rdf, spdx } from '../src/prov/vocabulary.js';
 
 const meta = {
   id: 'RPV-D002',

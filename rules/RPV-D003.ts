@@ -3,7 +3,7 @@ import type { GraphStore as Store } from '../src/check/bundle-store.js';
 import { runs } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import { PROV } from '../src/prov/namespaces.js';
-import { mls, prov, rdf, reprov, spdx } from '../src/run/vocabulary.js';
+import { mls, prov, rdf, reprov, spdx } from '../src/prov/vocabulary.js';
 
 const meta = {
   id: 'RPV-D003',

@@ -1,6 +1,6 @@
 import { runs } from '../src/check/graph-query.js';
 import { shapeRule } from '../src/check/rule-kit.js';
-import { reprov } from '../src/run/vocabulary.js';
+import { reprov } from '../src/prov/vocabulary.js';
 
 export default shapeRule({
   id: 'RPV-E002',

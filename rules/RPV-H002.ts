@@ -2,7 +2,7 @@ import type { NamedNode, Term } from 'n3';
 import { objects, runs, usedOfType } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import type { Finding } from '../src/check/types.js';
-import { reprov, schema } from '../src/run/vocabulary.js';
+import { reprov, schema } from '../src/prov/vocabulary.js';
 
 const meta = {
   id: 'RPV-H002',

@@ -3,7 +3,7 @@ import { focusName } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import type { Finding } from '../src/check/types.js';
 import { PROV } from '../src/prov/namespaces.js';
-import { rdf } from '../src/run/vocabulary.js';
+import { rdf } from '../src/prov/vocabulary.js';
 
 const meta = {
   id: 'RPV-M001',

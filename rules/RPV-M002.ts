@@ -3,7 +3,7 @@ import type { GraphStore as Store } from '../src/check/bundle-store.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import type { Finding } from '../src/check/types.js';
 import { PROV } from '../src/prov/namespaces.js';
-import { prov } from '../src/run/vocabulary.js';
+import { prov } from '../src/prov/vocabulary.js';
 
 const meta = {
   id: 'RPV-M002',

@@ -4,7 +4,7 @@ import { focusName } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import type { Finding } from '../src/check/types.js';
 import { PROV } from '../src/prov/namespaces.js';
-import { prov } from '../src/run/vocabulary.js';
+import { prov } from '../src/prov/vocabulary.js';
 import { instant } from './RPV-M002.js';
 
 const meta = {

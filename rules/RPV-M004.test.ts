@@ -64,7 +64,7 @@ describe('RPV-M004 files the bundle names exist and match', () => {
   });
   it('hashes a directory output with the reprov directory digest', async () => {
     write('artifacts/model/weights.bin', 'w');
-    const { hashDirectory } = await import('../src/collect/hash.js');
+    const { hashDirectory } = await import('../src/base/hash.js');
     const digest = (await hashDirectory(join(bundle, 'artifacts/model'))).sha256;
     expect(await focuses(rule, output('reprov:Directory, mls:Model', 'artifacts/model', digest), { baseDir: bundle })).toEqual([]);
     expect(await messages(output('reprov:File, mls:Model', 'artifacts/model'))).toEqual(['artifacts/model (prov:atLocation) is a directory, but the bundle describes a file']);

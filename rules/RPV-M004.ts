@@ -5,9 +5,9 @@ import type { GraphStore as Store } from '../src/check/bundle-store.js';
 import { focusName } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import type { CheckInput, Finding } from '../src/check/types.js';
-import { DIRECTORY_DIGEST_METHOD, hashDirectory, hashFile } from '../src/collect/hash.js';
-import { confine, type Refusal } from '../src/io/confine.js';
-import { prov, rdf, reprov, spdx } from '../src/run/vocabulary.js';
+import { DIRECTORY_DIGEST_METHOD, hashDirectory, hashFile } from '../src/base/hash.js';
+import { confine, type Refusal } from '../src/base/confine.js';
+import { prov, rdf, reprov, spdx } from '../src/prov/vocabulary.js';
 
 const example = (sha256: string) => `<urn:r/run> a prov:Activity, mls:Run .
 <urn:r/context/training> a prov:Activity, reprov:Context ; prov:wasInformedBy <urn:r/run> .

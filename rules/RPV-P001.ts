@@ -1,7 +1,7 @@
 import type { NamedNode, Term } from 'n3';
 import { hasType, objects } from '../src/check/graph-query.js';
 import { defineRule, eachRun, finding } from '../src/check/rule-kit.js';
-import { prov, reprov, spdx } from '../src/run/vocabulary.js';
+import { prov, reprov, spdx } from '../src/prov/vocabulary.js';
 
 const meta = {
   id: 'RPV-P001',

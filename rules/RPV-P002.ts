@@ -1,7 +1,7 @@
 import type { NamedNode, Term } from 'n3';
 import { focusName, objects, runs, usedOfType } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
-import { prov, rdfs, reprov } from '../src/run/vocabulary.js';
+import { prov, rdfs, reprov } from '../src/prov/vocabulary.js';
 
 const meta = {
   id: 'RPV-P002',

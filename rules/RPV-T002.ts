@@ -2,8 +2,7 @@ import type { Term } from 'n3';
 import { objects, runs } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import type { CheckInput, Finding } from '../src/check/types.js';
-import { DETERMINISM_VARIABLES } from '../src/collect/seeds.js';
-import { dcterms, mls, prov, rdf, rdfs, reprov } from '../src/run/vocabulary.js';
+import { dcterms, DETERMINISM_VARIABLES, mls, prov, rdf, rdfs, reprov } from '../src/prov/vocabulary.js';
 
 const meta = {
   id: 'RPV-T002',

@@ -2,7 +2,7 @@ import type { Term } from 'n3';
 import { focusName } from '../src/check/graph-query.js';
 import { defineRule, finding, findings } from '../src/check/rule-kit.js';
 import type { Finding, Rule } from '../src/check/types.js';
-import { type ExtraPattern, findSecretsWith, redactText, secretPatternsIn } from '../src/collect/redact.js';
+import { type ExtraPattern, findSecretsWith, redactText, secretPatternsIn } from '../src/base/redact.js';
 
 const meta = {
   id: 'RPV-X001',

@@ -4,7 +4,7 @@
  */
 import { DataFactory } from 'n3';
 import { declaredPrefixes, provJsonToQuads } from './prov/from-prov-json.js';
-import { Diagnostics, type Diagnostic } from './io/diagnostics.js';
+import { Diagnostics, type Diagnostic } from './base/diagnostics.js';
 import { formatFromPath, formatInfo, sniffFormat, type Format } from './io/formats.js';
 import { parseJsonText } from './io/json-text.js';
 import { RdfTextWriter, type TextSink } from './io/rdf-text.js';

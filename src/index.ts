@@ -1,11 +1,13 @@
 /** reprov: checkable machine-learning provenance. The library behind the `reprov` CLI. */
+// Bundles of other producers are mapped as they are read by every command and function.
+import './interop/yprov4ml-mark.js';
 export { convert, convertTo, type ConvertOptions, type ConvertReport } from './convert.js';
 export { readProv, readProvFile, type ReadOptions } from './io/read.js';
 export { loadBundle, openBundle, parseBundle, type LoadedBundle } from './io/load-bundle.js';
 export { writeProv, writeProvTo, BundlesNeedNamedGraphs, type WriteOptions } from './io/write.js';
 export type { ProvDataset } from './io/dataset.js';
 export { FORMATS, parseFormatName, formatFromPath, sniffFormat, type Format, type FormatInfo } from './io/formats.js';
-export { ProvInputError, formatDiagnostic, type Diagnostic } from './io/diagnostics.js';
+export { ProvInputError, formatDiagnostic, type Diagnostic } from './base/diagnostics.js';
 export type { TextSink } from './io/rdf-text.js';
 export { provJsonToQuads, declaredPrefixes, type FromProvJsonOptions } from './prov/from-prov-json.js';
 export { quadsToProvJson, type ProvJsonContainer } from './prov/to-prov-json.js';
@@ -14,7 +16,7 @@ export * as namespaces from './prov/namespaces.js';
 export { startRun, withRun, Run, type StartRunOptions, type EndOptions, type BundleFiles } from './run/run.js';
 export { record, prepareRecord, RecordUsageError, type RecordOptions, type RecordResult } from './run/record.js';
 export type { MetricPointOptions } from './run/metrics.js';
-export { RUN_STATUSES, type RunStatus } from './run/vocabulary.js';
+export { RUN_STATUSES, type RunStatus } from './prov/vocabulary.js';
 export { mergeBundles } from './run/merge.js';
 export { importMlflow, mlflowRunGraph, type MlflowImportOptions, type MlflowImport, type ImportedMlflowRun } from './interop/mlflow.js';
 export { readRuns as readMlflowRuns, readExperiments as readMlflowExperiments, MlflowLayoutError, type MlflowRun, type MlflowExperiment } from './interop/mlflow-store.js';

@@ -3,7 +3,7 @@ import { Parser } from 'n3';
 import { isomorphic } from 'rdf-isomorphic';
 import { describe, expect, it } from 'vitest';
 import { convert } from '../src/convert.js';
-import { ProvInputError } from '../src/io/diagnostics.js';
+import { ProvInputError } from '../src/base/diagnostics.js';
 import { readProv } from '../src/io/read.js';
 import { writeProv } from '../src/io/write.js';
 import { REPO } from './support/cli.js';

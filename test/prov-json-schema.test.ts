@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { convert } from '../src/convert.js';
-import { Diagnostics, ProvInputError } from '../src/io/diagnostics.js';
+import { Diagnostics, ProvInputError } from '../src/base/diagnostics.js';
 import { parseJsonText } from '../src/io/json-text.js';
 import { readProv } from '../src/io/read.js';
 import { ELEMENT_BY_KIND, RELATIONS, RELATION_BY_KIND } from '../src/prov/relations.js';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Parser } from 'n3';
 import { describe, expect, it } from 'vitest';
-import { REPROV, reprov } from '../src/run/vocabulary.js';
+import { REPROV, reprov } from '../src/prov/vocabulary.js';
 
 const declared = new Parser().parse(readFileSync(new URL('../shapes/reprov-vocabulary.ttl', import.meta.url), 'utf8'));
 const docs = readFileSync(new URL('../docs/vocabulary.md', import.meta.url), 'utf8');

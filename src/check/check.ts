@@ -3,11 +3,12 @@ import { RULES } from '../../rules/index.js';
 import { checkRuleIds, isIgnored, loadConfig, ruleSettingsFor, secretPatternsOf, shapePaths, type LoadedConfig } from './config.js';
 import { userShapeRules } from './user-shapes.js';
 import { Checker } from './engine.js';
-import { collectOutcomes, defaultJobs, runInWorkers, type Outcome } from '../worker-pool.js';
+import { collectOutcomes, defaultJobs, runInWorkers, type Outcome } from './worker-pool.js';
 import type { CheckResult, Rule, RuleMeta } from './types.js';
 import { secretsRule } from '../../rules/RPV-X001.js';
 import { RECORDED_SCAN_RULES } from './recorded-scan.js';
-import { UserError } from '../user-error.js';
+import { UserError } from '../base/user-error.js';
+import { importerModules } from '../io/bundle-importers.js';
 import { evaluateGate, gateOptionsOf, type GateOptions, type GateResult } from './gate.js';
 
 export interface CheckOptions extends GateOptions {
@@ -57,7 +58,7 @@ export async function checkBundles(paths: readonly string[], options: CheckOptio
     // Standard input can be read once, and by this thread only.
     const stdin = files.includes('-') ? await checker.checkFile('-') : undefined;
     const metas = new Map(checker.rules.map((r) => [r.meta.id, r.meta]));
-    const checked = await runInWorkers(CHECK_WORKER, files.filter((f) => f !== '-'), jobs, { config: options.config }, metas);
+    const checked = await runInWorkers(CHECK_WORKER, files.filter((f) => f !== '-'), jobs, { config: options.config, importers: importerModules() }, metas);
     let next = 0;
     outcomes = files.map((f) => (f === '-' ? stdin! : checked[next++]!));
   } else {

@@ -23,14 +23,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Ajv, AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
-import { requireOnUse } from '../require-on-use.js';
+import { requireOnUse } from '../base/require-on-use.js';
 import { ParseErrorCode, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import type { SecretPattern } from '../collect/redact.js';
-import { formatDiagnostic, jsonPointer, lineColumn } from '../io/diagnostics.js';
-import { PACKAGE_ROOT } from '../package-root.js';
-import { UserError } from '../user-error.js';
+import type { SecretPattern } from '../base/redact.js';
+import { formatDiagnostic, jsonPointer, lineColumn } from '../base/diagnostics.js';
+import { PACKAGE_ROOT } from '../base/package-root.js';
+import { UserError } from '../base/user-error.js';
 import type { Severity } from './types.js';
-import { didYouMean } from '../suggest.js';
+import { didYouMean } from '../base/suggest.js';
 
 export const CONFIG_FILE = 'reprov.config.json';
 export const CONFIG_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'reprov-config.schema.json');

@@ -7,11 +7,11 @@ import { dirname } from 'node:path';
 import { findBundles } from '../io/find-bundles.js';
 import { readInputText } from '../io/read.js';
 import { parseBundleInto } from '../io/load-bundle.js';
-import { UserError } from '../user-error.js';
+import { UserError } from '../base/user-error.js';
 import { categoryScores, score } from './score.js';
 import { ShapeSet } from './shacl.js';
 import { BundleStore } from './bundle-store.js';
-import { collectOutcomes, type Outcome } from '../worker-pool.js';
+import { collectOutcomes, type Outcome } from './worker-pool.js';
 import type { BundleResult, CheckInput, CheckResult, Rule, RuleResult } from './types.js';
 
 export type { RuleSetting } from './config.js';

@@ -1,7 +1,7 @@
 /** Small questions rules ask of a bundle's store. */
 import { DataFactory, type NamedNode, type Term } from 'n3';
 import type { GraphStore as Store } from './bundle-store.js';
-import { mls, prov, rdf, reprov } from '../run/vocabulary.js';
+import { mls, prov, rdf, reprov } from '../prov/vocabulary.js';
 import { QualifiedNamer } from '../prov/qualified-namer.js';
 import type { CheckInput } from './types.js';
 

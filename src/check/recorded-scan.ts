@@ -10,8 +10,8 @@
 import type { NamedNode, Term } from 'n3';
 import { SCAN_RULES } from '../../rules/scan/index.js';
 import type { CollectContext } from '../collect/context.js';
-import { redactText } from '../collect/redact.js';
-import { prov, rdf, reprov, schema } from '../run/vocabulary.js';
+import { redactText } from '../base/redact.js';
+import { prov, rdf, reprov, schema } from '../prov/vocabulary.js';
 import { secretPatternsOf } from './config.js';
 import { objects } from './graph-query.js';
 import { finding, findings, notApplicable } from './rule-kit.js';

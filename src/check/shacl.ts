@@ -8,7 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import type { Term } from '@rdfjs/types';
 import { DataFactory, Parser, Store } from 'n3';
 import { Validator } from 'shacl-engine';
-import { PACKAGE_ROOT } from '../package-root.js';
+import { PACKAGE_ROOT } from '../base/package-root.js';
 import type { BundleStore } from './bundle-store.js';
 
 export const SHAPES_NS = 'https://w3id.org/reprov/shapes#';

@@ -12,9 +12,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Store, type Term } from 'n3';
-import { Diagnostics } from '../io/diagnostics.js';
+import { Diagnostics } from '../base/diagnostics.js';
 import { parseRdfText } from '../io/rdf-text.js';
-import { UserError } from '../user-error.js';
+import { UserError } from '../base/user-error.js';
 import { finding, findings } from './rule-kit.js';
 import { CATEGORIES, type Category, type Rule, type RuleMeta, type Severity } from './types.js';
 

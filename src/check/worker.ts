@@ -3,9 +3,11 @@
  * configuration, then checks the bundle files it is sent one at a time. Shapes are compiled once per worker.
  */
 import { workerData } from 'node:worker_threads';
-import { serveItems } from '../worker-pool.js';
+import { serveItems } from './worker-pool.js';
 import { checkerFor } from './check.js';
 import { loadConfig } from './config.js';
 
-const checker = checkerFor(loadConfig((workerData as { config?: string }).config));
+const { config, importers } = workerData as { config?: string; importers: string[] };
+for (const module of importers) await import(module);
+const checker = checkerFor(loadConfig(config));
 serveItems((file: string) => checker.checkFile(file));

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { formatDiagnostic } from '../io/diagnostics.js';
+import { formatDiagnostic } from '../base/diagnostics.js';
 import { FORMATS, formatFromPath, parseFormatName, type Format } from '../io/formats.js';
-import { withOutput } from '../io/output.js';
+import { withOutput } from '../base/output.js';
 import { UsageError } from './errors.js';
 
 const FORMAT_NAMES = FORMATS.map((f) => f.format);

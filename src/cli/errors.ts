@@ -1,5 +1,5 @@
 /** How the CLI reports failures: one line for the user's mistakes, a stack only for our own bugs. */
-import { UserError } from '../user-error.js';
+import { UserError } from '../base/user-error.js';
 
 export class UsageError extends UserError {}
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /** The `reprov` command: commander wiring only; the work is done by the library. */
 import { Command, CommanderError } from 'commander';
+// Bundles of other producers are mapped as they are read, by every command.
+import '../interop/yprov4ml-mark.js';
 import { registerConvert } from './convert.js';
 import { registerRecord } from './record.js';
 import { registerMerge } from './merge.js';
@@ -11,7 +13,7 @@ import { registerExport } from './export.js';
 import { registerVerify } from './verify.js';
 import { registerDiff } from './diff.js';
 import { exitCodeFor, reportError } from './errors.js';
-import { version } from '../version.js';
+import { version } from '../base/version.js';
 
 
 export function buildProgram(): Command {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { withOutput } from '../io/output.js';
+import { withOutput } from '../base/output.js';
 
 export function registerMerge(program: Command): void {
   program

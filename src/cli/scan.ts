@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withOutput } from '../io/output.js';
+import { withOutput } from '../base/output.js';
 import { reportNumbers, withReportFlags, type ReportFlags } from './report-flags.js';
 
 export function registerScan(program: Command): void {

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { withOutput } from '../io/output.js';
+import { withOutput } from '../base/output.js';
 
 export function registerVerify(program: Command): void {
   program

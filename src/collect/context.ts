@@ -1,6 +1,6 @@
 /** What every collector receives: the graph it adds to and the run it describes. */
 import type { NamedNode } from 'n3';
-import type { RunGraph } from '../run/graph.js';
+import type { RunGraph } from '../prov/graph.js';
 
 export interface CollectContext {
   /** The run's graph; collectors add quads with its helpers (node, add, describe, checksum). */

@@ -16,10 +16,10 @@
 import type { NamedNode } from 'n3';
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
-import { dcat, mls, prov, rdf, reprov } from '../run/vocabulary.js';
-import { UserError } from '../user-error.js';
+import { dcat, mls, prov, rdf, reprov } from '../prov/vocabulary.js';
+import { UserError } from '../base/user-error.js';
 import type { CollectContext } from './context.js';
-import { DIRECTORY_DIGEST_METHOD, HashError, hashDirectory, hashFile, type HashCache, type HashOptions } from './hash.js';
+import { DIRECTORY_DIGEST_METHOD, HashError, hashDirectory, hashFile, type HashCache, type HashOptions } from '../base/hash.js';
 
 /** Not (yet) in src/run/vocabulary.ts: the method a directory digest was computed with. */
 

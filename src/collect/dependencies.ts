@@ -35,10 +35,10 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { NamedNode } from 'n3';
-import { prov, reprov } from '../run/vocabulary.js';
+import { prov, reprov } from '../prov/vocabulary.js';
 import type { CollectContext } from './context.js';
 import { locationOf } from './data.js';
-import { redactText } from './redact.js';
+import { redactText } from '../base/redact.js';
 
 export type Ecosystem = 'npm' | 'pypi' | 'conda';
 

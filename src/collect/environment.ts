@@ -17,9 +17,9 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { NamedNode } from 'n3';
-import { prov, reprov, schema } from '../run/vocabulary.js';
+import { prov, reprov, schema } from '../prov/vocabulary.js';
 import type { CollectContext, Unknown } from './context.js';
-import { redactArgv, redactEnv, redactText, type RedactEnvOptions } from './redact.js';
+import { redactArgv, redactEnv, redactText, type RedactEnvOptions } from '../base/redact.js';
 
 export interface CollectEnvironmentOptions {
   /** The recording process's arguments (`process.argv`): the run's command line when `command` is absent. */

@@ -17,9 +17,9 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { DataFactory, type NamedNode } from 'n3';
 import { XSD } from '../prov/namespaces.js';
-import { prov, reprov, schema } from '../run/vocabulary.js';
+import { prov, reprov, schema } from '../prov/vocabulary.js';
 import type { CollectContext, Unknown } from './context.js';
-import { redactText, redactUrl } from './redact.js';
+import { redactText, redactUrl } from '../base/redact.js';
 
 const { namedNode, literal, quad } = DataFactory;
 const XSD_ANY_URI = namedNode(`${XSD}anyURI`);

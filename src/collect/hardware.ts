@@ -19,7 +19,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import type { NamedNode } from 'n3';
-import { prov, reprov, schema } from '../run/vocabulary.js';
+import { prov, reprov, schema } from '../prov/vocabulary.js';
 import type { CollectContext } from './context.js';
 import {
   GPU_QUERY_FIELDS, GPU_QUERY_FIELDS_LEGACY, isUnknown, parseCudaVersion, parseGpuQuery, parseSmiHeader, parseSmiTable,

@@ -15,9 +15,9 @@
  * (`random`, the interpreter's default, is a setting but not a seed).
  */
 import type { NamedNode } from 'n3';
-import { prov, reprov } from '../run/vocabulary.js';
+import { DETERMINISM_VARIABLES, prov, reprov } from '../prov/vocabulary.js';
 import type { CollectContext } from './context.js';
-import { redactText } from './redact.js';
+import { redactText } from '../base/redact.js';
 
 /** Random number generators a seed is commonly given to; any other name is accepted too. */
 export type SeedRng = 'global' | 'python' | 'python-hash' | 'numpy' | 'torch' | 'torch-cuda' | 'tensorflow' | 'jax' | 'js' | (string & {});
@@ -47,18 +47,6 @@ function seedValue(value: number | bigint | string): number | string {
   return typeof value === 'string' ? redactText(value) : value;
 }
 
-/** Environment variables that decide whether a run is deterministic (Python, CUDA, PyTorch, TensorFlow, BLAS threads). */
-export const DETERMINISM_VARIABLES = [
-  'PYTHONHASHSEED',
-  'CUBLAS_WORKSPACE_CONFIG',
-  'TF_DETERMINISTIC_OPS',
-  'TF_CUDNN_DETERMINISTIC',
-  'TF_ENABLE_ONEDNN_OPTS',
-  'CUDA_LAUNCH_BLOCKING',
-  'PYTORCH_CUDA_ALLOC_CONF',
-  'OMP_NUM_THREADS',
-  'MKL_NUM_THREADS',
-] as const;
 
 export interface DeterminismSetting {
   name: string;

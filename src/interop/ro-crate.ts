@@ -23,13 +23,13 @@ import type { Literal, NamedNode, Term } from 'n3';
 import { BundleStore } from '../check/bundle-store.js';
 import { XSD } from '../prov/namespaces.js';
 import { Zip, ZipDeflate } from 'fflate';
-import { hashFile } from '../collect/hash.js';
+import { hashFile } from '../base/hash.js';
 import { hasType, isBundleFile, objects } from '../check/graph-query.js';
-import { confine, inside, type Refusal } from '../io/confine.js';
+import { confine, inside, type Refusal } from '../base/confine.js';
 import type { LoadedBundle } from '../io/load-bundle.js';
-import { dcat, mls, prov, rdf, rdfs, reprov, schema, spdx } from '../run/vocabulary.js';
-import { UserError } from '../user-error.js';
-import { writeDirectory } from './output-dir.js';
+import { dcat, mls, prov, rdf, rdfs, reprov, schema, spdx } from '../prov/vocabulary.js';
+import { UserError } from '../base/user-error.js';
+import { writeDirectory } from '../base/output-dir.js';
 
 export const PROCESS_RUN_CRATE = 'https://w3id.org/ro/wfrun/process/0.5';
 export const RO_CRATE_1_1 = 'https://w3id.org/ro/crate/1.1';

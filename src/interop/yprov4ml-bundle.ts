@@ -3,14 +3,16 @@
  * prov.ttl), holding the same quads `reprov check` reads from it (the document's own and the ones
  * the importer adds). Nothing else is copied: metric files and artifacts stay where the document names them.
  */
+import './yprov4ml-mark.js';
 import { loadBundle } from '../io/load-bundle.js';
-import { UserError } from '../user-error.js';
-import { writeBundleFiles, writeDirectory } from './output-dir.js';
+import { UserError } from '../base/user-error.js';
+import { writeDirectory } from '../base/output-dir.js';
+import { writeBundleFiles } from '../io/write.js';
 
 export interface YProv4mlBundle {
   /** The bundle directory written. */
   dir: string;
-  generation: 1 | 2 | 3;
+  generation: number;
   /** What the importer mapped, and what it could not. */
   notes: string[];
 }
@@ -21,7 +23,7 @@ export async function writeYProv4mlBundle(file: string, out: string): Promise<YP
   if (!bundle.importedFrom) {
     throw new UserError(`${bundle.file}: not a yProv4ML document (no activity carries yProv4ML's run attributes experiment_name, provenance_path, artifact_uri)`);
   }
-  const { yprov4ml: generation, notes } = bundle.importedFrom;
+  const { generation, notes } = bundle.importedFrom;
   await writeDirectory(out, 'prov.json', 'a reprov bundle', (dir) => writeBundleFiles(dir, { quads: bundle.quads, prefixes: bundle.prefixes, warnings: [], skipped: [] }));
   return { dir: out, generation, notes };
 }

@@ -85,13 +85,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import { DataFactory, type Literal, type NamedNode, type Quad, type Term } from 'n3';
 import { classifyRequirement, isDependencyFileName } from '../collect/dependencies.js';
-import { redactText, redactUrl } from '../collect/redact.js';
-import { confine } from '../io/confine.js';
+import { redactText, redactUrl } from '../base/redact.js';
+import { confine } from '../base/confine.js';
 import { usesYProv4mlTerm } from './yprov4ml-mark.js';
 import { PREDEFINED_PREFIXES, PROV, RDF, RDFS, RELATIVE_NAMESPACE_BASE, XSD, XSD_STRING } from '../prov/namespaces.js';
-import { RunGraph, type Value } from '../run/graph.js';
-import { dcat, DCTERMS, mls, prov, rdf, rdfs, reprov, RUN_PREFIXES, schema, spdx } from '../run/vocabulary.js';
-import { UserError } from '../user-error.js';
+import { RunGraph, type Value } from '../prov/graph.js';
+import { dcat, DCTERMS, mls, prov, rdf, rdfs, reprov, RUN_PREFIXES, schema, spdx } from '../prov/vocabulary.js';
+import { UserError } from '../base/user-error.js';
 
 const { namedNode, literal, quad } = DataFactory;
 

@@ -1,5 +1,5 @@
 import type { Quad } from 'n3';
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic } from '../base/diagnostics.js';
 
 /** A provenance document as reprov holds it: RDF quads (PROV-O) plus the prefixes to print them with. */
 export interface ProvDataset {

@@ -5,7 +5,7 @@
  * `exactNumber`); documents without one (the common case) go straight to JSON.parse.
  */
 import { NUMBER_MARK } from '../prov/json-values.js';
-import { Diagnostics, lineColumn } from './diagnostics.js';
+import { Diagnostics, lineColumn } from '../base/diagnostics.js';
 
 // A cheap pre-test: a number token with a fraction, an exponent or 16+ digits after `:`, `[` or
 // `,`. It can match inside strings too (times such as "12:00.5"); the scan below then decides.

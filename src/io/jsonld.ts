@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsonld from 'jsonld';
 import type { Quad } from 'n3';
-import type { Diagnostics } from './diagnostics.js';
+import type { Diagnostics } from '../base/diagnostics.js';
 import { parseRdfText, RdfTextWriter } from './rdf-text.js';
 
-import { PACKAGE_ROOT } from '../package-root.js';
+import { PACKAGE_ROOT } from '../base/package-root.js';
 
 const CONTEXTS_DIR = join(PACKAGE_ROOT, 'contexts');
 

@@ -5,8 +5,8 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Quad } from 'n3';
-import { usesYProv4mlTerm } from '../interop/yprov4ml-mark.js';
-import { ProvInputError } from './diagnostics.js';
+import { bundleImporters, type BundleImporter } from './bundle-importers.js';
+import { ProvInputError } from '../base/diagnostics.js';
 import { findBundles } from './find-bundles.js';
 import { formatFromPath } from './formats.js';
 import { readInputText, readProvInto } from './read.js';
@@ -18,8 +18,8 @@ export interface LoadedBundle {
   file: string;
   /** Directory the files the bundle names are resolved against (the bundle's own; the working directory for stdin); undefined when unknown. */
   baseDir?: string;
-  /** The yProv4ML generation the bundle was imported from, when it was yProv4ML output. */
-  importedFrom?: { yprov4ml: 1 | 2 | 3; notes: string[] };
+  /** The producer (a registered importer's name, `yprov4ml`) and generation the bundle was imported from, when it was another tool's output. */
+  importedFrom?: { importer: string; generation: number; notes: string[] };
 }
 
 /** Parses a bundle's text; `baseDir` is where the files it names live. Throws ProvInputError on bad input. */
@@ -59,16 +59,20 @@ export interface QuadSink {
  * with. Throws ProvInputError on bad input.
  */
 export async function parseBundleInto(sink: QuadSink, text: string, file: string, baseDir?: string): Promise<Pick<LoadedBundle, 'prefixes' | 'importedFrom'>> {
-  let yProv4mlTerms = false;
+  const importers = bundleImporters();
+  const marked = new Set<BundleImporter>();
   const { prefixes } = await readProvInto(text, { file, format: file === '<stdin>' ? undefined : formatFromPath(file) }, (quad) => {
     sink.addQuad(quad);
-    yProv4mlTerms ||= usesYProv4mlTerm(quad);
+    if (marked.size < importers.length) for (const importer of importers) if (importer.marks(quad)) marked.add(importer);
   });
-  if (!yProv4mlTerms) return { prefixes };
+  if (!marked.size) return { prefixes };
   const quads = sink.getQuads(null, null, null, null);
-  const { importYProv4ml, isYProv4ml } = await import('../interop/yprov4ml.js');
-  if (!isYProv4ml(quads)) return { prefixes };
-  const imported = importYProv4ml(quads, prefixes, { baseDir });
-  imported.added.forEach((quad) => sink.addQuad(quad));
-  return { prefixes: imported.prefixes, importedFrom: { yprov4ml: imported.generation, notes: imported.notes } };
+  for (const importer of marked) {
+    const mapping = await importer.load();
+    if (!mapping.detects(quads)) continue;
+    const imported = mapping.map(quads, prefixes, { baseDir });
+    imported.added.forEach((quad) => sink.addQuad(quad));
+    return { prefixes: imported.prefixes, importedFrom: { importer: importer.name, generation: imported.generation, notes: imported.notes } };
+  }
+  return { prefixes };
 }

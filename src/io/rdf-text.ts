@@ -1,6 +1,7 @@
 /** Turtle, TriG, N-Triples and N-Quads text <-> quads, through n3. */
+import type { TextSink } from '../base/output.js';
 import { Parser, Writer, type Quad } from 'n3';
-import type { Diagnostics } from './diagnostics.js';
+import type { Diagnostics } from '../base/diagnostics.js';
 import type { Format } from './formats.js';
 import { PREDEFINED_PREFIXES } from '../prov/namespaces.js';
 
@@ -54,10 +55,6 @@ function reportSyntaxError(error: Error, format: Format, diagnostics: Diagnostic
   diagnostics.error(`${line}:${column}`, `invalid ${N3_FORMATS[format]}: ${problem}`);
 }
 
-/** A sink that buffers writer output and hands it on in large chunks. */
-export interface TextSink {
-  write(chunk: string): void;
-}
 
 const FLUSH_AT = 1 << 20;
 
@@ -95,3 +92,5 @@ export class RdfTextWriter {
     this.buffer = '';
   }
 }
+
+export type { TextSink };

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Quad } from 'n3';
 import type { FromProvJsonOptions } from '../prov/from-prov-json.js';
 import type { ProvDataset } from './dataset.js';
-import { Diagnostics, ProvInputError } from './diagnostics.js';
+import { Diagnostics, ProvInputError } from '../base/diagnostics.js';
 import { formatFromPath, sniffFormat, type Format } from './formats.js';
 import { parseJsonText } from './json-text.js';
 import { streamRdfText } from './rdf-text.js';

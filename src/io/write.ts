@@ -1,7 +1,9 @@
 /** Writing a ProvDataset in any supported format. */
+import { join } from 'node:path';
 import { DataFactory, type Quad } from 'n3';
+import { withOutput } from '../base/output.js';
 import { quadsToProvJson } from '../prov/to-prov-json.js';
-import { UserError } from '../user-error.js';
+import { UserError } from '../base/user-error.js';
 import type { ProvDataset } from './dataset.js';
 import { formatInfo, type Format } from './formats.js';
 import { RdfTextWriter, type TextSink } from './rdf-text.js';
@@ -45,4 +47,12 @@ export async function writeProvTo(dataset: ProvDataset, format: Format, sink: Te
     for (const quad of quads) writer.add(quad);
     await writer.end();
   }
+}
+
+/** Writes `prov.json` (PROV-JSON) and `prov.ttl` (Turtle) of the dataset into `dir`, as a recorded run's bundle is written. */
+export async function writeBundleFiles(dir: string, dataset: ProvDataset): Promise<{ provJson: string; turtle: string }> {
+  const files = { provJson: join(dir, 'prov.json'), turtle: join(dir, 'prov.ttl') };
+  await withOutput(files.provJson, (sink) => writeProvTo(dataset, 'provjson', sink));
+  await withOutput(files.turtle, (sink) => writeProvTo(dataset, 'turtle', sink));
+  return files;
 }

@@ -4,7 +4,7 @@
  * The mapping is documented in docs/mapping.md.
  */
 import { DataFactory, type BlankNode, type NamedNode, type Quad, type Quad_Graph } from 'n3';
-import { Diagnostics, jsonPointer } from '../io/diagnostics.js';
+import { Diagnostics, jsonPointer } from '../base/diagnostics.js';
 import { RDF_TYPE, RELATIVE_NAMESPACE_BASE } from './namespaces.js';
 import { NamespaceScope, isAbsoluteIri, resolveRelativeNamespace } from './namespace-scope.js';
 import { describe, isText, valueToTerm } from './json-values.js';

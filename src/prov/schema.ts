@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
-import { requireOnUse } from '../require-on-use.js';
-import { jsonPointer, type Diagnostics } from '../io/diagnostics.js';
-import { PACKAGE_ROOT } from '../package-root.js';
+import { requireOnUse } from '../base/require-on-use.js';
+import { jsonPointer, type Diagnostics } from '../base/diagnostics.js';
+import { PACKAGE_ROOT } from '../base/package-root.js';
 import { describe } from './json-values.js';
-import { didYouMean } from '../suggest.js';
+import { didYouMean } from '../base/suggest.js';
 
 export const PROV_JSON_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'prov-json.schema.json');
 

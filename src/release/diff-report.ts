@@ -3,8 +3,8 @@
  * `all`), or JSON (the shape of schemas/diff-report.schema.json, version 1).
  */
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../package-root.js';
-import { version } from '../version.js';
+import { PACKAGE_ROOT } from '../base/package-root.js';
+import { version } from '../base/version.js';
 import { RESULT_SECTIONS, type DiffEntry, type DiffReport } from './diff.js';
 
 export const DIFF_REPORT_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'diff-report.schema.json');

@@ -10,8 +10,8 @@
  * reproduction compares, not what it needs.
  */
 import type { LoadedBundle } from '../io/load-bundle.js';
-import { mls, rdf } from '../run/vocabulary.js';
-import { UserError } from '../user-error.js';
+import { mls, rdf } from '../prov/vocabulary.js';
+import { UserError } from '../base/user-error.js';
 import { bundleFacts, type BundleFacts, type Property } from './facts.js';
 
 export const DIFF_SECTIONS = [

@@ -9,7 +9,7 @@ import { BundleStore } from '../check/bundle-store.js';
 import { focusName, hasType, isBundleFile, objects, runs, subjectsOfType } from '../check/graph-query.js';
 import type { CheckInput } from '../check/types.js';
 import type { LoadedBundle } from '../io/load-bundle.js';
-import { dcat, DCTERMS, mls, prov, rdfs, reprov, schema, spdx } from '../run/vocabulary.js';
+import { dcat, DCTERMS, mls, prov, rdfs, reprov, schema, spdx } from '../prov/vocabulary.js';
 
 /** yProv4ML names an artifact's path with `dcterms:identifier` rather than `prov:atLocation`. */
 const DCTERMS_IDENTIFIER = DataFactory.namedNode(`${DCTERMS}identifier`);

@@ -3,8 +3,8 @@
  * schemas/verify-report.schema.json, version 1).
  */
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../package-root.js';
-import { version } from '../version.js';
+import { PACKAGE_ROOT } from '../base/package-root.js';
+import { version } from '../base/version.js';
 import { FAILING_STATUSES, type VerifyItem, type VerifyReport, type VerifyStatus } from './verify.js';
 
 export const VERIFY_REPORT_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'verify-report.schema.json');

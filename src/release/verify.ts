@@ -11,12 +11,12 @@
  */
 import { realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { RunGraph } from '../run/graph.js';
+import { RunGraph } from '../prov/graph.js';
 import { collectGit, type GitState } from '../collect/git.js';
-import { DIRECTORY_DIGEST_METHOD, HashError, hashDirectory, hashFile } from '../collect/hash.js';
+import { DIRECTORY_DIGEST_METHOD, HashError, hashDirectory, hashFile } from '../base/hash.js';
 import type { LoadedBundle } from '../io/load-bundle.js';
-import { UserError } from '../user-error.js';
-import { confine, inside } from '../io/confine.js';
+import { UserError } from '../base/user-error.js';
+import { confine, inside } from '../base/confine.js';
 import { bundleFacts, type CodeFact, type FileFact, type FileRole } from './facts.js';
 
 export const VERIFY_STATUSES = ['match', 'mismatch', 'missing', 'unreadable', 'refused', 'unchecked'] as const;

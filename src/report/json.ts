@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import type { Category, CheckResult, Finding } from '../check/types.js';
-import { PACKAGE_ROOT } from '../package-root.js';
-import { version as reprovVersion } from '../version.js';
+import { PACKAGE_ROOT } from '../base/package-root.js';
+import { version as reprovVersion } from '../base/version.js';
 import { categoryEntries, sortFindings, summarize, type Summary } from './common.js';
 
 /** The shipped JSON schema of the report. */

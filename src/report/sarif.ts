@@ -14,8 +14,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import type { Category, CheckResult, Finding, RuleMeta, Severity } from '../check/types.js';
-import { PACKAGE_ROOT } from '../package-root.js';
-import { version as reprovVersion } from '../version.js';
+import { PACKAGE_ROOT } from '../base/package-root.js';
+import { version as reprovVersion } from '../base/version.js';
 import { compare, sortFindings } from './common.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';

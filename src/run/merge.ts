@@ -4,8 +4,8 @@
  */
 import type { NamedNode, Quad } from 'n3';
 import { openBundle } from '../io/load-bundle.js';
-import { RunGraph } from './graph.js';
-import { mls, prov, rdf, reprov, dcterms, RUN_PREFIXES } from './vocabulary.js';
+import { RunGraph } from '../prov/graph.js';
+import { mls, prov, rdf, reprov, dcterms, RUN_PREFIXES } from '../prov/vocabulary.js';
 import type { ProvDataset } from '../io/dataset.js';
 
 export async function mergeBundles(paths: string[], options: { experiment?: string; namespace?: string } = {}): Promise<ProvDataset> {

@@ -10,8 +10,8 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NamedNode } from 'n3';
-import type { RunGraph } from './graph.js';
-import { mls, prov, reprov } from './vocabulary.js';
+import type { RunGraph } from '../prov/graph.js';
+import { mls, prov, reprov } from '../prov/vocabulary.js';
 
 export interface MetricPointOptions {
   context?: string;

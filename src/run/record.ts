@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { UserError } from '../user-error.js';
+import { UserError } from '../base/user-error.js';
 import { startRun, type BundleFiles, type StartRunOptions } from './run.js';
-import type { Value } from './graph.js';
+import type { Value } from '../prov/graph.js';
 
 export class RecordUsageError extends UserError {}
 

@@ -14,16 +14,16 @@ import { collectData, type DataKind } from '../collect/data.js';
 import { collectDependencies } from '../collect/dependencies.js';
 import { collectEnvironment } from '../collect/environment.js';
 import { collectGit } from '../collect/git.js';
-import { HashCache, hashFile } from '../collect/hash.js';
+import { HashCache, hashFile } from '../base/hash.js';
 import { collectHardware } from '../collect/hardware.js';
 import { collectDeterminism, recordSeed } from '../collect/seeds.js';
 import { startSystemSampler, type SamplerSummary } from '../collect/system-sampler.js';
-import { withOutput } from '../io/output.js';
+import { withOutput } from '../base/output.js';
 import { writeProvTo } from '../io/write.js';
-import { version } from '../version.js';
-import { RunGraph, type Value } from './graph.js';
+import { version } from '../base/version.js';
+import { RunGraph, type Value } from '../prov/graph.js';
 import { describeMetric, MetricLog, type MetricPointOptions } from './metrics.js';
-import { mls, prov, reprov, RUN_PREFIXES, schema, type RunStatus } from './vocabulary.js';
+import { mls, prov, reprov, RUN_PREFIXES, schema, type RunStatus } from '../prov/vocabulary.js';
 
 /** Where `includeDiff` stores the (redacted) diff of a dirty tree, relative to the bundle. */
 const DIFF_ARTIFACT = 'artifacts/code.diff';

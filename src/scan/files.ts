@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { UserError } from '../user-error.js';
+import { UserError } from '../base/user-error.js';
 import type { Language } from './facts.js';
 
 const EXTENSIONS: Record<string, Language> = {

@@ -4,7 +4,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { loadConfig } from '../check/config.js';
-import { serveItems } from '../worker-pool.js';
+import { serveItems } from '../check/worker-pool.js';
 import type { SourceFile } from './files.js';
 import { scanFile, settingsFrom, type ScanWorkerData } from './scan.js';
 

@@ -12,8 +12,8 @@ import {
   parseJsonc, ruleSettingsFor, secretPatternsOf, shapePaths, unknownRuleIds, type LoadedConfig, type ReprovConfig,
 } from '../../src/check/config.js';
 import { initConfig, startingConfig } from '../../src/check/init.js';
-import { findSecrets } from '../../src/collect/redact.js';
-import { UserError } from '../../src/user-error.js';
+import { findSecrets } from '../../src/base/redact.js';
+import { UserError } from '../../src/base/user-error.js';
 
 const ROOT = realpathSync(mkdtempSync(join(tmpdir(), 'reprov-config-')));
 afterAll(() => rmSync(ROOT, { recursive: true, force: true }));

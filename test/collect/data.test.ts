@@ -7,9 +7,9 @@ import { DataFactory, type Quad, type Term } from 'n3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CollectContext } from '../../src/collect/context.js';
 import { collectData, DataPathError, locationOf } from '../../src/collect/data.js';
-import { HashCache } from '../../src/collect/hash.js';
+import { HashCache } from '../../src/base/hash.js';
 import { BASE, collectContext, tempDirs } from '../support/collect.js';
-import { dcat, mls, prov, rdf, rdfs, REPROV, reprov, spdx } from '../../src/run/vocabulary.js';
+import { dcat, mls, prov, rdf, rdfs, REPROV, reprov, spdx } from '../../src/prov/vocabulary.js';
 
 const { literal, namedNode } = DataFactory;
 const XSD = 'http://www.w3.org/2001/XMLSchema#';

@@ -8,9 +8,9 @@ import type { CollectContext } from '../../src/collect/context.js';
 import {
   analysePyproject, classifyRequirement, collectDependencies, condaSpecPinned, isDependencyFileName,
 } from '../../src/collect/dependencies.js';
-import { RunGraph } from '../../src/run/graph.js';
+import { RunGraph } from '../../src/prov/graph.js';
 import { BASE, collectContext, tempDirs } from '../support/collect.js';
-import { prov, rdf, reprov, spdx } from '../../src/run/vocabulary.js';
+import { prov, rdf, reprov, spdx } from '../../src/prov/vocabulary.js';
 
 const { literal, namedNode } = DataFactory;
 const XSD = 'http://www.w3.org/2001/XMLSchema#';

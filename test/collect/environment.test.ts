@@ -5,9 +5,9 @@ import path from 'node:path';
 import type { NamedNode } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { analyseCommand, collectEnvironment, detectContainer, pythonVersion, shellJoin } from '../../src/collect/environment.js';
-import { RunGraph } from '../../src/run/graph.js';
+import { RunGraph } from '../../src/prov/graph.js';
 import { tempDirs } from '../support/collect.js';
-import { prov, rdf, reprov, schema } from '../../src/run/vocabulary.js';
+import { prov, rdf, reprov, schema } from '../../src/prov/vocabulary.js';
 
 const tempDir = tempDirs('env');
 

@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { NamedNode } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { MAX_LISTED_FILES, collectGit, parseRemotes, parseStatus, type GitInfo } from '../../src/collect/git.js';
-import { RunGraph } from '../../src/run/graph.js';
+import { RunGraph } from '../../src/prov/graph.js';
 import { tempDirs } from '../support/collect.js';
 import { git, gitBytes, initRepo, write } from '../support/git.js';
-import { REPROV, prov, rdf, reprov, schema } from '../../src/run/vocabulary.js';
+import { REPROV, prov, rdf, reprov, schema } from '../../src/prov/vocabulary.js';
 
 const tempDir = tempDirs('git');
 

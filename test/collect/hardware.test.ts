@@ -17,8 +17,8 @@ import {
 import { readProv } from '../../src/io/read.js';
 import { writeProv } from '../../src/io/write.js';
 import { isomorphic } from 'rdf-isomorphic';
-import { RunGraph } from '../../src/run/graph.js';
-import { prov, rdf, reprov, schema } from '../../src/run/vocabulary.js';
+import { RunGraph } from '../../src/prov/graph.js';
+import { prov, rdf, reprov, schema } from '../../src/prov/vocabulary.js';
 
 const BASE = 'https://example.org/bundle/';
 const MIB = 2 ** 20;

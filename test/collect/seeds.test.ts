@@ -2,9 +2,10 @@
 import { DataFactory, type Quad, type Term } from 'n3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CollectContext } from '../../src/collect/context.js';
-import { collectDeterminism, DETERMINISM_VARIABLES, recordSeed } from '../../src/collect/seeds.js';
-import { RunGraph } from '../../src/run/graph.js';
-import { prov, rdf, rdfs, reprov } from '../../src/run/vocabulary.js';
+import { collectDeterminism, recordSeed } from '../../src/collect/seeds.js';
+import { DETERMINISM_VARIABLES } from '../../src/prov/vocabulary.js';
+import { RunGraph } from '../../src/prov/graph.js';
+import { prov, rdf, rdfs, reprov } from '../../src/prov/vocabulary.js';
 
 const { literal, namedNode } = DataFactory;
 const XSD = 'http://www.w3.org/2001/XMLSchema#';

@@ -12,12 +12,12 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
 import { Checker } from '../../src/check/engine.js';
 import type { BundleResult } from '../../src/check/types.js';
-import { hashDirectory } from '../../src/collect/hash.js';
+import { hashDirectory } from '../../src/base/hash.js';
 import { importMlflow } from '../../src/interop/mlflow.js';
 import { exportRoCrate } from '../../src/interop/ro-crate.js';
 import { openBundle } from '../../src/io/load-bundle.js';
 import { MlflowLayoutError, readRuns } from '../../src/interop/mlflow-store.js';
-import { UserError } from '../../src/user-error.js';
+import { UserError } from '../../src/base/user-error.js';
 import { PROV, readBundle, REPROV } from '../support/bundle.js';
 
 const PROJECT = fileURLToPath(new URL('../../fixtures/mlflow/project/', import.meta.url));

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { exportRoCrate, PROCESS_RUN_CRATE } from '../../src/interop/ro-crate.js';
 import { loadBundle } from '../../src/io/load-bundle.js';
 import { startRun } from '../../src/run/run.js';
-import { UserError } from '../../src/user-error.js';
+import { UserError } from '../../src/base/user-error.js';
 
 const CONTEXTS = fileURLToPath(new URL('../../contexts/', import.meta.url));
 const SCHEMA = 'http://schema.org/';

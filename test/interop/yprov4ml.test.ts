@@ -16,8 +16,8 @@ import type { ProvDataset } from '../../src/io/dataset.js';
 import { readProv, type ReadOptions } from '../../src/io/read.js';
 import { writeProv } from '../../src/io/write.js';
 import { XSD } from '../../src/prov/namespaces.js';
-import { dcat, mls, prov, rdf, rdfs, reprov, schema, spdx } from '../../src/run/vocabulary.js';
-import { UserError } from '../../src/user-error.js';
+import { dcat, mls, prov, rdf, rdfs, reprov, schema, spdx } from '../../src/prov/vocabulary.js';
+import { UserError } from '../../src/base/user-error.js';
 
 const { namedNode } = DataFactory;
 const FIXTURES = fileURLToPath(new URL('../../fixtures/yprov4ml/', import.meta.url));

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { confine } from '../../src/io/confine.js';
+import { confine } from '../../src/base/confine.js';
 
 const top = realpathSync(mkdtempSync(join(tmpdir(), 'reprov-confine-')));
 afterAll(() => rmSync(top, { recursive: true, force: true }));

@@ -1,3 +1,5 @@
+// These tests read yProv4ML documents, which the library entry registers for every reader.
+import '../../src/interop/yprov4ml-mark.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -7,7 +9,7 @@ import { DIFF_SECTIONS, DiffInputError, diffBundles, type DiffEntry, type DiffRe
 import { DIFF_REPORT_SCHEMA_PATH, renderDiffText, toDiffJson } from '../../src/release/diff-report.js';
 import { openBundle } from '../../src/io/load-bundle.js';
 import { mergeBundles } from '../../src/run/merge.js';
-import { RUN_PREFIXES } from '../../src/run/vocabulary.js';
+import { RUN_PREFIXES } from '../../src/prov/vocabulary.js';
 import { git, recordRun, sha256, workspace, write } from './workspace.js';
 
 const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(DIFF_REPORT_SCHEMA_PATH, 'utf8')) as object);

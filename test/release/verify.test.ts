@@ -1,10 +1,12 @@
+// These tests read yProv4ML documents, which the library entry registers for every reader.
+import '../../src/interop/yprov4ml-mark.js';
 import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBundle, parseBundle } from '../../src/io/load-bundle.js';
 import { openBundle } from '../../src/io/load-bundle.js';
 import { VerifyRootError, verifyBundle, type VerifyItem, type VerifyReport } from '../../src/release/verify.js';
-import { RUN_PREFIXES } from '../../src/run/vocabulary.js';
+import { RUN_PREFIXES } from '../../src/prov/vocabulary.js';
 import { git, recordRun, sha256, tempDir, workspace, write } from './workspace.js';
 
 const verify = async (bundleDir: string, root: string) => verifyBundle(await openBundle(bundleDir), { root });

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, SEVERITIES } from '../../src/check/types.js';
-import { PACKAGE_ROOT } from '../../src/package-root.js';
+import { PACKAGE_ROOT } from '../../src/base/package-root.js';
 import { CHECK_REPORT_SCHEMA_PATH, renderJson, toJsonReport } from '../../src/report/json.js';
-import { version } from '../../src/version.js';
+import { version } from '../../src/base/version.js';
 import { finding, fixture } from './fixture.js';
 
 const schema = JSON.parse(readFileSync(CHECK_REPORT_SCHEMA_PATH, 'utf8')) as { $defs: Record<string, { enum?: string[] }> };

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/package-root.js';
+import { PACKAGE_ROOT } from '../../src/base/package-root.js';
 import { artifactUri, fingerprint, FINGERPRINT_KEY, renderSarif, toSarif, type SarifLog } from '../../src/report/sarif.js';
-import { version } from '../../src/version.js';
+import { version } from '../../src/base/version.js';
 import { finding, fixture, RULES } from './fixture.js';
 
 // ajv-formats is CommonJS: under NodeNext its plugin is the `default` of the imported module object.

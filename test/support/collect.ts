@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import type { CollectContext } from '../../src/collect/context.js';
-import { RunGraph } from '../../src/run/graph.js';
+import { RunGraph } from '../../src/prov/graph.js';
 
 export const BASE = 'https://example.org/runs/1/';
 

@@ -3,7 +3,7 @@ import { Parser } from 'n3';
 import { BundleStore } from '../../src/check/bundle-store.js';
 import { ShapeSet } from '../../src/check/shacl.js';
 import type { CheckInput, Rule, RuleOutcome } from '../../src/check/types.js';
-import { RUN_PREFIXES } from '../../src/run/vocabulary.js';
+import { RUN_PREFIXES } from '../../src/prov/vocabulary.js';
 
 const PREAMBLE = Object.entries(RUN_PREFIXES).map(([p, iri]) => `@prefix ${p}: <${iri}> .`).join('\n') + '\n';
 const shapeSets = new Map<string, ShapeSet>();

@@ -9,9 +9,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, ut
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIRECTORY_DIGEST_METHOD, HashCache, HashError, hashDirectory, hashFile } from '../../src/collect/hash.js';
+import { DIRECTORY_DIGEST_METHOD, HashCache, HashError, hashDirectory, hashFile } from '../../src/base/hash.js';
 
-const HASH_SOURCE = new URL('../../src/collect/hash.ts', import.meta.url);
+const HASH_SOURCE = new URL('../../src/base/hash.ts', import.meta.url);
 
 let tmp: string;
 beforeEach(() => {

@@ -4,7 +4,7 @@
  * (no bare blank nodes), and values become typed literals.
  */
 import { DataFactory, type Literal, type NamedNode, type Quad } from 'n3';
-import { XSD } from '../prov/namespaces.js';
+import { XSD } from './namespaces.js';
 import { prov, rdf, rdfs, spdx } from './vocabulary.js';
 
 const { namedNode, literal, quad } = DataFactory;

@@ -4,7 +4,7 @@
  * Documented in docs/vocabulary.md; described in Turtle in shapes/reprov-vocabulary.ttl.
  */
 import { DataFactory, type NamedNode } from 'n3';
-import { PROV, RDF, RDFS, XSD } from '../prov/namespaces.js';
+import { PROV, RDF, RDFS, XSD } from './namespaces.js';
 
 const { namedNode } = DataFactory;
 
@@ -69,3 +69,15 @@ export const reprov = terms(REPROV, [
 export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'interrupted', 'killed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** Environment variables that decide whether a run is deterministic (Python, CUDA, PyTorch, TensorFlow, BLAS threads). */
+export const DETERMINISM_VARIABLES = [
+  'PYTHONHASHSEED',
+  'CUBLAS_WORKSPACE_CONFIG',
+  'TF_DETERMINISTIC_OPS',
+  'TF_CUDNN_DETERMINISTIC',
+  'TF_ENABLE_ONEDNN_OPTS',
+  'CUDA_LAUNCH_BLOCKING',
+  'PYTORCH_CUDA_ALLOC_CONF',
+  'OMP_NUM_THREADS',
+  'MKL_NUM_THREADS',
+] as const;

@@ -1,4 +1,4 @@
-import { UserError } from '../user-error.js';
+import { UserError } from './user-error.js';
 
 /**
  * Problems found in an input document. Strict readers throw the first one as a

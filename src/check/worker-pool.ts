@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parentPort, Worker } from 'node:worker_threads';
-import type { BundleResult, CheckResult, RuleMeta, RuleResult } from './check/types.js';
+import type { BundleResult, CheckResult, RuleMeta, RuleResult } from './types.js';
 
 /** What a pool answers for an item: a result, or the one-line error that item gave. */
 export type Outcome = BundleResult | { file: string; message: string };

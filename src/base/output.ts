@@ -1,7 +1,11 @@
 /** Where command output goes: a file written atomically, or standard output. */
 import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { TextSink } from './rdf-text.js';
+
+/** A sink that buffers writer output and hands it on in large chunks. */
+export interface TextSink {
+  write(chunk: string): void;
+}
 
 /**
  * Runs `produce` against a sink for `path` (`-` or undefined: stdout). A file is written to a

@@ -6,10 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { ProvDataset } from '../io/dataset.js';
-import { withOutput } from '../io/output.js';
-import { writeProvTo } from '../io/write.js';
-import { UserError } from '../user-error.js';
+import { UserError } from './user-error.js';
 
 /**
  * Builds `target` with `build(stagingDir)`. An existing `target` is replaced only when it holds
@@ -41,12 +38,4 @@ export async function writeDirectory<T>(target: string, marker: string, what: st
   renameSync(staging, absolute);
   if (existing) rmSync(old, { recursive: true, force: true });
   return result;
-}
-
-/** Writes `prov.json` (PROV-JSON) and `prov.ttl` (Turtle) of the dataset into `dir`, as a recorded run's bundle is written. */
-export async function writeBundleFiles(dir: string, dataset: ProvDataset): Promise<{ provJson: string; turtle: string }> {
-  const files = { provJson: join(dir, 'prov.json'), turtle: join(dir, 'prov.ttl') };
-  await withOutput(files.provJson, (sink) => writeProvTo(dataset, 'provjson', sink));
-  await withOutput(files.turtle, (sink) => writeProvTo(dataset, 'turtle', sink));
-  return files;
 }

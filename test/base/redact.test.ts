@@ -7,10 +7,10 @@ import { collectEnvironment } from '../../src/collect/environment.js';
 import { collectGit } from '../../src/collect/git.js';
 import {
   DEFAULT_ENV_ALLOW, SECRET_PATTERNS, findSecrets, findSecretsWith, secretPatternsIn, isSecretName, redactArgv, redactEnv, redactText, redactUrl, secretNameKind,
-} from '../../src/collect/redact.js';
+} from '../../src/base/redact.js';
 import { writeProv } from '../../src/io/write.js';
-import { RunGraph } from '../../src/run/graph.js';
-import { RUN_PREFIXES } from '../../src/run/vocabulary.js';
+import { RunGraph } from '../../src/prov/graph.js';
+import { RUN_PREFIXES } from '../../src/prov/vocabulary.js';
 
 // Fake but well-formed secrets of each kind.
 const AWS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
