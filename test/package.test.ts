@@ -34,7 +34,7 @@ describe('the npm package', () => {
   });
 
   it('holds the data files the code reads at run time', () => {
-    for (const file of ['shapes/RPV-S001.ttl', 'shapes/reprov-vocabulary.ttl', 'schemas/prov-json.schema.json', 'schemas/reprov-config.schema.json', 'schemas/check-report.schema.json', 'contexts/index.json']) {
+    for (const file of ['shapes/RPV-C004.ttl', 'shapes/reprov-vocabulary.ttl', 'schemas/prov-json.schema.json', 'schemas/reprov-config.schema.json', 'schemas/check-report.schema.json', 'contexts/index.json']) {
       expect(files.has(file), file).toBe(true);
     }
     expect([...files].some((f) => f.endsWith('.test.js') || f.startsWith('test/') || f.startsWith('dist/test/'))).toBe(false);

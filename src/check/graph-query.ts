@@ -37,6 +37,25 @@ export function usedOfType(store: Store, run: Term, ...types: NamedNode[]): Term
   return objects(store, run, prov.used).filter((entity) => types.some((type) => hasType(store, entity, type)));
 }
 
+/** Whether `subject` has a `predicate` statement, in any graph of the bundle. */
+export function hasAny(store: Store, subject: Term, predicate: NamedNode): boolean {
+  return store.getQuads(subject, predicate, null, null).length > 0;
+}
+
+/** Whether `node` has rdf:type `type` in any graph of the bundle (hasType looks in the default graph). */
+export function isA(store: Store, node: Term, type: NamedNode): boolean {
+  return store.getQuads(node, rdf.type, type, null).length > 0;
+}
+
+/**
+ * Whether the run used (prov:used, in any graph) an entity for which `counts` holds: what SHACL's
+ * `sh:property [ sh:path prov:used ; sh:qualifiedValueShape S ; sh:qualifiedMinCount 1 ]` says,
+ * with a few index lookups per used entity (shacl-engine's cost grew with the square of them).
+ */
+export function usedAny(store: Store, run: Term, counts: (store: Store, entity: Term) => boolean): boolean {
+  return objects(store, run, prov.used).some((entity) => counts(store, entity));
+}
+
 const namers = new WeakMap<Record<string, string>, QualifiedNamer>();
 
 /** One namer per bundle's prefixes: focusName is asked for every finding and every node verify and diff name. */
