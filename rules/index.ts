@@ -21,8 +21,9 @@ import M002 from './RPV-M002.js';
 import M003 from './RPV-M003.js';
 import M004 from './RPV-M004.js';
 import M005 from './RPV-M005.js';
+import M006 from './RPV-M006.js';
 import X001 from './RPV-X001.js';
 
 export const RULES: readonly Rule[] = [
-  S001, T001, T002, D001, D002, D003, C001, C002, C003, C004, E001, E002, P001, P002, H001, H002, M001, M002, M003, M004, M005, X001,
+  S001, T001, T002, D001, D002, D003, C001, C002, C003, C004, E001, E002, P001, P002, H001, H002, M001, M002, M003, M004, M005, M006, X001,
 ];

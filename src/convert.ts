@@ -44,7 +44,7 @@ async function streamProvJson(text: string, sink: TextSink, options: ConvertOpti
   const doc = parseJsonText(text, diagnostics);
   if (doc === undefined) return diagnostics;
   if (!options.lenient) checkProvJsonSchema(doc, diagnostics);
-  const bundles = (doc as { bundle?: unknown }).bundle;
+  const bundles = typeof doc === 'object' && doc !== null && Object.hasOwn(doc, 'bundle') ? (doc as { bundle?: unknown }).bundle : undefined;
   const bundleCount = bundles && typeof bundles === 'object' ? Object.keys(bundles).length : 0;
   const merge = bundleCount > 0 && !formatInfo(options.to).namedGraphs;
   if (merge && !options.mergeBundles) throw new BundlesNeedNamedGraphs(options.to, bundleCount);

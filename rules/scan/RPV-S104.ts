@@ -40,7 +40,7 @@ function tfjsDraw(call: Call): string | undefined {
   if (!module || call.spread) return undefined;
   const path = callee.slice(module.length + 1);
   const name = lastSegment(path);
-  const seedAt = TFJS_OPS[path];
+  const seedAt = Object.hasOwn(TFJS_OPS, path) ? TFJS_OPS[path] : undefined;
   if (seedAt !== undefined) return call.args.length > seedAt && call.args[seedAt]!.kind !== 'none' ? undefined : `${callee}() draws without a seed argument`;
   if (path === 'util.shuffle') return `${callee}() shuffles with Math.random, which cannot be seeded`;
   if (path === `initializers.${name}` && TFJS_INITIALIZERS.has(name) && !hasKeyword(call, 'seed')) return `${callee}() initialises weights without a seed`;

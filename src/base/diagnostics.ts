@@ -26,9 +26,22 @@ export class ProvInputError extends UserError {
   }
 }
 
-/** `file:location: message`, the one line a user sees for bad input. */
+/** `file:location: message`, the one line a user sees for bad input (see {@link oneLine}). */
 export function formatDiagnostic({ file, location, message }: Diagnostic): string {
-  return location ? `${file}:${location}: ${message}` : `${file}: ${message}`;
+  return location ? `${oneLine(file, 300)}:${oneLine(location, 80)}: ${oneLine(message)}` : `${oneLine(file, 300)}: ${oneLine(message)}`;
+}
+
+// C0 and C1 controls, DEL, line and paragraph separators, bidirectional overrides and isolates, lone surrogates.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Text from an input as an error message may show it: control characters, line breaks and other
+ * invisible or reordering characters escaped (`\n`, `\u001b`), and cut to `max` characters, so
+ * that hostile input can neither break the one-line format nor write to the terminal.
+ */
+export function oneLine(text: string, max = 400): string {
+  const escaped = text.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
 }
 
 export class Diagnostics {

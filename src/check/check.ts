@@ -9,6 +9,7 @@ import { secretsRule } from '../../rules/RPV-X001.js';
 import { RECORDED_SCAN_RULES } from './recorded-scan.js';
 import { UserError } from '../base/user-error.js';
 import { importerModules } from '../io/bundle-importers.js';
+import { findBundles } from '../io/find-bundles.js';
 import { evaluateGate, gateOptionsOf, type GateOptions, type GateResult } from './gate.js';
 
 export interface CheckOptions extends GateOptions {
@@ -16,6 +17,8 @@ export interface CheckOptions extends GateOptions {
   config?: string;
   /** Worker threads to check bundles with (default: one per core from 8 bundles; see defaultJobs). */
   jobs?: number;
+  /** Read invalid UTF-8 with U+FFFD in place and a warning, instead of refusing the bundle. */
+  lenient?: boolean;
 }
 
 
@@ -29,11 +32,12 @@ export function rulesFor(loaded: LoadedConfig): Rule[] {
 const CHECK_WORKER = new URL('./worker.js', import.meta.url);
 
 /** The Checker a configuration describes: its rules, severities, ignores and extra shapes. */
-export function checkerFor(loaded: LoadedConfig): Checker {
+export function checkerFor(loaded: LoadedConfig, options: { lenient?: boolean } = {}): Checker {
   return new Checker({
     rules: rulesFor(loaded),
     settingsFor: (file) => ruleSettingsFor(loaded, file),
     isIgnored: (file) => isIgnored(loaded, file),
+    lenient: options.lenient,
   });
 }
 
@@ -49,24 +53,37 @@ export interface CheckedBundles {
 
 export async function checkBundles(paths: readonly string[], options: CheckOptions = {}): Promise<CheckedBundles> {
   const loaded = loadConfig(options.config);
-  const checker = checkerFor(loaded);
+  const checker = checkerFor(loaded, { lenient: options.lenient });
   checkRuleIds(loaded, checker.rules.map((r) => r.meta.id));
-  const files = checker.files(paths);
+  // A path that names no bundle is an input error, not a pass: a gate that found nothing to check fails (exit 2).
+  const nothing: Outcome[] = [];
+  const files = paths.flatMap((path) => {
+    const found = checker.files([path]);
+    if (!found.length) nothing.push({ file: path, message: `${path}: no bundle to check (${nothingFound(path)})` });
+    return found;
+  });
   const jobs = options.jobs ?? defaultJobs(CHECK_WORKER, files.length, 8);
   let outcomes: Outcome[];
   if (jobs > 1) {
     // Standard input can be read once, and by this thread only.
     const stdin = files.includes('-') ? await checker.checkFile('-') : undefined;
     const metas = new Map(checker.rules.map((r) => [r.meta.id, r.meta]));
-    const checked = await runInWorkers(CHECK_WORKER, files.filter((f) => f !== '-'), jobs, { config: options.config, importers: importerModules() }, metas);
+    const checked = await runInWorkers(CHECK_WORKER, files.filter((f) => f !== '-'), jobs, { config: options.config, importers: importerModules(), lenient: options.lenient }, metas);
     let next = 0;
     outcomes = files.map((f) => (f === '-' ? stdin! : checked[next++]!));
   } else {
     outcomes = await checker.checkFiles(files);
   }
-  const result = collectOutcomes(outcomes);
+  const result = collectOutcomes([...nothing, ...outcomes]);
   const gateOptions = gateOptionsOf(options, loaded);
   return { result, gate: evaluateGate(result, gateOptions), gateOptions, rules: checker.rules.map((r) => r.meta), loaded };
+}
+
+/** Why a path gave no bundle file: an empty directory, or every bundle in it ignored by the configuration. */
+function nothingFound(path: string): string {
+  const all = findBundles(path);
+  if (all.length) return `the configuration ignores ${all.length === 1 ? 'the one bundle' : `all ${all.length} bundles`} here`;
+  return 'no prov*.json, prov*.ttl, prov*.trig, prov*.nt, prov*.nq, prov*.jsonld or *.provjson file in this directory';
 }
 
 export function ruleById(id: string): Rule {

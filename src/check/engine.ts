@@ -8,6 +8,7 @@ import { findBundles } from '../io/find-bundles.js';
 import { readInputText } from '../io/read.js';
 import { parseBundleInto } from '../io/load-bundle.js';
 import { UserError } from '../base/user-error.js';
+import { formatDiagnostic, type Diagnostic } from '../base/diagnostics.js';
 import { categoryScores, score } from './score.js';
 import { ShapeSet } from './shacl.js';
 import { BundleStore } from './bundle-store.js';
@@ -23,6 +24,8 @@ export interface CheckerOptions {
   settingsFor?: (file: string) => Record<string, RuleSetting>;
   /** Bundles not to check. */
   isIgnored?: (file: string) => boolean;
+  /** Read invalid UTF-8 with U+FFFD in place and a warning, instead of refusing the bundle. */
+  lenient?: boolean;
 }
 
 export class Checker {
@@ -38,9 +41,10 @@ export class Checker {
   }
 
   /** Checks one bundle's text. Throws ProvInputError when it cannot be read. */
-  async checkText(text: string, file: string, baseDir?: string): Promise<BundleResult> {
+  async checkText(text: string, file: string, baseDir?: string, readWarnings: readonly Diagnostic[] = []): Promise<BundleResult> {
     const store = new BundleStore();
-    const { prefixes } = await parseBundleInto(store, text, file, baseDir);
+    const { prefixes, warnings: parseWarnings = [] } = await parseBundleInto(store, text, file, baseDir);
+    const warnings = [...readWarnings, ...parseWarnings].map(formatDiagnostic);
     const input: CheckInput = { store, prefixes, file, baseDir, violations: await this.shapes.validate(store) };
     const settings = this.options.settingsFor?.(file) ?? {};
     const rules: RuleResult[] = [];
@@ -51,7 +55,7 @@ export class Checker {
       const findings = outcome.applies ? outcome.findings.map((f) => ({ ...f, severity: setting })) : [];
       rules.push({ rule: rule.meta, severity: setting, applies: outcome.applies, reason: outcome.applies ? undefined : outcome.reason, findings });
     }
-    return { file, score: score(rules), categories: categoryScores(rules), findings: rules.flatMap((r) => r.findings), rules };
+    return { file, score: score(rules), categories: categoryScores(rules), findings: rules.flatMap((r) => r.findings), rules, ...(warnings.length && { warnings }) };
   }
 
   /** The bundle files `paths` name (directories searched recursively; `-` is standard input), ignored ones left out. */
@@ -63,8 +67,9 @@ export class Checker {
   async checkFile(file: string): Promise<Outcome> {
     const name = file === '-' ? '<stdin>' : file;
     try {
-      const text = await readInputText(file);
-      return await this.checkText(text, name, file === '-' ? process.cwd() : dirname(file));
+      const readWarnings: Diagnostic[] = [];
+      const text = await readInputText(file, { lenient: this.options.lenient, warnings: readWarnings });
+      return await this.checkText(text, name, file === '-' ? process.cwd() : dirname(file), readWarnings);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       return { file: name, message: error.message };

@@ -29,7 +29,7 @@ export async function recordScan(ctx: CollectContext): Promise<void> {
   const code = ctx.graph.node('code');
   try {
     const { scanSources } = await import('../scan/scan.js');
-    const { result, loaded } = await scanSources([ctx.cwd], { cwd: ctx.cwd });
+    const { result, loaded } = await scanSources([ctx.cwd], { cwd: ctx.cwd, allowNoFiles: true });
     describeCode(ctx, code);
     addScan(ctx, code, result, (text) => redactText(text, secretPatternsOf(loaded.config)));
   } catch (error) {

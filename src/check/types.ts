@@ -82,6 +82,8 @@ export interface BundleResult {
   categories: Partial<Record<Category, number | null>>;
   findings: Finding[];
   rules: RuleResult[];
+  /** What reading the bundle changed that a person should know (`file:line:col: duplicate key …`), one line each. */
+  warnings?: string[];
 }
 
 export interface CheckResult {

@@ -7,7 +7,7 @@ import { serveItems } from './worker-pool.js';
 import { checkerFor } from './check.js';
 import { loadConfig } from './config.js';
 
-const { config, importers } = workerData as { config?: string; importers: string[] };
+const { config, importers, lenient } = workerData as { config?: string; importers: string[]; lenient?: boolean };
 for (const module of importers) await import(module);
-const checker = checkerFor(loadConfig(config));
+const checker = checkerFor(loadConfig(config), { lenient });
 serveItems((file: string) => checker.checkFile(file));

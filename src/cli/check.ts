@@ -6,6 +6,7 @@ import { reportNumbers, withReportFlags, type ReportFlags } from './report-flags
 interface CheckFlags extends ReportFlags {
   minScore?: string;
   explain?: boolean;
+  lenient?: boolean;
 }
 
 export function registerCheck(program: Command): void {
@@ -15,18 +16,20 @@ export function registerCheck(program: Command): void {
     .argument('[paths...]', 'bundle files or directories (searched for prov*.json/ttl/…), - for standard input', ['.']), 'when checking 8 or more bundles')
     .option('--min-score <n>', 'fail (exit 1) when a bundle scores below n (0-100)')
     .option('--explain', 'show how each score was computed (text format)')
+    .option('--lenient', 'read a bundle with invalid UTF-8 (U+FFFD in place, and a warning) instead of refusing it')
     .action(async (paths: string[], flags: CheckFlags) => {
       const minScore = wholeNumber(flags.minScore, '--min-score', 0, 100);
       const { maxWarnings, jobs } = reportNumbers(flags);
       const [{ checkBundles }, report, { shouldColor, explainScore }, { SCORE_FORMULA }] = await Promise.all([
         import('../check/check.js'), import('../report/index.js'), import('../report/text.js'), import('../check/score.js'),
       ]);
-      const { result, gate, gateOptions, rules } = await checkBundles(paths, { config: flags.config, minScore, failOn: flags.failOn, maxWarnings, jobs });
+      const { result, gate, gateOptions, rules } = await checkBundles(paths, { config: flags.config, minScore, failOn: flags.failOn, maxWarnings, jobs, lenient: flags.lenient });
       const color = !flags.output && flags.format === 'text' && shouldColor(process.stdout, process.env);
       await withOutput(flags.output, async (sink) => {
         sink.write(report.render(flags.format, result, { color, rules, formula: SCORE_FORMULA, failOn: gateOptions.failOn, minScore: gateOptions.minScore }));
         if (flags.explain && flags.format === 'text') sink.write(explainScore(result, { formula: SCORE_FORMULA, color }));
       });
+      for (const warning of result.bundles.flatMap((b) => b.warnings ?? []).slice(0, 3)) process.stderr.write(`reprov: warning: ${warning}\n`);
       for (const error of result.errors) process.stderr.write(`reprov: ${error.message}\n`);
       if (!gate.passed && flags.format === 'text') process.stderr.write(`reprov: check failed: ${gate.reasons.join('; ')}\n`);
       process.exitCode = result.errors.length ? 2 : gate.passed ? 0 : 1;

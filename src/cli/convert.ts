@@ -2,6 +2,8 @@ import { Option, type Command } from 'commander';
 import { formatDiagnostic } from '../base/diagnostics.js';
 import { FORMATS, formatFromPath, parseFormatName, type Format } from '../io/formats.js';
 import { withOutput } from '../base/output.js';
+import { PathError } from '../base/user-error.js';
+import { statSync } from 'node:fs';
 import { UsageError } from './errors.js';
 
 const FORMAT_NAMES = FORMATS.map((f) => f.format);
@@ -37,11 +39,17 @@ export function registerConvert(program: Command): void {
     .option('--namespace-base <iri>', 'resolve namespaces that are not absolute IRIs against this IRI (default: urn:reprov:ns:<value>:)')
     .option('-q, --quiet', 'do not print warnings')
     .action(async (input: string, flags: ConvertFlags) => {
+      // `-o somedir` is a place that cannot be written, whatever the format: said first, as withOutput says it.
+      if (flags.output && flags.output !== '-' && statSync(flags.output, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new PathError(flags.output, 'EISDIR', 'is a directory (name a file to write)');
+      }
       const to = flags.to ? format(flags.to, '--to') : flags.output ? formatFromPath(flags.output) : undefined;
       if (!to) throw new UsageError('convert: say the output format with -t FORMAT (or an -o file with a known extension)');
       const from = flags.from ? format(flags.from, '--from') : undefined;
-      const { readInputText } = await import('../io/read.js');
-      const text = await readInputText(input);
+      const { readInputText, refuseEmpty } = await import('../io/read.js');
+      const encodingWarnings: import('../base/diagnostics.js').Diagnostic[] = [];
+      const text = await readInputText(input, { lenient: flags.lenient, warnings: encodingWarnings });
+      refuseEmpty(text, input === '-' ? '<stdin>' : input);
       const { convertTo } = await import('../convert.js');
       const report = await withOutput(flags.output, (sink) => convertTo(text, sink, {
         to,
@@ -52,7 +60,7 @@ export function registerConvert(program: Command): void {
         mergeBundles: flags.mergeBundles,
         namespaceBase: flags.namespaceBase,
       }));
-      if (!flags.quiet) for (const warning of report.warnings) process.stderr.write(`warning: ${formatDiagnostic(warning)}\n`);
+      if (!flags.quiet) for (const warning of [...encodingWarnings, ...report.warnings]) process.stderr.write(`warning: ${formatDiagnostic(warning)}\n`);
       for (const skipped of report.skipped) process.stderr.write(`skipped: ${formatDiagnostic(skipped)}\n`);
       if (report.skipped.length) process.stderr.write(`reprov: converted with ${report.skipped.length} part(s) skipped (--lenient)\n`);
     });

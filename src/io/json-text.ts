@@ -1,92 +1,186 @@
 /**
- * Reads JSON text for PROV-JSON. JSON.parse alone would turn `1.0` into `1` and round integers
- * past 2^53, but `1.0` and `1` are different literals. So before JSON.parse, a scan that knows
- * about strings finds each such number and wraps it in a marked string (see json-values.ts,
- * `exactNumber`); documents without one (the common case) go straight to JSON.parse.
+ * Reads JSON text for PROV-JSON and JSON-LD with jsonc-parser's event parser (Microsoft's, VS
+ * Code's) in strict JSON mode, because JSON.parse loses what a provenance reader must keep:
+ *  - numbers as written: `1.0` and `1` are different literals, and integers past 2^53 round. A
+ *    number JSON.parse would change becomes a marked string (json-values.ts, `exactNumber`);
+ *  - duplicate keys: JSON.parse silently keeps the last one (a second `"entity"` section dropped
+ *    the whole first). Here two objects under one key are merged, another value replaces the
+ *    first, and either way a warning names both places;
+ *  - hostile keys: objects are built without a prototype (`toString`, `constructor`, `__proto__`
+ *    are ordinary keys, never Object.prototype's members) unless `plainObjects` asks for ordinary
+ *    objects (the jsonld package calls their methods); `__proto__` is then an own property;
+ *  - depth: nesting is bounded (`MAX_DEPTH`), so a hostile `[[[[…` is one error, not a stack overflow.
  */
+import { visit, type ParseErrorCode } from 'jsonc-parser';
 import { NUMBER_MARK } from '../prov/json-values.js';
 import { Diagnostics, lineColumn } from '../base/diagnostics.js';
 
-// A cheap pre-test: a number token with a fraction, an exponent or 16+ digits after `:`, `[` or
-// `,`. It can match inside strings too (times such as "12:00.5"); the scan below then decides.
-const MAYBE_INEXACT = /[:[,]\s*-?\d+(?:\.|[eE]|\d{15})/;
+/** Deeper than any provenance document needs (PROV-JSON is 7 levels deep, JSON-LD some 20). */
+export const MAX_DEPTH = 512;
 
-export function parseJsonText(text: string, diagnostics: Diagnostics): unknown {
-  let source = text;
-  if (MAYBE_INEXACT.test(text)) {
-    const numbers = inexactNumbers(text);
-    if (numbers.length) source = markNumbers(text, numbers);
-  }
+export interface JsonTextOptions {
+  /** Build ordinary objects (with Object.prototype) instead of prototype-less ones. */
+  plainObjects?: boolean;
+}
+
+/** jsonc-parser's error codes, in words. */
+const PROBLEMS: Record<number, string> = {
+  1: 'unexpected character',
+  2: 'invalid number',
+  3: 'expected a property name (a string in double quotes)',
+  4: 'expected a value',
+  5: "expected ':'",
+  6: "expected ',' or '}'",
+  7: "expected '}'",
+  8: "expected ']'",
+  9: 'unexpected content after the end of the document',
+  10: 'comments are not allowed in JSON',
+  11: 'unterminated comment',
+  12: 'unterminated string',
+  13: 'unterminated number',
+  14: 'invalid \\u escape',
+  15: 'invalid escape sequence',
+  16: 'invalid character in a string (control characters must be escaped)',
+};
+
+class Stop extends Error {}
+
+type Container = Record<string, unknown> | unknown[];
+
+interface Duplicate {
+  key: string;
+  /** JSON path of the duplicated member (the key last). */
+  path: (string | number)[];
+  offset: number;
+  merged: boolean;
+}
+
+/**
+ * Parses JSON text; reports the first syntax error through `diagnostics` (which throws unless
+ * lenient, in which case undefined is returned) and each duplicate key as a warning.
+ */
+export function parseJsonText(text: string, diagnostics: Diagnostics, options: JsonTextOptions = {}): unknown {
+  // A byte order mark is not JSON, but editors write one; it is read past.
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const source = bom ? text.slice(1) : text;
+  const newObject: () => Record<string, unknown> = options.plainObjects ? () => ({}) : () => Object.create(null) as Record<string, unknown>;
+  const stack: Container[] = [];
+  const keys: (string | undefined)[] = [];
+  const duplicates: Duplicate[] = [];
+  let root: unknown;
+  let hasRoot = false;
+  let key: string | undefined;
+  let keyOffset = 0;
+  let keyPath: () => (string | number)[] = () => [];
+  let failure: { offset: number; problem: string } | undefined;
+
+  const fail = (offset: number, problem: string): never => {
+    failure = { offset, problem };
+    throw new Stop();
+  };
+
+  /** Puts a value where the parser is; returns the container to continue in (a merged object). */
+  const place = (value: unknown): unknown => {
+    const parent = stack[stack.length - 1];
+    if (parent === undefined) {
+      root = value;
+      hasRoot = true;
+      return value;
+    }
+    if (Array.isArray(parent)) {
+      parent.push(value);
+      return value;
+    }
+    const name = key!;
+    if (Object.prototype.hasOwnProperty.call(parent, name)) {
+      const existing = parent[name];
+      const merged = isMergeable(existing) && isMergeable(value);
+      // jsonc-parser's path already ends with the key here.
+      duplicates.push({ key: name, path: keyPath(), offset: keyOffset, merged });
+      if (merged) return existing;
+    }
+    if (name === '__proto__' && options.plainObjects) Object.defineProperty(parent, name, { value, writable: true, enumerable: true, configurable: true });
+    else parent[name] = value;
+    return value;
+  };
+
+  const open = (container: Container, offset: number) => {
+    if (stack.length >= MAX_DEPTH) fail(offset, `nesting deeper than ${MAX_DEPTH} levels`);
+    keys.push(key);
+    stack.push(place(container) as Container);
+    key = undefined;
+  };
+  const close = () => {
+    stack.pop();
+    key = keys.pop();
+  };
+
   try {
-    return JSON.parse(source);
+    visit(source, {
+      onObjectBegin: (offset) => open(newObject(), offset),
+      onObjectEnd: close,
+      onArrayBegin: (offset) => open([], offset),
+      onArrayEnd: close,
+      onObjectProperty: (property, offset, _length, _line, _character, path) => {
+        key = property;
+        keyOffset = offset;
+        keyPath = path;
+      },
+      onLiteralValue: (value: unknown, offset, length) => {
+        if (typeof value === 'number') {
+          const written = source.slice(offset, offset + length);
+          if (!isExact(written)) value = NUMBER_MARK + written;
+        }
+        place(value);
+      },
+      onError: (error: ParseErrorCode, offset) => fail(offset, PROBLEMS[error] ?? 'invalid JSON'),
+    }, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    // Positions in the marked text are shifted by the marks before them.
-    const offset = position ? originalOffset(text, source, Number(position[1])) : text.length;
-    const problem = message.replace(/\s*(?:in JSON )?at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'unexpected end of input');
-    diagnostics.error(lineColumn(text, offset), `invalid JSON: ${problem}`);
+    if (!(error instanceof Stop)) throw error;
+  }
+  if (!failure && !hasRoot) failure = { offset: source.length, problem: 'unexpected end of input' };
+  if (failure) {
+    diagnostics.error(lineColumn(text, failure.offset + bom), `invalid JSON: ${failure.problem}`);
     return undefined;
   }
+  if (duplicates.length) reportDuplicates(text, source, bom, duplicates, diagnostics);
+  return root;
 }
 
-/** The mark as it is written inside JSON text (NUL escaped). */
-const MARK_IN_JSON = JSON.stringify(NUMBER_MARK).slice(1, -1);
+function isMergeable(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
-const BACKSLASH = 92, MINUS = 45, ZERO = 48, NINE = 57, DOT = 46, LOWER_E = 101, UPPER_E = 69, PLUS = 43;
-
-/** [start, end) of every number token outside strings that JSON.parse would not keep exactly. */
-function inexactNumbers(text: string): [number, number][] {
-  const found: [number, number][] = [];
-  let at = 0;
-  while (at < text.length) {
-    // Between strings: structure, whitespace and literals, where numbers are.
-    const quote = text.indexOf('"', at);
-    const end = quote === -1 ? text.length : quote;
-    for (let i = at; i < end; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== MINUS && (c < ZERO || c > NINE)) continue;
-      const start = i;
-      let exact = true;
-      for (i++; i < end; i++) {
-        const d = text.charCodeAt(i);
-        if (d === DOT || d === LOWER_E || d === UPPER_E) exact = false;
-        else if (!(d >= ZERO && d <= NINE) && d !== MINUS && d !== PLUS) break;
-      }
-      if (!exact || i - start > 15) found.push([start, i]);
-    }
-    if (quote === -1) break;
-    at = stringEnd(text, quote) + 1;
+/** A number JSON.parse keeps as written: an integer of at most 15 characters. */
+function isExact(written: string): boolean {
+  if (written.length > 15) return false;
+  for (let i = 0; i < written.length; i++) {
+    const c = written.charCodeAt(i);
+    if (c === 46 || c === 101 || c === 69) return false; // . e E
   }
-  return found;
+  return true;
 }
 
-/** The index of the quote closing the string that opens at `quote` (text.length if none). */
-function stringEnd(text: string, quote: number): number {
-  for (let close = text.indexOf('"', quote + 1); close !== -1; close = text.indexOf('"', close + 1)) {
-    let backslashes = 0;
-    while (text.charCodeAt(close - 1 - backslashes) === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return close;
+/** Warns about each duplicate key, naming where it is and where it was first. */
+function reportDuplicates(text: string, source: string, bom: number, duplicates: Duplicate[], diagnostics: Diagnostics): void {
+  // Where each duplicated key first occurs: found by a second pass, only for documents that have one.
+  const wanted = new Map(duplicates.map((d) => [pathKey(d.path), -1]));
+  visit(source, {
+    onObjectProperty: (property, offset, _length, _line, _character, path) => {
+      const id = pathKey([...path(), property]);
+      if (wanted.get(id) === -1) wanted.set(id, offset);
+    },
+  });
+  for (const duplicate of duplicates.slice(0, 20)) {
+    const first = wanted.get(pathKey(duplicate.path)) ?? -1;
+    const firstAt = first >= 0 ? lineColumn(text, first + bom) : 'an earlier line';
+    const name = JSON.stringify(duplicate.key.length > 60 ? `${duplicate.key.slice(0, 60)}…` : duplicate.key);
+    const outcome = duplicate.merged ? 'the two objects are merged' : `this value replaces the one at ${firstAt}`;
+    diagnostics.warn(lineColumn(text, duplicate.offset + bom), `duplicate key ${name} (first at ${firstAt}): ${outcome}`);
   }
-  return text.length;
+  if (duplicates.length > 20) diagnostics.warn('', `${duplicates.length - 20} more duplicate keys`);
 }
 
-function markNumbers(text: string, numbers: [number, number][]): string {
-  const parts: string[] = [];
-  let at = 0;
-  for (const [start, end] of numbers) {
-    parts.push(text.slice(at, start), `"${MARK_IN_JSON}${text.slice(start, end)}"`);
-    at = end;
-  }
-  parts.push(text.slice(at));
-  return parts.join('');
-}
-
-function originalOffset(text: string, source: string, offset: number): number {
-  if (source === text) return offset;
-  // Each mark adds the mark text and two quotes; count the marks before the offset.
-  const added = MARK_IN_JSON.length + 2;
-  let marks = 0;
-  for (let i = source.indexOf(MARK_IN_JSON); i !== -1 && i < offset; i = source.indexOf(MARK_IN_JSON, i + 1)) marks++;
-  return Math.max(0, offset - marks * added);
+function pathKey(path: readonly (string | number)[]): string {
+  return JSON.stringify(path);
 }

@@ -1,6 +1,6 @@
 /** Turtle, TriG, N-Triples and N-Quads text <-> quads, through n3. */
 import type { TextSink } from '../base/output.js';
-import { Parser, Writer, type Quad } from 'n3';
+import { Lexer, Parser, Writer, type Quad } from 'n3';
 import type { Diagnostics } from '../base/diagnostics.js';
 import type { Format } from './formats.js';
 import { PREDEFINED_PREFIXES } from '../prov/namespaces.js';
@@ -13,22 +13,76 @@ const N3_FORMATS: Partial<Record<Format, string>> = {
 };
 
 /**
+ * n3's lexer, made to stop the parse when the parser throws from inside a token callback. In
+ * callback mode n3 tokenizes in a microtask, so a parser bug on odd input (`@prefix a: <ht\xfftp://x/> .`
+ * dereferences an IRI it could not read) would be an uncaught exception: a raw stack and exit 1.
+ * It is reported as the syntax error it is instead.
+ */
+function guardedLexer(lineMode: boolean, onCrash: (error: unknown) => void): Lexer {
+  const lexer = new Lexer({ lineMode, n3: false } as never);
+  type Tokenize = (input: unknown, callback?: (error: Error | null, token: unknown) => void) => unknown;
+  const tokenize = (lexer.tokenize as unknown as Tokenize).bind(lexer);
+  const guardedTokenize: Tokenize = (input, callback) => {
+    if (typeof callback !== 'function') return tokenize(input);
+    let crashed = false;
+    return tokenize(input, (error, token) => {
+      if (crashed) return;
+      try {
+        callback(error, token);
+      } catch (thrown) {
+        crashed = true;
+        onCrash(thrown);
+      }
+    });
+  };
+  (lexer as unknown as { tokenize: Tokenize }).tokenize = guardedTokenize;
+  return lexer;
+}
+
+function n3Parser(format: Format, onCrash?: (error: unknown) => void): Parser {
+  if (!onCrash) return new Parser({ format: N3_FORMATS[format] });
+  const lineMode = format === 'ntriples' || format === 'nquads';
+  return new Parser({ format: N3_FORMATS[format], lexer: guardedLexer(lineMode, onCrash) } as never);
+}
+
+/**
  * Parses RDF text, handing each quad to `onQuad` as it is read; resolves with the declared
  * prefixes. Syntax errors are reported with `line:column`. n3 tokenizes a string one token at a
  * time when given a callback (its synchronous form first makes an array of every token): this is
  * the form for bundles, about twice as fast and a third of the memory on large input.
  */
 export function streamRdfText(text: string, format: Format, diagnostics: Diagnostics, onQuad: (quad: Quad) => void): Promise<Record<string, string>> {
-  const prefixes: Record<string, string> = {};
+  // No prototype: a prefix named `__proto__` or `constructor` is a key like any other.
+  const prefixes: Record<string, string> = Object.create(null);
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      reject(error as Error);
+    };
+    // A parser crash (an n3 bug) is the input's fault: reported as a syntax error at the line n3 had reached.
+    const crash = (error: unknown) => {
+      if (settled) return;
+      try {
+        reportSyntaxError(crashError(error, parser), format, diagnostics);
+        settled = true;
+        resolve(prefixes);
+      } catch (thrown) {
+        fail(thrown);
+      }
+    };
+    const parser = n3Parser(format, crash);
     // n3 calls back from its own loop: what the callback throws (a strict Diagnostics error) must become a rejection.
-    new Parser({ format: N3_FORMATS[format] }).parse(text, (error, quad) => {
+    parser.parse(text, (error, quad) => {
+      if (settled) return;
       try {
         if (quad) return onQuad(quad);
         if (error) reportSyntaxError(error, format, diagnostics);
+        settled = true;
         resolve(prefixes);
       } catch (thrown) {
-        reject(thrown as Error);
+        fail(thrown);
       }
     }, (prefix, iri) => void (prefixes[prefix] = iri.value));
   });
@@ -36,15 +90,23 @@ export function streamRdfText(text: string, format: Format, diagnostics: Diagnos
 
 /** Parses small RDF text (shapes, a JSON-LD document's N-Quads) at once. Syntax errors are reported with `line:column`. */
 export function parseRdfText(text: string, format: Format, diagnostics: Diagnostics): { quads: Quad[]; prefixes: Record<string, string> } {
-  const prefixes: Record<string, string> = {};
+  const prefixes: Record<string, string> = Object.create(null);
+  const parser = n3Parser(format);
   try {
     // Without an onQuad callback n3 parses synchronously, returns the quads and throws on error.
-    const quads = new Parser({ format: N3_FORMATS[format] }).parse(text, null, (prefix, iri) => void (prefixes[prefix] = iri.value));
+    const quads = parser.parse(text, null, (prefix, iri) => void (prefixes[prefix] = iri.value));
     return { quads, prefixes };
   } catch (error) {
-    reportSyntaxError(error as Error, format, diagnostics);
+    reportSyntaxError(crashError(error, parser), format, diagnostics);
     return { quads: [], prefixes };
   }
+}
+
+/** n3's own syntax errors carry a context; anything else it threw is a crash on input it did not expect. */
+function crashError(error: unknown, parser: Parser): Error {
+  if (error instanceof Error && (error as Error & { context?: unknown }).context) return error;
+  const line = (parser as unknown as { _lexer?: { _line?: number } })._lexer?._line ?? 1;
+  return Object.assign(new Error(`unreadable input on line ${line}`), { context: { line } });
 }
 
 function reportSyntaxError(error: Error, format: Format, diagnostics: Diagnostics): void {

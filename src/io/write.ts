@@ -41,7 +41,7 @@ export async function writeProvTo(dataset: ProvDataset, format: Format, sink: Te
   if (format === 'provjson') {
     sink.write(JSON.stringify(quadsToProvJson(quads, dataset.prefixes).document, null, 2) + '\n');
   } else if (format === 'jsonld') {
-    sink.write(await (await import('./jsonld.js')).writeJsonLd(quads, dataset.prefixes));
+    (await import('./jsonld.js')).writeJsonLdTo(quads, dataset.prefixes, sink);
   } else {
     const writer = new RdfTextWriter(format, dataset.prefixes, sink);
     for (const quad of quads) writer.add(quad);

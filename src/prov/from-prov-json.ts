@@ -7,7 +7,7 @@ import { DataFactory, type BlankNode, type NamedNode, type Quad, type Quad_Graph
 import { Diagnostics, jsonPointer } from '../base/diagnostics.js';
 import { RDF_TYPE, RELATIVE_NAMESPACE_BASE } from './namespaces.js';
 import { NamespaceScope, isAbsoluteIri, resolveRelativeNamespace } from './namespace-scope.js';
-import { describe, isText, valueToTerm } from './json-values.js';
+import { describe, isText, lookup, own, valueToTerm } from './json-values.js';
 import {
   DERIVATION_SUBTYPES, ELEMENT_BY_KIND, GENERIC_ATTRIBUTES, RELATION_BY_KIND,
   type ElementSpec, type RelationSpec,
@@ -32,19 +32,22 @@ const TOP_LEVEL_KEYS = new Set(['prefix', 'bundle', ...ELEMENT_BY_KIND.keys(), .
  * IRIs, for writers that abbreviate. Later duplicates of a prefix with another IRI are dropped.
  */
 export function declaredPrefixes(doc: unknown, namespaceBase = RELATIVE_NAMESPACE_BASE): Record<string, string> {
-  const prefixes: Record<string, string> = {};
+  // No prototype: a prefix named `__proto__` or `constructor` is a key like any other.
+  const prefixes: Record<string, string> = Object.create(null);
   const add = (container: unknown) => {
-    const declared = isObject(container) ? container.prefix : undefined;
+    const declared = isObject(container) ? own(container, 'prefix') : undefined;
     if (!isObject(declared)) return;
     for (const [prefix, iri] of Object.entries(declared)) {
       // The default namespace is written as the empty prefix (`:e1` in Turtle).
       const name = prefix === 'default' ? '' : prefix;
-      if (!isText(iri) || name in prefixes || (name && !/^[A-Za-z_][\w.-]*$/.test(name))) continue;
+      // Only names Turtle can write as a prefix (PN_PREFIX); others are written as full IRIs.
+      if (!isText(iri) || Object.hasOwn(prefixes, name) || (name && !/^[A-Za-z][\w.-]*$/.test(name)) || name.endsWith('.')) continue;
       prefixes[name] = isAbsoluteIri(iri) ? iri : resolveRelativeNamespace(iri, namespaceBase);
     }
   };
   add(doc);
-  if (isObject(doc) && isObject(doc.bundle)) for (const bundle of Object.values(doc.bundle)) add(bundle);
+  const bundles = isObject(doc) ? own(doc, 'bundle') : undefined;
+  if (isObject(bundles)) for (const bundle of Object.values(bundles)) add(bundle);
   return prefixes;
 }
 
@@ -73,7 +76,7 @@ class Converter {
 
   scope(container: Record<string, unknown>, path: string[], parent: NamespaceScope | undefined): NamespaceScope {
     const scope = new NamespaceScope(parent);
-    const declared = container.prefix;
+    const declared = own(container, 'prefix');
     if (declared === undefined) return scope;
     if (!isObject(declared)) {
       this.diagnostics.error(jsonPointer(...path, 'prefix'), `"prefix" must be an object, found ${describe(declared)}`);
@@ -156,7 +159,7 @@ class Converter {
     if (!subject) return;
     this.emit(quad(subject, RDF_TYPE_NODE, namedNode(spec.class), graph));
     for (const [name, value] of Object.entries(body)) {
-      const property = spec.formal[name];
+      const property = lookup(spec.formal, name);
       if (property) this.values(subject, namedNode(property), value, [...path, name], scope, graph, true);
       else this.attribute(subject, name, value, [...path, name], scope, graph);
     }
@@ -168,7 +171,7 @@ class Converter {
     if (subject === null) return;
     const objects = this.references(body, spec.object, path, scope, spec.multipleObjects);
     if (objects === null) return;
-    const present = Object.keys(body).filter((k) => body[k] !== null && body[k] !== undefined);
+    const present = Object.keys(body).filter((k) => own(body, k) !== null && own(body, k) !== undefined);
     const onlySubjectAndObject = present.every((k) => k === spec.subject || k === spec.object);
 
     // Relations PROV-O does not qualify are plain triples whatever their identifier.
@@ -176,7 +179,7 @@ class Converter {
       if (!subject) return;
       for (const object of objects) this.emit(quad(subject, namedNode(spec.property), object, graph));
       for (const formal of spec.formal.slice(1)) {
-        const value = body[formal.name];
+        const value = own(body, formal.name);
         if (value !== undefined) this.values(subject, namedNode(formal.property), value, [...path, formal.name], scope, graph, false, true);
       }
       const extra = present.filter((k) => !spec.formal.some((f) => f.name === k) && k !== spec.subject);
@@ -192,7 +195,7 @@ class Converter {
 
     const node = identified ? this.identifier(id, path, scope) : blankNode();
     if (!node) return;
-    const subtype = spec.kind === 'wasDerivedFrom' ? derivationSubtype(body['prov:type'], scope) : undefined;
+    const subtype = spec.kind === 'wasDerivedFrom' ? derivationSubtype(own(body, 'prov:type'), scope) : undefined;
     const cls = subtype ?? spec.qualified.class;
     this.emit(quad(node, RDF_TYPE_NODE, namedNode(cls), graph));
     for (const [name, value] of Object.entries(body)) {
@@ -211,10 +214,10 @@ class Converter {
     }
     // The link from the subject comes last so that writers can group the node's own triples.
     if (subject) {
-      const link = subtype ? DERIVATION_SUBTYPES[subtype]!.qualified : spec.qualified.property;
+      const link = subtype ? lookup(DERIVATION_SUBTYPES, subtype)!.qualified : spec.qualified.property;
       this.emit(quad(subject, namedNode(link), node, graph));
       if (this.options.shortcuts && objects.length === 1) {
-        const shortcut = subtype ? DERIVATION_SUBTYPES[subtype]!.property : spec.property;
+        const shortcut = subtype ? lookup(DERIVATION_SUBTYPES, subtype)!.property : spec.property;
         this.emit(quad(subject, namedNode(shortcut), objects[0]!, graph));
       }
     }
@@ -222,7 +225,7 @@ class Converter {
 
   /** A generic or user-defined attribute: `prov:type`, `prov:label`, `ex:tag`, ... */
   private attribute(subject: NamedNode | BlankNode, name: string, value: unknown, path: string[], scope: NamespaceScope, graph: Quad_Graph): void {
-    let property = GENERIC_ATTRIBUTES[name];
+    let property = lookup(GENERIC_ATTRIBUTES, name);
     if (!property) {
       const resolved = scope.resolve(name);
       if (!('iri' in resolved)) {
@@ -256,7 +259,7 @@ class Converter {
 
   /** The subject end of a relation: undefined when absent, null when invalid. */
   private reference(body: Record<string, unknown>, name: string, path: string[], scope: NamespaceScope): NamedNode | BlankNode | undefined | null {
-    const value = body[name];
+    const value = own(body, name);
     if (value === undefined || value === null) return undefined;
     if (!isText(value)) {
       this.diagnostics.error(jsonPointer(...path, name), `expected an identifier (string), found ${describe(value)}`);
@@ -266,7 +269,7 @@ class Converter {
   }
 
   private references(body: Record<string, unknown>, name: string, path: string[], scope: NamespaceScope, multiple?: boolean): (NamedNode | BlankNode)[] | null {
-    const value = body[name];
+    const value = own(body, name);
     if (value === undefined || value === null) return [];
     const list = multiple && Array.isArray(value) ? value : [value];
     const terms: (NamedNode | BlankNode)[] = [];
@@ -296,7 +299,7 @@ function derivationSubtype(type: unknown, scope: NamespaceScope): string | undef
   const values = Array.isArray(type) ? type : [type];
   for (const value of values) {
     const term = valueToTerm(value, scope);
-    if ('term' in term && term.term.termType === 'NamedNode' && DERIVATION_SUBTYPES[term.term.value]) return term.term.value;
+    if ('term' in term && term.term.termType === 'NamedNode' && lookup(DERIVATION_SUBTYPES, term.term.value)) return term.term.value;
   }
   return undefined;
 }

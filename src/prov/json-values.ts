@@ -19,6 +19,19 @@ export function exactNumber(value: unknown): string | undefined {
   return typeof value === 'string' && value.startsWith(NUMBER_MARK) ? value.slice(NUMBER_MARK.length) : undefined;
 }
 
+/**
+ * A member of a parsed object, only when the object has it as its own: `toString` or
+ * `constructor` in a document are keys like any other, never Object.prototype's members.
+ */
+export function own(object: object, key: string): unknown {
+  return Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+}
+
+/** A lookup in a table of known names that a document's key can never reach past (`constructor`, `__proto__`). */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** A string that is a string in the document (not a marked number). */
 export function isText(value: unknown): value is string {
   return typeof value === 'string' && !value.startsWith(NUMBER_MARK);
@@ -26,18 +39,31 @@ export function isText(value: unknown): value is string {
 
 const XSD_INT = namedNode(`${XSD}int`);
 const XSD_LONG = namedNode(`${XSD}long`);
+const XSD_INTEGER = namedNode(`${XSD}integer`);
 const XSD_DOUBLE = namedNode(`${XSD}double`);
 const XSD_BOOLEAN = namedNode(`${XSD}boolean`);
 const XSD_DATETIME = namedNode(`${XSD}dateTime`);
 const QUALIFIED_NAME_TYPES = new Set(['prov:QUALIFIED_NAME', 'xsd:QName']);
 const INTERNATIONALIZED = 'prov:InternationalizedString';
 const INT_RANGE = 2 ** 31;
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
 
-/** The datatype of a bare JSON number: xsd:int, xsd:long beyond 32 bits, xsd:double with a fraction or exponent. */
+/**
+ * The datatype of a bare JSON number: xsd:int, xsd:long beyond 32 bits, xsd:integer beyond 64
+ * bits (the range is decided on the digits as written, never on a rounded double), xsd:double
+ * with a fraction or exponent.
+ */
 function numberLiteral(text: string): Literal {
   if (/[.eE]/.test(text) || text === 'NaN' || text.includes('Infinity')) return literal(text, XSD_DOUBLE);
-  const value = Number(text);
-  return literal(text, value >= -INT_RANGE && value < INT_RANGE ? XSD_INT : XSD_LONG);
+  if (text.length <= 9) {
+    const value = Number(text);
+    if (value >= -INT_RANGE && value < INT_RANGE) return literal(text, XSD_INT);
+  }
+  if (!/^-?\d+$/.test(text)) return literal(text, XSD_DOUBLE);
+  const value = BigInt(text);
+  if (value >= -BigInt(INT_RANGE) && value < BigInt(INT_RANGE)) return literal(text, XSD_INT);
+  return literal(text, value >= LONG_MIN && value <= LONG_MAX ? XSD_LONG : XSD_INTEGER);
 }
 
 export type ValueResult = { term: Literal | NamedNode } | { error: string };
@@ -58,7 +84,7 @@ export function valueToTerm(value: unknown, scope: NamespaceScope, asTime = fals
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { error: `expected a string, number, boolean or {"$": ...} object, found ${describe(value)}` };
   }
-  const typed = value as { $?: unknown; type?: unknown; lang?: unknown };
+  const typed = { $: own(value, '$'), type: own(value, 'type'), lang: own(value, 'lang') };
   const lexical = typed.$;
   if (lexical === undefined) return { error: 'typed value has no "$" member' };
   const number = exactNumber(lexical);

@@ -88,7 +88,7 @@ function valueAt(doc: unknown, pointer: string): unknown {
   let value = doc;
   for (const raw of pointer.slice(1).split('/')) {
     const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined;
+    value = value !== null && typeof value === 'object' && Object.hasOwn(value, segment) ? (value as Record<string, unknown>)[segment] : undefined;
   }
   return value;
 }

@@ -82,7 +82,7 @@ export function quadsToProvJson(quads: Iterable<Quad>, prefixes: Record<string, 
   const graphs = byGraph(quads);
   const namer = new QualifiedNamer(prefixes);
   const document = new ContainerBuilder(namer, warnings).build(graphs.get('')?.quads ?? []);
-  const bundles: Record<string, ProvJsonContainer> = {};
+  const bundles: Record<string, ProvJsonContainer> = emptyRecord();
   for (const [id, graph] of graphs) {
     if (!id) continue;
     const bundleNamer = new QualifiedNamer(prefixes, namer);
@@ -168,7 +168,7 @@ class ContainerBuilder {
   private subjectNode(node: Node, stated: Set<string>): void {
     const types = node.properties.get(RDF_TYPE) ?? [];
     const kinds = [...new Set(types.map((t) => ELEMENT_BY_CLASS.get(t.value)).filter((e): e is ElementSpec => !!e))];
-    const attributes: ProvJsonRecord = {};
+    const attributes: ProvJsonRecord = emptyRecord();
     const dropped: string[] = [];
     const mentions = node.properties.get(MENTION.property) ?? [];
     const bundles = node.properties.get(AS_IN_BUNDLE) ?? [];
@@ -200,7 +200,7 @@ class ContainerBuilder {
         continue;
       }
       // prov:startTime/endTime are xsd:dateTime by definition: other values stay plain attributes.
-      const formal = TIME_PROPERTIES[property];
+      const formal = Object.hasOwn(TIME_PROPERTIES, property) ? TIME_PROPERTIES[property] : undefined;
       if (formal && kinds.some((k) => k.kind === 'activity') && objects.every(isDateTime)) {
         setValues(attributes, formal, objects.map((o) => o.value));
         continue;
@@ -217,7 +217,7 @@ class ContainerBuilder {
     const byProperty = new Map(spec.formal.map((f) => [f.property, f]));
     const formalValues = new Map<string, string[]>();
     if (subjects.length) formalValues.set(spec.subject, subjects.map((s) => this.namer.name(s)));
-    const attributes: ProvJsonRecord = {};
+    const attributes: ProvJsonRecord = emptyRecord();
     const subtype = (node.properties.get(RDF_TYPE) ?? []).map((t) => SUBTYPE_BY_IRI.get(t.value)).find((s) => s);
     for (const [property, objects] of node.properties) {
       const formal = byProperty.get(property);
@@ -235,7 +235,7 @@ class ContainerBuilder {
     const count = Math.max(1, ...[...formalValues.values()].map((v) => v.length));
     const records: ProvJsonRecord[] = [];
     for (let i = 0; i < count; i++) {
-      const record: ProvJsonRecord = {};
+      const record: ProvJsonRecord = emptyRecord();
       for (const name of [spec.subject, ...spec.formal.map((f) => f.name)]) {
         const values = formalValues.get(name);
         if (values) record[name] = spec.multipleObjects ? values : values[Math.min(i, values.length - 1)]!;
@@ -270,7 +270,7 @@ class ContainerBuilder {
 
   private add(kind: string, id: string, record: ProvJsonRecord | ProvJsonRecord[]): void {
     let section = this.sections.get(kind);
-    if (!section) this.sections.set(kind, (section = {}));
+    if (!section) this.sections.set(kind, (section = emptyRecord()));
     const existing = section[id];
     if (existing === undefined) section[id] = record;
     else section[id] = [...(Array.isArray(existing) ? existing : [existing]), ...(Array.isArray(record) ? record : [record])];
@@ -279,6 +279,14 @@ class ContainerBuilder {
 
 function isDateTime(term: Term): boolean {
   return term.termType === 'Literal' && (term as Term & { datatype: { value: string } }).datatype.value === XSD_DATETIME;
+}
+
+/**
+ * An object keyed by ids or attribute names, without a prototype: a node named `constructor` or
+ * `__proto__` is an ordinary key, never Object.prototype's member.
+ */
+function emptyRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 function setValues(record: ProvJsonRecord, name: string, values: ProvJsonValue[]): void {

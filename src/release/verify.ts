@@ -9,6 +9,7 @@
  * default the current directory); metric files and a stored diff under the bundle's own
  * directory. Neither kind may leave the directory it is resolved under.
  */
+import { BUNDLE_LOCK, BUNDLE_MARKER, BUNDLE_NAMES } from '../base/lock.js';
 import { realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { RunGraph } from '../prov/graph.js';
@@ -50,7 +51,7 @@ export interface VerifyReport {
 }
 
 /** What a recorded bundle directory holds besides the bundle file (src/run/run.ts). */
-const BUNDLE_LAYOUT = ['prov.json', 'prov.ttl', 'metrics', 'artifacts'];
+const BUNDLE_LAYOUT = [...BUNDLE_NAMES, BUNDLE_MARKER, BUNDLE_LOCK];
 
 export interface VerifyOptions {
   /** The run's working directory in this workspace (default: the current directory). */
@@ -59,6 +60,9 @@ export interface VerifyOptions {
 
 /** `--root` does not name a readable directory. */
 export class VerifyRootError extends UserError {}
+
+/** The bundle names no file and no code state: there is nothing to hold the workspace against (exit 2, not "verified"). */
+export class NothingToVerifyError extends UserError {}
 
 /** Verifies the workspace under `options.root` against a loaded bundle. */
 export async function verifyBundle(bundle: LoadedBundle, options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -88,6 +92,8 @@ export async function verifyBundle(bundle: LoadedBundle, options: VerifyOptions 
     for (const code of codeStates) items.push(...verifyCode(code, workspace, products), ...(await verifyStoredDiff(code, bundleDir)));
   }
 
+  // Nothing to verify is not a pass: "verified" would be said of a bundle that names nothing (a fragment, the wrong file).
+  if (!items.length) throw new NothingToVerifyError(`${bundle.file}: the bundle names nothing to verify (no file, no code state); nothing was checked`);
   const counts = Object.fromEntries(VERIFY_STATUSES.map((s) => [s, 0])) as Record<VerifyStatus, number>;
   for (const item of items) counts[item.status]++;
   return { bundle: bundle.file, root, ok: items.every((i) => !FAILING_STATUSES.includes(i.status)), counts, items };

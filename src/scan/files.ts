@@ -27,7 +27,8 @@ export interface SourceFile {
 /** The language of a file by its extension; declaration files (`.d.ts`) have no code to scan. */
 export function languageOf(path: string): Language | undefined {
   if (/\.d\.[cm]?ts$/.test(path)) return undefined;
-  return EXTENSIONS[extname(path).toLowerCase()];
+  const extension = extname(path).toLowerCase();
+  return Object.hasOwn(EXTENSIONS, extension) ? EXTENSIONS[extension] : undefined;
 }
 
 interface IgnoreFile {

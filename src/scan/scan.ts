@@ -17,6 +17,7 @@ import type { FileFacts, Language } from './facts.js';
 import { findSources, type SourceFile } from './files.js';
 import { scanInput, type ScanRule } from './rule.js';
 import { findSuppressions, isSuppressed } from './suppressions.js';
+import { UserError } from '../base/user-error.js';
 
 export interface ScanOptions {
   /** Configuration file; default: found by walking up from the working directory (the one check uses). */
@@ -27,7 +28,12 @@ export interface ScanOptions {
   cwd?: string;
   /** Worker threads (default: one per core from 64 files; 1 scans in this thread). */
   jobs?: number;
+  /** Resolve with an empty result when the paths hold no source file (default: throw a NothingToScanError: a gate that scanned nothing did not pass). */
+  allowNoFiles?: boolean;
 }
+
+/** The paths hold no Python, TypeScript or JavaScript file (after ignores): nothing was scanned, which is not a pass (exit 2). */
+export class NothingToScanError extends UserError {}
 
 /** What a scan worker (src/scan/worker.ts) starts from: the parent's configuration and directory. */
 export interface ScanWorkerData {
@@ -71,7 +77,12 @@ export async function scanSources(paths: readonly string[], options: ScanOptions
   const cwd = options.cwd ?? process.cwd();
   const loaded = loadConfig(options.config, { cwd });
   checkRuleIds(loaded, [...RULES, ...SCAN_RULES].map((r) => r.meta.id));
-  const files = findSources(paths, cwd).filter((f) => !isIgnored(loaded, f.file, cwd));
+  const found = findSources(paths, cwd);
+  const files = found.filter((f) => !isIgnored(loaded, f.file, cwd));
+  if (!files.length && !options.allowNoFiles) {
+    const why = found.length ? `the configuration ignores all ${found.length} source files there` : 'no Python, TypeScript or JavaScript file there (.gitignore honoured)';
+    throw new NothingToScanError(`scan: nothing to scan in ${paths.join(', ')}: ${why}`);
+  }
   const jobs = options.jobs ?? defaultJobs(SCAN_WORKER, files.length, 64);
   const result = jobs > 1
     ? collectOutcomes(await runInWorkers(SCAN_WORKER, files, jobs, { config: options.config, cwd } satisfies ScanWorkerData, new Map(SCAN_RULES.map((r) => [r.meta.id, r.meta]))))
@@ -96,7 +107,14 @@ export async function scanFile(source: SourceFile, options: ScanFilesOptions = {
   } catch (error) {
     return { file: source.file, message: `${source.file}: cannot read: ${(error as Error).message}` };
   }
-  const facts = await (await analyzerFor(source.language))(text, source.file);
+  let facts: FileFacts;
+  try {
+    facts = await (await analyzerFor(source.language))(text, source.file);
+  } catch (error) {
+    // The parsers and the walks over their trees recurse: a file nested thousands of levels deep exhausts the stack.
+    if (!(error instanceof RangeError)) throw error;
+    return { file: source.file, message: `${source.file}: nested too deeply to analyse (${error.message.toLowerCase()}); the file was not scanned` };
+  }
   if (facts.syntaxError) {
     const { at, message } = facts.syntaxError;
     return { file: source.file, message: `${source.file}:${at.line}:${at.column}: syntax error: ${message}; the file was not scanned` };

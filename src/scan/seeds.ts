@@ -40,7 +40,7 @@ const LIBRARIES = new Set(['random', 'numpy', 'torch', 'tensorflow', 'keras', 't
  */
 export function seeds(call: Call, generator: Generator): boolean {
   if (call.callee === undefined || !hasSeedArgument(call)) return false;
-  const known = SEEDERS[call.callee];
+  const known = Object.hasOwn(SEEDERS, call.callee) ? SEEDERS[call.callee] : undefined;
   if (known) return known.includes(generator);
   return !LIBRARIES.has(call.callee.split('.')[0]!) && /seed/i.test(lastSegment(call.callee));
 }
