@@ -60,6 +60,33 @@ describe('RPV-X001 no credentials in the bundle', () => {
     expect(await focuses(secretsRule(['ACME-\\d{4}-\\d{4}-\\d{4}']), bundle)).toEqual(['r:command']);
     expect((await messages(bundle, secretsRule(['ACME-\\d{4}-\\d{4}-\\d{4}']))).join()).not.toContain('ACME-1234');
   });
+  it('flags a value whose name says it is secret, as record would redact it (another tool\'s bundle)', async () => {
+    const bundle = '<urn:r/param/password> a reprov:Parameter ; rdfs:label "password" ; prov:value "hunter2" .\n'
+      + '<urn:r/param/x> rdfs:label "DB_PASSWORD" ; prov:value 12345 .\n'
+      + '<urn:r/run> <urn:yprov4ml#hf_token> "abc" .\n'
+      + '<urn:r/param/max_tokens> rdfs:label "max_tokens" ; prov:value 512 .\n<urn:r/param/tokenizer> rdfs:label "tokenizer" ; prov:value "gpt2" .\n'
+      + '<urn:r/param/author> rdfs:label "author" ; prov:value "alice" .\n<urn:r/param/use_auth_token> rdfs:label "use_auth_token" ; prov:value true .\n'
+      + '<urn:r/param/api_key> rdfs:label "api_key" ; prov:value "[REDACTED:key]" .';
+    const found = await messages(bundle);
+    expect(found).toEqual([
+      'r:param/password: holds a password in prov:value: revoke the credential and remove it from the bundle',
+      'r:param/x: holds a password in prov:value: revoke the credential and remove it from the bundle',
+      'r:run: holds a token in urn:yprov4ml#hf_token: revoke the credential and remove it from the bundle',
+    ]);
+    expect(found.join('\n')).not.toContain('hunter2');
+  });
+  it('flags what record redacts in text: flag values, URL user parts, query signatures, Authorization headers', async () => {
+    const bundle = '<urn:r/command> reprov:commandLine "train.sh --token abc123 --lr 1" .\n'
+      + '<urn:r/code> schema:codeRepository "https://abcdefTOKEN@github.com/o/r.git" .\n'
+      + '<urn:r/data> prov:atLocation "https://s3.example.org/b/k?X-Amz-Signature=deadbeef" .\n'
+      + '<urn:r/env> prov:value "{\\"Authorization\\": \\"Bearer abcdefghij\\"}" .';
+    expect(await messages(bundle)).toEqual([
+      'r:command: holds a token in reprov:commandLine: revoke the credential and remove it from the bundle',
+      'r:code: holds a token in schema:codeRepository: revoke the credential and remove it from the bundle',
+      'r:data: holds a signature in prov:atLocation: revoke the credential and remove it from the bundle',
+      'r:env: holds an authorization in prov:value: revoke the credential and remove it from the bundle',
+    ]);
+  });
   it('applies to every bundle, even an empty one', async () => {
     expect(await runRule(rule, '')).toEqual({ applies: true, findings: [] });
   });

@@ -3,6 +3,7 @@ import { focusName } from '../src/check/graph-query.js';
 import { defineRule, finding, findings } from '../src/check/rule-kit.js';
 import type { Finding, Rule } from '../src/check/types.js';
 import { type ExtraPattern, findSecretsWith, redactText, secretPatternsIn } from '../src/base/redact.js';
+import { namedSecrets } from '../src/prov/graph.js';
 
 const meta = {
   id: 'RPV-X001',
@@ -10,7 +11,7 @@ const meta = {
   category: 'secrets',
   severity: 'error',
   weight: 10,
-  description: 'No literal or IRI anywhere in the bundle holds a credential: private keys, cloud, GitHub, Hugging Face, OpenAI, Slack and Google keys, JWTs, bearer tokens, passwords in URLs and password=/token=/secret=/api_key= assignments (the patterns of src/collect/redact.ts, plus those the configuration adds). One finding per node holding a secret, naming the kind of secret and the property; the secret itself is never shown.',
+  description: 'No literal or IRI anywhere in the bundle holds a credential: private keys, cloud, GitHub, Hugging Face, OpenAI, Slack NVIDIA, GitLab, PyPI, npm, Slack and Google keys, JWTs, bearer tokens and Authorization headers, passwords and tokens in URLs (user part, query signatures), password=/token=/secret=/api_key= assignments and YAML entries (the patterns record redacts with, src/base/redact.ts, plus those the configuration adds), and values whose name says they are secret (a parameter or attribute named password, api_key, hf-token, authToken...: the secret-name list record redacts by). One finding per node holding a secret, naming the kind of secret and the property; the secret itself is never shown.',
   why: 'Bundles are shared, committed next to code and published with papers. A token in a bundle is a leaked token: anyone who reads it can push to the repository, spend on the cloud account or read private data, and it stays in every copy and in the git history.',
   fix: 'Revoke the credential now, then remove it from the bundle: re-record with reprov (which redacts command lines, URLs and environment values), or rewrite the value as [REDACTED]; pass secrets through environment variables or a secrets manager, not as flags or in URLs.',
   example: {
@@ -37,7 +38,9 @@ export function secretsRule(extra: readonly ExtraPattern[] = []): Rule {
         if (term.termType === 'Literal' || term.termType === 'NamedNode') values.add(term.value);
       }
       const patterns = secretPatternsIn([...values], extra);
-      if (!patterns.length) return findings([]);
+      // Values secret by their name (`<param/password> prov:value "hunter2"`), as record redacts them.
+      const byName = namedSecrets(input.store.readQuads(null, null, null, null));
+      if (!patterns.length && !byName.length) return findings([]);
       const kinds = new Map<string, string[]>();
       for (const value of values) {
         const found = [...new Set(findSecretsWith(value, patterns).map((s) => s.kind))];
@@ -53,7 +56,8 @@ export function secretsRule(extra: readonly ExtraPattern[] = []): Rule {
         places.add(where);
         entry.where.set(kind, places);
       };
-      for (const q of input.store.readQuads(null, null, null, null)) {
+      for (const { quad: q, kind } of byName) note(q.subject, kind, focusName(input, q.predicate));
+      if (patterns.length) for (const q of input.store.readQuads(null, null, null, null)) {
         const check: [Position, Term][] = [['subject', q.subject], ['predicate', q.predicate], ['object', q.object], ['graph', q.graph]];
         for (const [position, term] of check) {
           for (const kind of kindsOf(term)) {

@@ -62,7 +62,7 @@ describe('reprov import yprov4ml', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`${out}\n`);
     expect(result.stderr).toMatch(/^reprov: imported a yProv4ML document \(generation 3\)\nreprov: {3}yProv4ML generation 3/);
-    expect(readdirSync(out).sort()).toEqual(['prov.json', 'prov.ttl']);
+    expect(readdirSync(out).sort()).toEqual(['.reprov-bundle', 'prov.json', 'prov.ttl']);
     const report = (path: string) => {
       const json = JSON.parse(reprov(['check', path, '-f', 'json']).stdout) as { bundles: { score: number; findings: { rule: string; focus: string }[] }[] };
       return { score: json.bundles[0]!.score, findings: json.bundles[0]!.findings.map((f) => `${f.rule} ${f.focus}`).sort() };
@@ -85,8 +85,8 @@ describe('reprov export ro-crate', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`${crate}\n`);
     // The model and the data stay in the MLflow store, outside the bundle: described, not copied.
-    expect(result.stderr).toMatch(/reprov: export: \/\S+\/artifacts\/model \(urn:reprov:run:a1b2c3d4e5f60718293a4b5c6d7e8f90\/data\/output\/model\): an absolute path/);
-    expect(readdirSync(crate).sort()).toEqual(['metrics', 'prov.json', 'prov.ttl', 'ro-crate-metadata.json']);
+    expect(result.stderr).toMatch(/reprov: {3}not copied: \/\S+\/artifacts\/model \(urn:reprov:run:a1b2c3d4e5f60718293a4b5c6d7e8f90\/data\/output\/model\): an absolute path/);
+    expect(readdirSync(crate).sort()).toEqual(['.reprov-bundle', 'metrics', 'prov.json', 'prov.ttl', 'ro-crate-metadata.json']);
     const metadata = JSON.parse(readFileSync(join(crate, 'ro-crate-metadata.json'), 'utf8')) as { '@graph': { '@type': string; name?: string }[] };
     expect(metadata['@graph'].find((e) => e['@type'] === 'CreateAction')?.name).toBe('good-run');
 

@@ -364,7 +364,7 @@ interface CacheEntry {
 }
 
 interface CacheFile {
-  version: 1;
+  version: 2;
   entries: Record<string, CacheEntry>;
 }
 
@@ -380,8 +380,9 @@ export interface HashCacheOptions {
 }
 
 /**
- * Digests by absolute path, persisted as JSON (`{"version":1,"entries":{path:{size,mtimeMs,ino,
- * sha256,hashedAtMs}}}`). Loaded on first use; an unreadable or corrupt file is ignored (and
+ * Digests by absolute path, persisted as JSON (`{"version":2,"entries":{key:{size,mtimeMs,ino,
+ * sha256,hashedAtMs}}}`), keyed by the SHA-256 of the path: a file name can hold a secret
+ * (`data/token=...csv`), and the cache lives outside any bundle, so it never holds names. Loaded on first use; an unreadable or corrupt file is ignored (and
  * replaced at the next save). Saves write a temporary file and rename it over the cache, after
  * merging what other processes saved meanwhile; a failed save is reported by its result, never
  * thrown.
@@ -414,7 +415,7 @@ export class HashCache {
 
   /** The cached digest of `absolutePath` if `stats` (of that path) match the entry and it is not racy. */
   get(absolutePath: string, stats: Stats): string | undefined {
-    const entry = this.load().get(absolutePath);
+    const entry = this.load().get(cacheKey(absolutePath));
     if (!entry) return undefined;
     if (entry.size !== stats.size || entry.mtimeMs !== stats.mtimeMs || entry.ino !== stats.ino) return undefined;
     if (entry.mtimeMs >= entry.hashedAtMs - RACY_WINDOW_MS) return undefined;
@@ -423,8 +424,9 @@ export class HashCache {
 
   /** Records a digest computed from the file as `stats` describe it, hashing having begun at `hashedAtMs`. */
   set(absolutePath: string, stats: Stats, sha256: string, hashedAtMs: number): void {
-    this.load().set(absolutePath, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, sha256, hashedAtMs });
-    this.changed.add(absolutePath);
+    const key = cacheKey(absolutePath);
+    this.load().set(key, { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, sha256, hashedAtMs });
+    this.changed.add(key);
   }
 
   /** Forgets every entry (the file is rewritten at the next save). */
@@ -450,7 +452,7 @@ export class HashCache {
       kept.sort((a, b) => b[1].hashedAtMs - a[1].hashedAtMs);
       kept = kept.slice(0, this.maxEntries);
     }
-    const body: CacheFile = { version: 1, entries: Object.fromEntries(kept) };
+    const body: CacheFile = { version: 2, entries: Object.fromEntries(kept) };
     const temporary = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await mkdir(dirname(this.file), { recursive: true });
@@ -491,8 +493,8 @@ function readCacheFile(file: string): { entries?: Map<string, CacheEntry>; probl
     return { problem: `${file} is not valid JSON; ignored` };
   }
   const body = parsed as Partial<CacheFile> | null;
-  if (typeof body !== 'object' || body === null || body.version !== 1 || typeof body.entries !== 'object' || body.entries === null) {
-    return { problem: `${file} is not a reprov hash cache (version 1); ignored` };
+  if (typeof body !== 'object' || body === null || body.version !== 2 || typeof body.entries !== 'object' || body.entries === null) {
+    return { problem: `${file} is not a reprov hash cache (version 2); ignored` };
   }
   const entries = new Map<string, CacheEntry>();
   for (const [key, value] of Object.entries(body.entries)) {
@@ -552,4 +554,9 @@ class Progress {
     process.stderr.write(`\r${line.slice(0, columns - 1)}\x1b[K`);
     this.drawn = true;
   }
+}
+
+/** The cache's key for a path: its digest, so the cache file names no file. */
+function cacheKey(absolutePath: string): string {
+  return createHash('sha256').update(absolutePath).digest('hex');
 }

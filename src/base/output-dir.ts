@@ -1,41 +1,59 @@
 /**
- * Output directories written all at once (imported bundles, RO-Crates): the content is built in a
- * temporary directory beside the target and renamed into place only when it is complete, so an
- * error never leaves a half-written bundle and never destroys the previous one.
+ * Output directories written all at once (imported bundles, merged bundles, RO-Crates): the
+ * content is built in a temporary directory beside the target and renamed into place only when it
+ * is complete, so an error never leaves a half-written bundle and never destroys the previous one.
+ * The target is claimed first (./lock.ts): locked against a second writer, refused when it is not
+ * empty and not reprov's, refused when it holds an earlier bundle and `overwrite` is not set.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { UserError } from './user-error.js';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { BUNDLE_LOCK, claimDirectory, type ClaimOptions } from './lock.js';
+import { removeOnExit, temporaryName } from './output.js';
+import { pathError } from './user-error.js';
+
+export interface DirectoryOptions extends ClaimOptions {
+  /** What the directory holds, in messages: `a reprov bundle`, `an RO-Crate`. */
+  what: string;
+}
 
 /**
- * Builds `target` with `build(stagingDir)`. An existing `target` is replaced only when it holds
- * `marker` (it is then an earlier output of the same kind) or is empty; anything else is refused,
- * so a mistyped `-o` cannot wipe a user's directory. `what` names the output in that message.
+ * Builds `target` with `build(stagingDir)` and puts it in place, with reprov's marker. An existing
+ * `target` is replaced only when it is empty, or is an earlier reprov output and `options.overwrite`
+ * is set; anything else is refused with a one-line error, so a mistyped `-o` cannot wipe a
+ * user's directory.
  */
-export async function writeDirectory<T>(target: string, marker: string, what: string, build: (dir: string) => Promise<T>): Promise<T> {
-  const absolute = resolve(target);
-  const existing = statSync(absolute, { throwIfNoEntry: false });
-  if (existing && !existing.isDirectory()) throw new UserError(`${target} exists and is not a directory`);
-  if (existing && readdirSync(absolute).length && !existsSync(join(absolute, marker))) {
-    throw new UserError(`${target} exists and is not ${what} (no ${marker}): refusing to replace it; choose another output directory`);
-  }
+export async function writeDirectory<T>(target: string, options: DirectoryOptions, build: (dir: string) => Promise<T>): Promise<T> {
+  const claim = claimDirectory(target, options);
+  const absolute = claim.dir;
   const parent = dirname(absolute);
-  mkdirSync(parent, { recursive: true });
-  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
-  const staging = join(parent, `.${basename(absolute)}.${tag}.tmp`);
-  mkdirSync(staging);
-  let result: T;
+  const staging = temporaryName(absolute);
+  const forgetStaging = removeOnExit(staging);
   try {
-    result = await build(staging);
+    try {
+      mkdirSync(staging);
+    } catch (error) {
+      throw pathError(error, target) ?? error;
+    }
+    const result = await build(staging);
+    await claim.writeMarker(staging, 'written');
+    // Two renames: the old output is moved aside first, because a directory cannot be renamed over
+    // a non-empty one. The staged copy carries the lock, so the target is never seen unlocked.
+    const old = join(parent, `.${basename(absolute)}.${process.pid}.old`);
+    try {
+      renameSync(join(absolute, BUNDLE_LOCK), join(staging, BUNDLE_LOCK));
+      renameSync(absolute, old);
+      renameSync(staging, absolute);
+    } catch (error) {
+      throw pathError(error, target) ?? error;
+    }
+    forgetStaging();
+    rmSync(old, { recursive: true, force: true });
+    claim.release();
+    return result;
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
+    forgetStaging();
+    claim.abandon();
     throw error;
   }
-  // Two renames: the old output is moved aside first, because a directory cannot be renamed over a non-empty one.
-  const old = join(parent, `.${basename(absolute)}.${tag}.old`);
-  if (existing) renameSync(absolute, old);
-  renameSync(staging, absolute);
-  if (existing) rmSync(old, { recursive: true, force: true });
-  return result;
 }

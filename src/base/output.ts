@@ -1,41 +1,146 @@
-/** Where command output goes: a file written atomically, or standard output. */
-import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+/**
+ * Where command output goes: a file written atomically, or standard output. Every file reprov
+ * writes goes through {@link withOutput}; directories through `writeDirectory` (./output-dir.ts)
+ * and, for a run's bundle, `claimDirectory` (./lock.ts).
+ *
+ * Temporary names (`.<name>.<pid>.<random>.tmp`) are registered with {@link removeOnExit}: they are
+ * removed when the process exits, and when it dies of SIGINT, SIGTERM or SIGHUP, so an interrupted
+ * conversion leaves neither a half-written file nor a 0-byte temporary. (A SIGKILL cannot be
+ * caught: `reprov record`'s watchdog removes what a killed recorder leaves.) System errors become
+ * one line naming the file the user named ({@link PathError}).
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { pathError, PathError } from './user-error.js';
 
 /** A sink that buffers writer output and hands it on in large chunks. */
 export interface TextSink {
-  write(chunk: string): void;
+  write(chunk: string | Uint8Array): void;
+}
+
+const registered = new Set<string>();
+const CLEANUP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let installed = false;
+
+/** Removes everything registered now (temporaries, staging directories, locks). */
+export function removeRegisteredNow(): void {
+  for (const path of registered) {
+    try {
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // best effort: the process is going away
+    }
+  }
+  registered.clear();
+}
+
+/**
+ * Removes `path` (a file or a directory) when the process exits or dies of a catchable signal,
+ * unless the returned function is called first (the path became the real output).
+ */
+export function removeOnExit(path: string): () => void {
+  install();
+  registered.add(path);
+  return () => void registered.delete(path);
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', removeRegisteredNow);
+  for (const signal of CLEANUP_SIGNALS) {
+    const onSignal = () => {
+      // A command that handles the signal itself (record forwards it to its child) decides what it means.
+      if (process.listenerCount(signal) > 1) return;
+      removeRegisteredNow();
+      process.off(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+/** The temporary name beside `path` that an atomic write goes through. */
+export function temporaryName(path: string, suffix = 'tmp'): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.${suffix}`);
 }
 
 /**
  * Runs `produce` against a sink for `path` (`-` or undefined: stdout). A file is written to a
  * temporary name beside it and renamed into place only when `produce` succeeds, so an error
- * never leaves a half-written file nor destroys the previous one.
+ * never leaves a half-written file nor destroys the previous one. File system errors (EACCES,
+ * ENOSPC, EISDIR, ELOOP, ENAMETOOLONG, a missing directory) are thrown as one-line
+ * {@link PathError}s naming `path`.
  */
 export async function withOutput<T>(path: string | undefined, produce: (sink: TextSink) => Promise<T>): Promise<T> {
   if (!path || path === '-') return produce({ write: (chunk) => void process.stdout.write(chunk) });
+  const fail = (error: unknown): never => {
+    throw pathError(error, path) ?? error;
+  };
+  let existing;
+  try {
+    existing = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    fail(error);
+  }
+  if (existing?.isDirectory()) throw new PathError(path, 'EISDIR', 'is a directory (name a file to write)');
   // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`) is written in place: renaming over it would replace it.
-  const existing = statSync(path, { throwIfNoEntry: false });
   if (existing && !existing.isFile()) {
-    const fd = openSync(path, 'w');
+    let fd: number;
     try {
-      return await produce({ write: (chunk) => void writeSync(fd, chunk) });
+      fd = openSync(path, 'w');
+    } catch (error) {
+      return fail(error);
+    }
+    try {
+      return await produce(sinkOf(fd, path));
     } finally {
       closeSync(fd);
     }
   }
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(temporary, 'w');
+  const temporary = temporaryName(path);
+  let fd: number;
+  try {
+    fd = openSync(temporary, 'wx');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new PathError(path, code, `no such directory: ${dirname(path)}`);
+    return fail(error);
+  }
+  const forget = removeOnExit(temporary);
   let open = true;
   try {
-    const result = await produce({ write: (chunk) => void writeSync(fd, chunk) });
-    closeSync(fd);
-    open = false;
-    renameSync(temporary, path);
+    const result = await produce(sinkOf(fd, path));
+    try {
+      fsyncSync(fd);
+      closeSync(fd);
+      open = false;
+      renameSync(temporary, path);
+    } catch (error) {
+      fail(error);
+    }
+    forget();
     return result;
   } catch (error) {
     if (open) closeSync(fd);
     rmSync(temporary, { force: true });
+    forget();
     throw error;
   }
+}
+
+/** A sink on `fd` whose write errors (ENOSPC, EIO) name `path`. */
+function sinkOf(fd: number, path: string): TextSink {
+  return {
+    write(chunk) {
+      try {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        // A write may be partial (a pipe, a device): the rest follows until all of it is written.
+        for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
+      } catch (error) {
+        throw pathError(error, path) ?? error;
+      }
+    },
+  };
 }

@@ -16,6 +16,9 @@ export interface SecretPattern {
   kind: string;
   pattern: RegExp;
   description?: string;
+  /** Decides each match: the kind to report (instead of `kind`), or undefined to drop the match
+   *  (a query parameter is a secret only when its name is one, see `secretNameKind`). */
+  kindOf?: (match: RegExpExecArray | RegExpMatchArray) => string | undefined;
 }
 
 /** One secret found in a text: where it starts and how long it is (the secret alone, not its context). */
@@ -28,9 +31,10 @@ export interface SecretMatch {
 /** What `redactText` and `findSecrets` also accept: a pattern, a bare RegExp or a regex source (kind `custom`). */
 export type ExtraPattern = SecretPattern | RegExp | string;
 
-// Not a value: already redacted, a reference to a variable (`$TOKEN`, `${TOKEN}`), a mask (`****`),
-// or a placeholder or special token (`<pad>`, `[UNK]`, `</s>`).
-const NOT_A_VALUE = String.raw`(?!\[REDACTED|\$\{?[A-Za-z_]|\*{3}|[<\[])`;
+// Not a value: already redacted (also percent-encoded inside an IRI), a reference to a variable
+// (`$TOKEN`, `${TOKEN}`), a mask (`****`), a placeholder or special token (`<pad>`, `[UNK]`, `</s>`),
+// or a null (`None`, `null`).
+const NOT_A_VALUE = String.raw`(?!\[REDACTED|%5[Bb]REDACTED|\$\{?[A-Za-z_]|\*{3}|[<\[]|(?:None|NONE|null|NULL|nil|undefined)(?![A-Za-z0-9_-]))`;
 let groupCounter = 0;
 const group = () => `secret${groupCounter++}`;
 // A quoted value: the secret is inside the quotes.
@@ -50,6 +54,29 @@ const assignment = (word: string) =>
     String.raw`${keyEndingIn(word)}(?:=(?![=\s])${assignedValue()}|["']?\s*[=:]\s*${quotedValue()})`,
     'gi',
   );
+
+// Types and nulls after `name:` (Python and TypeScript annotations, YAML nulls and switches), not values.
+const NOT_A_TYPE = String.raw`(?!(?:str|string|int|integer|float|bool|boolean|bytes|number|any|object|dict|list|SecretStr|Optional|Union|None|null|true|false|yes|no|~)(?![A-Za-z0-9_-]))`;
+// `name: value` with a bare value alone on its line, as in YAML (`secret_key: abc`, `  - api_key: abc`,
+// `"token": abc`, and a diff's `+secret_key: abc`); a value that ends in `,` (code), starts with a quote (the quoted form is
+// `assignment`'s) or names a type (`password: str`) is not one.
+const yamlEntry = (word: string) =>
+  new RegExp(
+    String.raw`(?<![^\n])[+-]?[ \t]*(?:-[ \t]+)?["']?[A-Za-z0-9_.-]*?${keyEndingIn(word)}["']?[ \t]*:[ \t]+(?<${group()}>${NOT_A_VALUE}${NOT_A_TYPE}[^\s#"'{}\[\],&*!|>%@\`](?:[^\n#"']*[^\s#"',])?)[ \t]*(?=#|\r?\n|$)`,
+    'gi',
+  );
+/** The token after `Bearer`: 8 characters or more that hold a digit, punctuation, mixed case or are long (not the word in `Bearer authentication`). */
+const BEARER_TOKEN = String.raw`(?=[A-Za-z0-9._~+/=-]*(?:\d|[._~+/=])|[A-Za-z0-9._~+/=-]*[a-z][A-Za-z0-9._~+/=-]*[A-Z]|[A-Za-z0-9._~+/=-]{16})[A-Za-z0-9._~+/=-]{8,}`;
+
+// The value after a flag: quoted (`--token "x y"`), or bare up to a blank or quote, not another flag.
+const flagValue = () => String.raw`(?:"(?<${group()}>${NOT_A_VALUE}[^"\n]+)"|'(?<${group()}>${NOT_A_VALUE}[^'\n]+)'|(?<${group()}>${NOT_A_VALUE}[^\s'"-][^\s'"]*))`;
+// `<tool> ... <flag> X` and `<tool> ... <flag>X` within one command (no `;`, `|`, `&` or newline between).
+const toolFlag = (tools: string, flag: string) =>
+  new RegExp(String.raw`(?<![^\s'"(/])(?:${tools})(?=[ \t])[^\n;|&]*?[ \t]${flag}(?:[ \t]+|=)?(?<${group()}>${NOT_A_VALUE}[^\s'";|&]+)`, 'g');
+const MYSQL_LIKE = 'mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlpump|mysqlsh|mariadb|mariadb-dump|mariadb-admin|mariadb-import|mariadb-check|mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|sshpass';
+const LDAP = 'ldapsearch|ldapadd|ldapmodify|ldapdelete|ldapwhoami|ldappasswd|ldapcompare|ldapmodrdn';
+/** The text of the first `secret*` group that matched. */
+const secretGroup = (match: RegExpExecArray | RegExpMatchArray) => Object.entries(match.groups ?? {}).find(([name, text]) => name.startsWith('secret') && text !== undefined)?.[1] ?? '';
 
 /** The built-in patterns, most specific first (on a tie the earlier pattern names the kind). */
 export const SECRET_PATTERNS: readonly SecretPattern[] = [
@@ -75,6 +102,10 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     description: 'OpenAI-style API key (sk-..., sk-proj-...)',
     pattern: /(?<![A-Za-z0-9_-])sk-(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g,
   },
+  { kind: 'nvidia-api-key', description: 'NVIDIA API key (nvapi-...)', pattern: /(?<![A-Za-z0-9_-])nvapi-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g },
+  { kind: 'gitlab-token', description: 'GitLab token (glpat-..., gldt-..., glrt-...)', pattern: /(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|ptt|oas)-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g },
+  { kind: 'pypi-token', description: 'PyPI upload token (pypi-AgE...)', pattern: /(?<![A-Za-z0-9_-])pypi-AgE[A-Za-z0-9_-]{40,}/g },
+  { kind: 'npm-token', description: 'npm access token (npm_...)', pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g },
   { kind: 'slack-token', description: 'Slack token (xoxb-, xoxp-, ...)', pattern: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/g },
   { kind: 'google-api-key', description: 'Google API key (AIza...)', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g },
   {
@@ -84,19 +115,63 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   },
   {
     kind: 'bearer-token',
-    description: 'HTTP Bearer token',
-    pattern: /(?<![A-Za-z0-9])Bearer\s+(?<secret>(?!\[REDACTED)(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,})/gi,
+    description: 'HTTP Bearer token (a digit, punctuation, mixed case or 16 characters tell it from the word)',
+    pattern: new RegExp(String.raw`(?<![A-Za-z0-9])Bearer\s+(?<secret>(?!\[REDACTED|%5[Bb]REDACTED)${BEARER_TOKEN})`, 'g'),
+  },
+  {
+    kind: 'authorization',
+    description: 'the value of an Authorization or Proxy-Authorization header (Basic, Bearer, Token, Digest or bare), also inside JSON',
+    pattern: new RegExp(
+      String.raw`(?<![A-Za-z0-9-])(?:Proxy-)?Authorization["']?[ \t]*[:=][ \t]*["']?(?:(?:Basic|Bearer|Token|Digest|Negotiate|NTLM|AWS4-HMAC-SHA256)[ \t]+)?(?<secret>${NOT_A_VALUE}(?!(?:Basic|Bearer|Token|Digest|Negotiate|NTLM)[ \t])[^\s"',;}]{4,})`,
+      'gi',
+    ),
   },
   {
     kind: 'password',
-    description: 'password in a URL (scheme://user:password@host)',
-    pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/?#@]*:(?<secret>(?!\[REDACTED)[^\s/?#]+)@(?=[^\s@/?#]*(?:[/?#\s]|$))/g,
+    description: 'password in a URL (scheme://user:password@host, also git+https://)',
+    pattern: /(?<![A-Za-z0-9.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/?#@[]*:(?<secret>(?!\[REDACTED|%5[Bb]REDACTED)[^\s/?#]+)@(?=[^\s@/?#]*(?:[/?#\s'"]|$))/g,
+  },
+  {
+    kind: 'token',
+    description: 'token as the whole user part of an http(s) URL (https://TOKEN@host, git+https://TOKEN@host)',
+    pattern: /(?<![A-Za-z0-9.-])(?:[A-Za-z][A-Za-z0-9.-]*\+)?https?:\/\/(?<secret>(?!\[REDACTED|%5[Bb]REDACTED)[^\s:/?#@\[\]'"<>]+)@(?=[^\s@/?#]*(?:[/?#\s'"]|$))/gi,
+  },
+  {
+    kind: 'query',
+    description: 'a URL query parameter whose name is a secret name (?token=, ?sig=, ?auth=, ?key=, &X-Amz-Signature=, ...); the kind is the name\'s',
+    pattern: new RegExp(String.raw`[?&](?<name>[A-Za-z0-9_.%-]+)=(?<secret>${NOT_A_VALUE}[^&#\s"'<>]+)`, 'g'),
+    kindOf: (match) => {
+      const value = secretGroup(match);
+      return SWITCH_VALUE.test(value) ? undefined : secretNameKind(decodeName(match.groups?.name ?? ''));
+    },
   },
   { kind: 'password', description: 'password=..., passwd=... assignment', pattern: assignment('password|passwd|passphrase') },
   { kind: 'token', description: 'token=... assignment (access_token, HF_TOKEN=...)', pattern: assignment('token') },
   { kind: 'secret', description: 'secret=... assignment (client_secret, DB_SECRET=...)', pattern: assignment('secret') },
   { kind: 'api-key', description: 'api_key=... assignment (apikey, x-api-key, OPENAI_API_KEY=...)', pattern: assignment('api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key') },
+  {
+    kind: 'flag',
+    description: 'the value after a command-line flag whose name is a secret name (--token X, --password=X, -api-key "X", --hfToken X); the kind is the name\'s',
+    pattern: new RegExp(String.raw`(?<![\w-])--?(?<name>[A-Za-z][A-Za-z0-9_.-]*)(?:=|[ \t]+)${flagValue()}`, 'g'),
+    kindOf: (match) => (SWITCH_VALUE.test(secretGroup(match)) ? undefined : secretNameKind(match.groups?.name ?? '')),
+  },
+  { kind: 'password', description: 'the password flag of a database client or sshpass (mysql -pX, mysql -p X, mongo -p X, sshpass -p X)', pattern: toolFlag(MYSQL_LIKE, '-p') },
+  { kind: 'password', description: 'redis-cli -a X', pattern: toolFlag('redis-cli', '-a') },
+  { kind: 'password', description: 'sqlcmd -P X, bcp -P X', pattern: toolFlag('sqlcmd|bcp', '-P') },
+  { kind: 'password', description: 'ldapsearch -w X (and the other LDAP tools)', pattern: toolFlag(LDAP, '-w') },
+  { kind: 'password', description: 'password: value, unquoted, alone on its line (YAML)', pattern: yamlEntry('password|passwd|passphrase') },
+  { kind: 'token', description: 'token: value, unquoted, alone on its line (YAML)', pattern: yamlEntry('token') },
+  { kind: 'secret', description: 'secret: value, unquoted, alone on its line (YAML)', pattern: yamlEntry('secret') },
+  { kind: 'api-key', description: 'api_key: value, unquoted, alone on its line (YAML; also secret_key, access_key, private_key)', pattern: yamlEntry('api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key') },
 ];
+
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
 
 function normalise(extra: readonly ExtraPattern[]): SecretPattern[] {
   return extra.map((p) =>
@@ -139,15 +214,19 @@ export function findSecrets(text: string, extraPatterns: readonly ExtraPattern[]
  */
 export function secretPatternsIn(texts: readonly string[], extraPatterns: readonly ExtraPattern[] = []): SecretPattern[] {
   const joined = texts.join('\n');
-  return [...SECRET_PATTERNS.filter(({ pattern }) => tester(pattern).test(joined)), ...normalise(extraPatterns)];
+  // A pattern whose matches its name decides (`kindOf`) is kept only when one match is kept.
+  const finds = (p: SecretPattern) => tester(p.pattern).test(joined) && (!p.kindOf || findSecretsWith(joined, [p]).length > 0);
+  return [...SECRET_PATTERNS.filter(finds), ...normalise(extraPatterns)];
 }
 
 /** `findSecrets` with a given list of patterns (earlier ones name the kind on a tie). */
 export function findSecretsWith(text: string, patterns: readonly SecretPattern[]): SecretMatch[] {
   const found: (SecretMatch & { order: number })[] = [];
-  patterns.forEach(({ kind, pattern }, order) => {
+  patterns.forEach(({ kind: patternKind, pattern, kindOf }, order) => {
     if (!tester(pattern).test(text)) return;
     for (const match of text.matchAll(scanner(pattern))) {
+      const kind = kindOf ? kindOf(match) : patternKind;
+      if (!kind) continue;
       let start = match.index;
       let end = start + match[0].length;
       const groups = match.indices?.groups;
@@ -186,32 +265,104 @@ export function redactText(text: string, extraPatterns: readonly ExtraPattern[] 
 
 const redacted = (kind: string) => `[REDACTED:${kind}]`;
 
-/** The last words that make a flag, query parameter or variable name secret, and the kind they announce. */
-const SECRET_WORDS: Record<string, string> = {
-  pass: 'password', password: 'password', passwd: 'password', passphrase: 'password', pwd: 'password',
-  token: 'token', secret: 'secret', key: 'key', apikey: 'key', credential: 'credential', credentials: 'credential',
-  auth: 'auth', sig: 'signature', signature: 'signature',
-};
-/** Words before the last one that make it harmless: tokenizer special tokens, counts. */
-const HARMLESS_BEFORE = new Set(['pad', 'eos', 'bos', 'unk', 'mask', 'sep', 'cls', 'special', 'start', 'end', 'stop', 'max', 'min', 'num', 'sort', 'primary', 'public']);
+/** Whether a value is already redacted (`[REDACTED:kind]`, or percent-encoded inside an IRI). */
+export function isRedacted(value: string): boolean {
+  return /^(?:\[|%5[Bb])REDACTED/.test(value.trim());
+}
 
 /**
- * The kind of secret a flag or parameter name announces (`--hf-token` -> `token`,
- * `apiKey` -> `key`, `X-Amz-Signature` -> `signature`), or undefined. The name is split into
- * words (`-`, `_`, `.`, camelCase) and its last word decides, so `--tokenizer`, `--max-tokens`,
- * `--token-file` (a path), `--pad-token` and `--author` are not secret.
+ * The secret-name list: a parameter, flag, query parameter or variable whose name's last word is
+ * one of these names a secret, of the kind given (`DB_PASSWORD`, `--hf-token`, `authToken`,
+ * `apiKey`, `client_secret`, `X-Amz-Signature`). `key` only counts when the word before it does
+ * not make it an ordinary key (`sort_key`, `label_key`, `rng_key`, see `HARMLESS_BEFORE_KEY`).
  */
-export function secretNameKind(name: string): string | undefined {
-  const words = name
-    .replace(/^-+/, '')
+export const SECRET_NAME_WORDS: Readonly<Record<string, string>> = {
+  password: 'password', passwd: 'password', passphrase: 'password', pass: 'password', pwd: 'password',
+  secret: 'secret', secrets: 'secret', token: 'token', key: 'key', apikey: 'key', accesskey: 'key', secretkey: 'key', privatekey: 'key',
+  credential: 'credential', credentials: 'credential', creds: 'credential', auth: 'auth', sig: 'signature', signature: 'signature',
+  cookie: 'cookie', cookies: 'cookie',
+};
+/** Names glued into one word that still end in a secret word (`hfToken` is split, `HFTOKEN`, `dbpassword` are not). */
+const SECRET_SUFFIX = /(?:password|passwd|passphrase|secret|apikey|accesskey|secretkey|privatekey|(?<!^(?:sub|pre|de|max|min|num|pad|eos|bos|unk))token)$/;
+/** Words before the last one that make it harmless: tokenizer special tokens, counts, limits. */
+const HARMLESS_BEFORE = new Set(['pad', 'eos', 'bos', 'unk', 'mask', 'sep', 'cls', 'special', 'start', 'end', 'stop', 'max', 'min', 'num', 'n', 'no', 'use', 'sort', 'primary', 'public']);
+/** Words before `key` that make it a key of data, not a credential (`label_key`, `rng_key`, `cache_key`). */
+const HARMLESS_BEFORE_KEY = new Set([
+  'foreign', 'partition', 'cluster', 'cache', 'dict', 'map', 'lookup', 'join', 'group', 'index', 'hash', 'row', 'column', 'col', 'field',
+  'data', 'input', 'output', 'label', 'labels', 'text', 'image', 'audio', 'video', 'target', 'feature', 'features', 'metric', 'monitor',
+  'rng', 'prng', 'random', 'seed', 'sample', 'batch', 'prompt', 'response', 'instruction', 'context', 'query', 'document', 'answer',
+  'question', 'chosen', 'rejected', 'reward', 'value', 'item', 'name', 'id', 'split', 'dataset', 'state', 'model', 'config', 'layer',
+  'attention', 'cache', 'checkpoint', 'score', 'result', 'results', 'event', 'message', 'messages', 'conversation', 'chat', 'hotkey',
+]);
+
+function nameWords(name: string): string[] {
+  return name
+    .replace(/^[-+~]+/, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .split(/[\s_.:/-]+/)
     .filter(Boolean)
     .map((w) => w.toLowerCase());
+}
+
+/**
+ * The kind of secret a flag, parameter, query parameter or variable name announces
+ * (`--hf-token` -> `token`, `apiKey` -> `key`, `X-Amz-Signature` -> `signature`,
+ * `DB_PASSWORD` -> `password`), or undefined. The name is split into words (`-`, `_`, `.`,
+ * camelCase) and its last word decides (see `SECRET_NAME_WORDS`), so `--tokenizer`,
+ * `--max-tokens`, `num_tokens`, `--token-file` (a path), `--pad-token`, `sort_key` and
+ * `--author` are not secret.
+ */
+export function secretNameKind(name: string): string | undefined {
+  const words = nameWords(name);
   const last = words[words.length - 1];
   const before = words[words.length - 2];
   if (!last || (before && HARMLESS_BEFORE.has(before))) return undefined;
-  return SECRET_WORDS[last];
+  if (last === 'key' && before && HARMLESS_BEFORE_KEY.has(before)) return undefined;
+  const kind = Object.hasOwn(SECRET_NAME_WORDS, last) ? SECRET_NAME_WORDS[last] : undefined;
+  if (kind) return kind;
+  const glued = SECRET_SUFFIX.exec(last)?.[0];
+  if (!glued) return undefined;
+  return /key$/.test(glued) ? 'key' : /token$/.test(glued) ? 'token' : /secret$/.test(glued) ? 'secret' : 'password';
+}
+
+// Values that are switches or nulls, not secrets, even under a secret name (`--use_auth_token True`, `token: null`).
+const SWITCH_VALUE = /^(true|false|yes|no|on|off|none|null|nil|undefined|0|1)$/i;
+
+/**
+ * The kind of secret a named value is because of its name (`password=hunter2` -> `password`),
+ * or undefined: the name is not a secret name, or the value is empty, a switch (`true`, `0`), a
+ * null, or already redacted.
+ */
+export function secretParamKind(name: string, value: string): string | undefined {
+  const kind = secretNameKind(name);
+  const v = value.trim();
+  if (!kind || v === '' || SWITCH_VALUE.test(v) || isRedacted(v)) return undefined;
+  return kind;
+}
+
+/**
+ * A parameter's value as a bundle may hold it: `[REDACTED:<kind>]` when its name says it is a
+ * secret (`password`, `DB_PASSWORD`, `hf-token`, `authToken`, `api_key`, ...; see
+ * `secretNameKind`), whatever the value; otherwise the value with any secret in it redacted.
+ */
+export function redactParam(name: string, value: string, extraPatterns: readonly ExtraPattern[] = []): string {
+  const kind = secretParamKind(name, value);
+  return kind ? redacted(kind) : redactText(value, extraPatterns);
+}
+
+/**
+ * A name made from text for a run id, a directory or a node: the text redacted, every run of
+ * characters other than `A-Z a-z 0-9 . _ -` one `-`, at most 64 characters, `fallback` when
+ * nothing is left. A redacted secret leaves `REDACTED` behind, nothing of itself.
+ */
+export function redactedName(text: string, fallback = 'run'): string {
+  const name = redactText(text)
+    .replace(/\[REDACTED:[^\]]*\]/g, 'REDACTED')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 64)
+    .replace(/[-.]+$/, '');
+  return name || fallback;
 }
 
 /**
@@ -232,7 +383,7 @@ export function redactUrl(url: string, extraPatterns: readonly ExtraPattern[] = 
     host = authority.slice(at + 1);
     const colon = userinfo.indexOf(':');
     const user = colon >= 0 ? userinfo.slice(0, colon) : userinfo;
-    const keepUser = colon < 0 && !/^https?:/i.test(scheme) && user !== '' && !findSecrets(user, extraPatterns).length;
+    const keepUser = colon < 0 && !/^(?:[A-Za-z0-9.-]*\+)?https?:/i.test(scheme) && user !== '' && !findSecrets(user, extraPatterns).length;
     if (keepUser) host = `${user}@${host}`;
   }
   const hashAt = rest.indexOf('#');
@@ -243,23 +394,17 @@ export function redactUrl(url: string, extraPatterns: readonly ExtraPattern[] = 
   let query = '';
   if (queryAt >= 0) {
     path = beforeHash.slice(0, queryAt);
-    query = '?' + beforeHash.slice(queryAt + 1).split('&').map(redactParam).join('&');
+    query = '?' + beforeHash.slice(queryAt + 1).split('&').map(redactQueryParam).join('&');
   }
   return redactText(scheme + host + path + query + hash, extraPatterns);
 }
 
-function redactParam(param: string): string {
+function redactQueryParam(param: string): string {
   const eq = param.indexOf('=');
   if (eq < 0) return param;
-  let name = param.slice(0, eq);
-  try {
-    name = decodeURIComponent(name);
-  } catch {
-    // keep the raw name
-  }
-  const kind = secretNameKind(name);
+  const kind = secretNameKind(decodeName(param.slice(0, eq)));
   const value = param.slice(eq + 1);
-  if (!kind || value === '' || value.startsWith('[REDACTED')) return param;
+  if (!kind || value === '' || isRedacted(value)) return param;
   return `${param.slice(0, eq)}=${redacted(kind)}`;
 }
 
@@ -269,40 +414,179 @@ export interface RedactArgvOptions {
   extraPatterns?: readonly ExtraPattern[];
 }
 
-// Values after a secret-looking flag that are switches, not secrets (`--use_auth_token True`).
-const SWITCH_VALUE = /^(true|false|yes|no|on|off|none|0|1)$/i;
+/**
+ * Programs whose short flags take a password although the flag's name does not say so. `flags`
+ * take it as the next argument or after `=`; `attached` also as `-pVALUE`. Once the program is
+ * named in a command line, its flags count for the rest of the line. (psql has no password flag:
+ * its password comes in PGPASSWORD=... or a postgresql:// URL, both redacted anyway.)
+ */
+export const PASSWORD_FLAGS: Readonly<Record<string, { flags: readonly string[]; attached?: readonly string[]; after?: string }>> = {
+  ...Object.fromEntries(['mysql', 'mysqldump', 'mysqladmin', 'mysqlimport', 'mysqlshow', 'mysqlcheck', 'mysqlpump', 'mysqlsh', 'mariadb', 'mariadb-dump', 'mariadb-admin', 'mariadb-import', 'mariadb-check']
+    .map((tool) => [tool, { flags: ['-p'], attached: ['-p'] }])),
+  ...Object.fromEntries(['mongo', 'mongosh', 'mongodump', 'mongorestore', 'mongoexport', 'mongoimport', 'mongostat', 'mongotop']
+    .map((tool) => [tool, { flags: ['-p'], attached: ['-p'] }])),
+  sshpass: { flags: ['-p'], attached: ['-p'] },
+  'redis-cli': { flags: ['-a'], attached: ['-a'] },
+  sqlcmd: { flags: ['-P'], attached: ['-P'] },
+  bcp: { flags: ['-P'], attached: ['-P'] },
+  zip: { flags: ['-P'] },
+  unzip: { flags: ['-P'] },
+  '7z': { flags: [], attached: ['-p'] },
+  '7za': { flags: [], attached: ['-p'] },
+  rar: { flags: [], attached: ['-p'] },
+  unrar: { flags: [], attached: ['-p'] },
+  ...Object.fromEntries(['ldapsearch', 'ldapadd', 'ldapmodify', 'ldapdelete', 'ldapwhoami', 'ldappasswd', 'ldapcompare', 'ldapmodrdn']
+    .map((tool) => [tool, { flags: ['-w'], attached: ['-w'] }])),
+  curl: { flags: ['-u', '--user', '-U', '--proxy-user', '-E', '--cert', '--oauth2-bearer'] },
+  wget: { flags: ['--http-password', '--ftp-password', '--proxy-password'] },
+  smbclient: { flags: ['-U', '--user'] },
+  openssl: { flags: ['-passin', '-passout', '-pass', '-k', '-kfile'] },
+  'ssh-keygen': { flags: ['-N', '-P'] },
+  htpasswd: { flags: [] },
+  docker: { flags: ['-p'], after: 'login' },
+  podman: { flags: ['-p'], after: 'login' },
+  nerdctl: { flags: ['-p'], after: 'login' },
+  helm: { flags: [], after: 'login' },
+};
+
+const commandName = (arg: string) => (arg.split(/[\\/]/).pop() ?? arg).replace(/\.exe$/i, '');
+// `NAME=value` as an environment setting (`env MY_TOKEN=x cmd`) or an override (`db.password=x`, `+auth.token=x`).
+const SETTING = /^([+~]{0,2}[A-Za-z_][A-Za-z0-9_.-]*)=(.*)$/s;
 
 /**
  * A command line without secrets: the value after a flag whose name looks secret
- * (`--token X`, `--password=X`, `-token X`, `--hfToken=X`, and the flags in `secretFlags`, such
- * as `-p X`) and any secret inside an argument (URLs with passwords, `KEY=value` settings, known
- * token formats). Arguments keep their positions: the result has as many elements as `argv`.
+ * (`--token X`, `--password=X`, `-token X`, `--hfToken=X`), after a password flag of a program
+ * that takes one (`mysql -pX`, `mysql -p X`, `sshpass -p X`, `redis-cli -a X`, see
+ * `PASSWORD_FLAGS`) and of the flags in `secretFlags`; the value of a `NAME=value` setting whose
+ * name is a secret name (`env MY_TOKEN=X`, `db.password=X`); a whole command line inside one
+ * argument (`sh -c '... --password X'`), word by word; and any secret inside an argument (URLs
+ * with credentials, `KEY=value` settings, known token formats). Arguments keep their positions:
+ * the result has as many elements as `argv`.
  */
 export function redactArgv(argv: readonly string[], options: RedactArgvOptions = {}): string[] {
   const extra = options.extraPatterns ?? [];
   const explicit = new Set(options.secretFlags ?? []);
-  const flagKind = (flag: string) => (explicit.has(flag) ? 'password' : /^--?[A-Za-z]/.test(flag) ? secretNameKind(flag) : undefined);
+  let tool: (typeof PASSWORD_FLAGS)[string] | undefined;
+  let toolActive = false;
+  const toolFlags = () => (tool && toolActive ? tool.flags : []);
+  const flagKind = (flag: string) =>
+    explicit.has(flag) || toolFlags().includes(flag) ? 'password' : /^--?[A-Za-z]/.test(flag) ? secretNameKind(flag) : undefined;
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
+    if (!arg.startsWith('-')) {
+      const program = PASSWORD_FLAGS[commandName(arg)];
+      if (program) {
+        tool = program;
+        toolActive = !program.after;
+      } else if (tool?.after === arg) toolActive = true;
+    }
+    if (/\s/.test(arg.trim())) {
+      out.push(redactCommandString(arg, options));
+      continue;
+    }
+    const attached = tool && toolActive ? tool.attached?.find((flag) => arg.startsWith(flag) && arg.length > flag.length && !arg.startsWith(`${flag}=`)) : undefined;
+    if (attached) {
+      const value = arg.slice(attached.length);
+      out.push(isRedacted(value) ? arg : `${attached}${redacted('password')}`);
+      continue;
+    }
     const eq = arg.indexOf('=');
     if (arg.startsWith('-') && eq > 0) {
       const kind = flagKind(arg.slice(0, eq));
       const value = arg.slice(eq + 1);
-      out.push(kind && value && !SWITCH_VALUE.test(value) && !value.startsWith('[REDACTED')
+      out.push(kind && value && !SWITCH_VALUE.test(value) && !isRedacted(value)
         ? `${arg.slice(0, eq)}=${redacted(kind)}`
         : redactText(arg, extra));
+      continue;
+    }
+    const setting = SETTING.exec(arg);
+    if (setting) {
+      const kind = secretParamKind(setting[1]!, setting[2]!);
+      out.push(kind ? `${setting[1]}=${redacted(kind)}` : redactText(arg, extra));
       continue;
     }
     out.push(redactText(arg, extra));
     const kind = arg.startsWith('-') && arg !== '-' && arg !== '--' ? flagKind(arg) : undefined;
     const next = argv[i + 1];
     if (kind && next !== undefined && !next.startsWith('-') && !SWITCH_VALUE.test(next)) {
-      out.push(next.startsWith('[REDACTED') ? next : redacted(kind));
+      out.push(isRedacted(next) ? next : redacted(kind));
       i++;
     }
   }
   return out;
+}
+
+/**
+ * A command line held in one string (`sh -c 'mysql -phunter2 db'`, a `command:` of a config)
+ * without secrets: split into words as a POSIX shell would, each word redacted as by
+ * `redactArgv`, and the words that changed written back in place (quoted where needed). The
+ * rest of the text (quoting, spacing, `;`, `&&`, `|`) is kept; what is left goes through
+ * `redactText`.
+ */
+export function redactCommandString(text: string, options: RedactArgvOptions = {}): string {
+  const words = shellWords(text);
+  if (!words.length) return redactText(text, options.extraPatterns);
+  const values = words.map((w) => w.value);
+  const red = redactArgv(values, options);
+  let out = '';
+  let at = 0;
+  words.forEach((word, i) => {
+    const value = red[i]!;
+    if (value === word.value) return;
+    out += text.slice(at, word.start) + quoteWord(value);
+    at = word.end;
+  });
+  return redactText(out + text.slice(at), options.extraPatterns);
+}
+
+function quoteWord(word: string): string {
+  return word !== '' && !/[\s'"\\$`;&|<>(){}*?!#~]/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The words of a shell command line with where each starts and ends; operators (`;`, `&&`, `|`, ...) end a word and are not words. */
+function shellWords(text: string): { value: string; start: number; end: number }[] {
+  const words: { value: string; start: number; end: number }[] = [];
+  let value = '';
+  let start = -1;
+  let i = 0;
+  const finish = () => {
+    if (start >= 0) words.push({ value, start, end: i });
+    value = '';
+    start = -1;
+  };
+  while (i < text.length) {
+    const c = text[i]!;
+    if (/\s/.test(c) || ';&|<>()'.includes(c)) {
+      finish();
+      i++;
+      continue;
+    }
+    if (start < 0) start = i;
+    if (c === "'") {
+      const close = text.indexOf("'", i + 1);
+      const end = close < 0 ? text.length : close;
+      value += text.slice(i + 1, end);
+      i = end + 1;
+    } else if (c === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') {
+        if (text[i] === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1]!)) i++;
+        value += text[i];
+        i++;
+      }
+      i++;
+    } else if (c === '\\' && i + 1 < text.length) {
+      value += text[i + 1];
+      i += 2;
+    } else {
+      value += c;
+      i++;
+    }
+  }
+  i = Math.min(i, text.length);
+  finish();
+  return words;
 }
 
 /**
@@ -331,15 +615,21 @@ export const DEFAULT_ENV_ALLOW: readonly string[] = [
 ];
 
 /**
- * Whether a variable's name says it holds a secret: `*_TOKEN`, `*_KEY`, `*_SECRET*`,
+ * Whether a variable's name says it holds a secret: a secret name (`secretNameKind`), or `*_TOKEN*`, `*_KEY*`, `*_SECRET*`,
  * `*PASSWORD*`, `*_PASSWD`, `*_CREDENTIALS` and the like (whole words of the name, so
  * `TOKENIZERS_PARALLELISM` is not).
  */
 export function isSecretName(name: string): boolean {
   const upper = name.toUpperCase();
-  if (/PASSWORD|PASSWD|SECRET|CREDENTIAL/.test(upper)) return true;
-  return upper.split(/[_.-]+/).some((w) => ['TOKEN', 'KEY', 'APIKEY', 'PASS', 'PAT', 'AUTH', 'PRIVATE'].includes(w));
+  if (upper === 'PWD' || upper === 'OLDPWD') return false; // the working directory, not a password
+  if (/PASSWORD|PASSWD|PASSPHRASE|SECRET|CREDENTIAL/.test(upper)) return true;
+  if (secretNameKind(name)) return true;
+  return upper.split(/[_.-]+/).some((w) => ENV_SECRET_WORDS.has(w));
 }
+
+/** Words that make a variable secret wherever they stand in its name (`GITHUB_TOKEN_RO`, `AWS_KEY_ID`), and the
+ *  variables that carry HTTP headers or cookies (`HF_HUB_HEADERS`, `OTEL_EXPORTER_OTLP_HEADERS`). */
+const ENV_SECRET_WORDS = new Set(['TOKEN', 'KEY', 'APIKEY', 'PASS', 'PAT', 'AUTH', 'PRIVATE', 'HEADER', 'HEADERS', 'COOKIE', 'COOKIES', 'SIGNATURE', 'SIG', 'CREDS']);
 
 export interface RedactEnvOptions {
   /** Names (or `PREFIX_*` patterns) to record in addition to the defaults. */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { reportNotes } from './notes.js';
 
 export function registerExport(program: Command): void {
   const command = program
@@ -11,13 +12,15 @@ export function registerExport(program: Command): void {
     .argument('<bundle>', 'the bundle (prov.json, prov.ttl or any format reprov reads), or its directory')
     .requiredOption('-o, --output <dir-or-zip>', 'the crate: a directory, or a .zip file (written atomically)')
     .option('--root <dir>', "directory the bundle's relative paths are taken from; no file outside it is copied (default: the bundle's directory)")
-    .action(async (bundlePath: string, flags: { output: string; root?: string }) => {
+    .option('--overwrite', 'replace a crate reprov wrote earlier (a directory reprov did not write is never replaced)')
+    .action(async (bundlePath: string, flags: { output: string; root?: string; overwrite?: boolean }) => {
       const [{ openBundle }, { exportRoCrate }] = await Promise.all([import('../io/load-bundle.js'), import('../interop/ro-crate.js')]);
       const bundle = await openBundle(bundlePath);
-      const result = await exportRoCrate(bundle, { out: flags.output, root: flags.root });
-      for (const line of result.notCopied) process.stderr.write(`reprov: export: ${line}\n`);
-      for (const line of result.changed) process.stderr.write(`reprov: export: changed since the run: ${line}\n`);
+      const result = await exportRoCrate(bundle, { out: flags.output, root: flags.root, overwrite: flags.overwrite });
       process.stdout.write(`${result.out}\n`);
-      process.stderr.write(`reprov: wrote an RO-Crate (${result.format}) with ${result.files.length} file(s)\n`);
+      reportNotes(`wrote an RO-Crate (${result.format}) with ${result.files.length} file(s)`, [
+        ...result.notCopied.map((line) => `not copied: ${line}`),
+        ...result.changed.map((line) => `changed since the run: ${line}`),
+      ]);
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { reportNotes } from './notes.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -16,15 +17,15 @@ export function registerImport(program: Command): void {
     .option('--run <id>', 'import only this run (repeatable)', collect)
     .option('--include-deleted', 'also import runs MLflow marks deleted')
     .option('--copy-artifacts', "copy each run's artifacts and models into its bundle (artifacts/), for export and verify")
-    .action(async (mlruns: string, flags: { output: string; experiment?: string[]; run?: string[]; includeDeleted?: boolean; copyArtifacts?: boolean }) => {
+    .option('--overwrite', 'replace bundles an earlier import wrote (a directory reprov did not write is never replaced)')
+    .action(async (mlruns: string, flags: { output: string; experiment?: string[]; run?: string[]; includeDeleted?: boolean; copyArtifacts?: boolean; overwrite?: boolean }) => {
       const { importMlflow } = await import('../interop/mlflow.js');
-      const result = await importMlflow(mlruns, { out: flags.output, experiments: flags.experiment, runs: flags.run, includeDeleted: flags.includeDeleted, copyArtifacts: flags.copyArtifacts });
+      const result = await importMlflow(mlruns, { out: flags.output, experiments: flags.experiment, runs: flags.run, includeDeleted: flags.includeDeleted, copyArtifacts: flags.copyArtifacts, overwrite: flags.overwrite });
       for (const run of result.imported) {
         process.stdout.write(`${run.dir}\n`);
-        process.stderr.write(`reprov: imported MLflow run ${run.runId} (experiment '${run.experiment}')\n`);
-        for (const note of run.notes) process.stderr.write(`reprov:   ${note}\n`);
+        reportNotes(`imported MLflow run ${run.runId} (experiment '${run.experiment}')`, run.notes);
       }
-      for (const skipped of result.skipped) process.stderr.write(`reprov: skipped MLflow run ${skipped}\n`);
+      for (const skipped of result.skipped) reportNotes(`skipped MLflow run ${skipped}`, []);
     });
 
   command
@@ -32,11 +33,11 @@ export function registerImport(program: Command): void {
     .description('write the normalised bundle of a yProv4ML document (what check reads from it) as prov.json + prov.ttl')
     .argument('<file>', 'the yProv4ML PROV document (PROV-JSON or any RDF format)')
     .requiredOption('-o, --output <dir>', 'bundle directory to write (atomically)')
-    .action(async (file: string, flags: { output: string }) => {
+    .option('--overwrite', 'replace a bundle reprov wrote earlier there (a directory reprov did not write is never replaced)')
+    .action(async (file: string, flags: { output: string; overwrite?: boolean }) => {
       const { writeYProv4mlBundle } = await import('../interop/yprov4ml-bundle.js');
-      const result = await writeYProv4mlBundle(file, flags.output);
+      const result = await writeYProv4mlBundle(file, flags.output, { overwrite: flags.overwrite });
       process.stdout.write(`${result.dir}\n`);
-      process.stderr.write(`reprov: imported a yProv4ML document (generation ${result.generation})\n`);
-      for (const note of result.notes) process.stderr.write(`reprov:   ${note}\n`);
+      reportNotes(`imported a yProv4ML document (generation ${result.generation})`, result.notes);
     });
 }

@@ -16,6 +16,7 @@ interface RecordFlags {
   git: boolean;
   hardware: boolean;
   system: boolean;
+  overwrite?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -27,7 +28,8 @@ export function registerRecord(program: Command): void {
     .usage('[options] -- <command> [args...]')
     .argument('<command...>', 'the command to run, after --')
     .option('-e, --experiment <name>', 'experiment name (default: the script name)')
-    .option('-o, --out <dir>', 'bundle directory (default: prov/<run id>)')
+    .option('-o, --out <dir>', 'bundle directory (default: prov/<run id>); locked while the run goes on')
+    .option('--overwrite', 'replace the bundle an earlier run left in --out (a directory reprov did not write is never touched)')
     .option('-i, --input <path>', 'input file or directory to hash (repeatable)', collect, [])
     .option('--output <path>', 'output file or directory to hash after the run (repeatable)', collect, [])
     .option('-p, --param <name=value>', 'a parameter (repeatable)', collect, [])
@@ -41,6 +43,15 @@ export function registerRecord(program: Command): void {
     .option('--no-hardware', 'do not record the hardware')
     .option('--no-system', 'do not sample system metrics')
     .passThroughOptions()
+    .addHelpText('after', `
+Exit codes:
+  the command's own     reprov exits with the command's exit code (128+n when it died of signal n)
+  2                     bad options, an unreadable input, or a bundle directory that cannot be
+                        written (in use by another run, not reprov's, an earlier bundle without
+                        --overwrite, permission denied, ...): the command is not started
+  125                   the command succeeded (exit 0) but its bundle could not be written at the
+                        end (a full disk, ...); when the command failed, its own code is kept
+  128+n                 reprov got signal n before the command started (the bundle is marked interrupted)`)
     .action(async (command: string[], flags: RecordFlags) => {
       const options: RecordOptions = {
         command,
@@ -56,11 +67,20 @@ export function registerRecord(program: Command): void {
         python: flags.python,
         systemIntervalMs: Number(flags.systemInterval),
         collect: { git: flags.git, hardware: flags.hardware, system: flags.system },
+        overwrite: flags.overwrite,
       };
       // Loaded on use: each command pays only for the modules it needs at start-up.
-      const { record } = await import('../run/record.js');
+      const { record, recordExitCode } = await import('../run/record.js');
       const result = await record(options);
-      process.stderr.write(`reprov: recorded ${result.bundle.provJson}\n`);
-      process.exitCode = result.exitCode;
+      for (const note of result.notes) process.stderr.write(`reprov: ${note}\n`);
+      if (result.writeError !== undefined) {
+        const { reportError } = await import('./errors.js');
+        reportError(result.writeError);
+      } else if (!result.started && result.signal) {
+        process.stderr.write(`reprov: record: interrupted (${result.signal}) before the command started; recorded ${result.bundle.provJson}\n`);
+      } else process.stderr.write(`reprov: recorded ${result.bundle.provJson}\n`);
+      process.exitCode = recordExitCode(result);
+      // Stopped before the command started: collectors still under way (a slow pip freeze) must not keep reprov alive.
+      if (!result.started && result.signal) process.exit(process.exitCode);
     });
 }

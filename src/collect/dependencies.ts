@@ -33,12 +33,13 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import type { NamedNode } from 'n3';
 import { prov, reprov } from '../prov/vocabulary.js';
 import type { CollectContext } from './context.js';
 import { locationOf } from './data.js';
 import { redactText } from '../base/redact.js';
+import { confine } from '../base/confine.js';
 
 export type Ecosystem = 'npm' | 'pypi' | 'conda';
 
@@ -47,6 +48,12 @@ export interface CollectDependenciesOptions {
   pythonFreeze?: boolean;
   /** The Python for pip freeze (default `$VIRTUAL_ENV/bin/python` when set, else `python3`). */
   python?: string;
+  /**
+   * Read no file outside this directory (its real path): files found in an imported store (an
+   * MLflow model's requirements.txt) may be links, or `-r` includes, that point anywhere on the
+   * machine. A recorded run's own directory is not confined: `-r ../shared/requirements.txt` is common.
+   */
+  root?: string;
 }
 
 export interface DependencyFileSummary {
@@ -112,7 +119,7 @@ export async function collectDependencies(ctx: CollectContext, options: CollectD
   for (const name of names) {
     const absolute = resolve(ctx.cwd, name);
     recorded.add(absolute);
-    const summary = await recordFile(ctx, absolute, name, FIXED_FILES[name] ?? 'pypi');
+    const summary = await recordFile(ctx, absolute, name, FIXED_FILES[name] ?? 'pypi', options.root);
     files.push(summary.summary);
     includes.push(...(summary.includes ?? []));
   }
@@ -121,7 +128,7 @@ export async function collectDependencies(ctx: CollectContext, options: CollectD
     if (recorded.has(absolute)) continue;
     recorded.add(absolute);
     const location = locationOf(ctx.cwd, absolute);
-    const summary = await recordFile(ctx, absolute, location.startsWith('/') ? basename(absolute) : location, 'pypi');
+    const summary = await recordFile(ctx, absolute, location.startsWith('/') ? basename(absolute) : location, 'pypi', options.root);
     files.push(summary.summary);
     for (const more of summary.includes ?? []) if (!includes.includes(more)) includes.push(more);
   }
@@ -134,7 +141,7 @@ function defaultPython(env: NodeJS.ProcessEnv): string {
   return env.VIRTUAL_ENV ? `${env.VIRTUAL_ENV}/bin/python` : 'python3';
 }
 
-async function recordFile(ctx: CollectContext, absolute: string, name: string, ecosystem: Ecosystem)
+async function recordFile(ctx: CollectContext, absolute: string, name: string, ecosystem: Ecosystem, root: string | undefined)
   : Promise<{ summary: DependencyFileSummary; includes?: string[] }> {
   const { graph } = ctx;
   const file = locationOf(ctx.cwd, absolute);
@@ -147,7 +154,7 @@ async function recordFile(ctx: CollectContext, absolute: string, name: string, e
 
   let content: Buffer;
   try {
-    content = await readFile(absolute);
+    content = await readWithin(root, absolute);
   } catch (error) {
     const unknownReason = `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
     graph.add(node, reprov.unknownReason, unknownReason);
@@ -155,7 +162,7 @@ async function recordFile(ctx: CollectContext, absolute: string, name: string, e
   }
   const sha256 = createHash('sha256').update(content).digest('hex');
   graph.checksum(node, 'sha256', sha256);
-  const analysis = await analyse(basename(absolute), absolute, content.toString('utf8'));
+  const analysis = await analyse(basename(absolute), absolute, content.toString('utf8'), root);
   graph.add(node, reprov.pinned, analysis.pinned);
   graph.add(node, reprov.unpinnedCount, analysis.unpinnedCount);
   graph.add(node, reprov.packageCount, analysis.packageCount);
@@ -167,7 +174,17 @@ async function recordFile(ctx: CollectContext, absolute: string, name: string, e
   return analysis.includes ? { summary, includes: analysis.includes } : { summary };
 }
 
-async function analyse(name: string, absolute: string, text: string): Promise<Analysis> {
+/** Reads `absolute`, refusing (as a read error whose code says why) a path that leaves `root`. */
+async function readWithin(root: string | undefined, absolute: string): Promise<Buffer> {
+  if (root !== undefined) {
+    const where = confine(root, relative(root, absolute));
+    if (!where.ok) throw Object.assign(new Error(where.reason), { code: `refused, ${where.reason}` });
+    return readFile(where.absolute);
+  }
+  return readFile(absolute);
+}
+
+async function analyse(name: string, absolute: string, text: string, root: string | undefined): Promise<Analysis> {
   switch (name) {
     case 'package-lock.json': return analysePackageLock(text);
     case 'pnpm-lock.yaml': return analysePnpmLock(text);
@@ -177,8 +194,8 @@ async function analyse(name: string, absolute: string, text: string): Promise<An
     case 'Pipfile.lock': return analysePipfileLock(text);
     case 'pyproject.toml': return analysePyproject(text);
     case 'environment.yml':
-    case 'environment.yaml': return analyseCondaEnvironment(absolute, text);
-    default: return analyseRequirementsFile(absolute, text);
+    case 'environment.yaml': return analyseCondaEnvironment(absolute, text, root);
+    default: return analyseRequirementsFile(absolute, text, root);
   }
 }
 
@@ -374,7 +391,7 @@ const CONSTRAINT = /^(?:-c|--constraint)(?:\s*=\s*|\s+|(?=\S))(\S+)$/;
 const EDITABLE = /^(?:-e|--editable)(?:\s*=\s*|\s+|(?=\S))/;
 
 /** Counts requirements of a requirements-format text, following `-r` and `-c` relative to `directory`. */
-async function scanRequirements(text: string, directory: string, seen: Set<string>, scan: RequirementsScan): Promise<void> {
+async function scanRequirements(text: string, directory: string, seen: Set<string>, scan: RequirementsScan, root: string | undefined): Promise<void> {
   const lines = requirementLines(text);
   const constraints = new Map<string, boolean>();
   const requirements: string[] = [];
@@ -387,14 +404,14 @@ async function scanRequirements(text: string, directory: string, seen: Set<strin
       seen.add(target);
       let included: string;
       try {
-        included = await readFile(target, 'utf8');
+        included = (await readWithin(root, target)).toString('utf8');
       } catch (error) {
         scan.problems.push(`cannot read ${include ? 'included' : 'constraint'} file ${(include ?? constraint)?.[1]}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
         continue;
       }
       if (include) {
         scan.includes.push(target);
-        await scanRequirements(included, dirname(target), seen, scan);
+        await scanRequirements(included, dirname(target), seen, scan, root);
       } else {
         scan.includes.push(target);
         for (const c of requirementLines(included)) {
@@ -416,9 +433,9 @@ async function scanRequirements(text: string, directory: string, seen: Set<strin
   }
 }
 
-async function analyseRequirementsFile(absolute: string, text: string): Promise<Analysis> {
+async function analyseRequirementsFile(absolute: string, text: string, root: string | undefined): Promise<Analysis> {
   const scan: RequirementsScan = { packageCount: 0, unpinnedCount: 0, includes: [], problems: [] };
-  await scanRequirements(text, dirname(absolute), new Set([absolute]), scan);
+  await scanRequirements(text, dirname(absolute), new Set([absolute]), scan, root);
   const analysis: Analysis = {
     pinned: scan.unpinnedCount === 0 && scan.problems.length === 0,
     unpinnedCount: scan.unpinnedCount,
@@ -435,7 +452,7 @@ export function condaSpecPinned(spec: string): boolean {
   return /^[A-Za-z0-9_.-]+\s*={1,2}\s*[^\s=<>!*,|~]+(?:=[^\s*]+)?$/.test(s) || /^[A-Za-z0-9_.-]+\s+[^\s=<>!*,|~]+(?:\s+[^\s*]+)?$/.test(s);
 }
 
-async function analyseCondaEnvironment(absolute: string, text: string): Promise<Analysis> {
+async function analyseCondaEnvironment(absolute: string, text: string, root: string | undefined): Promise<Analysis> {
   let document: unknown;
   // yaml loads only when a conda file is present: it costs start-up time every run would pay.
   const { parse: parseYaml } = await import('yaml');
@@ -457,7 +474,7 @@ async function analyseCondaEnvironment(absolute: string, text: string): Promise<
       } else if (dependency && typeof dependency === 'object' && Array.isArray((dependency as { pip?: unknown }).pip)) {
         const pipLines = ((dependency as { pip: unknown[] }).pip).map(String).join('\n');
         const scan: RequirementsScan = { packageCount: 0, unpinnedCount: 0, includes, problems };
-        await scanRequirements(pipLines, dirname(absolute), new Set([absolute]), scan);
+        await scanRequirements(pipLines, dirname(absolute), new Set([absolute]), scan, root);
         packageCount += scan.packageCount;
         unpinnedCount += scan.unpinnedCount;
       }

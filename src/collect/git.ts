@@ -15,6 +15,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { DataFactory, type NamedNode } from 'n3';
 import { XSD } from '../prov/namespaces.js';
 import { prov, reprov, schema } from '../prov/vocabulary.js';
@@ -34,6 +35,11 @@ export interface CollectGitOptions {
   maxDiffBytes?: number;
   /** The git executable (default `git`). */
   gitBinary?: string;
+  /**
+   * Absolute paths of the recorder's own files (the bundle being written: its marker, lock,
+   * prov.json, ...): not counted as changed or untracked code. Real paths, as git reports them.
+   */
+  ignore?: string[];
 }
 
 export interface GitInfo {
@@ -128,7 +134,14 @@ async function inspect(cwd: string, node: NamedNode, options: CollectGitOptions)
   if (!root) return unknown(`not a git work tree: ${cwd}`, true);
   if (status.status === 'rejected') return unknown(`git failed in ${root}: ${(status.reason as Error).message}`);
 
-  const { commit, branch, changed, untracked } = parseStatus(status.value);
+  const parsed = parseStatus(status.value);
+  const { commit, branch } = parsed;
+  const own = (path: string) => (options.ignore ?? []).some((ignored) => {
+    const full = join(root, path);
+    return full === ignored || full.startsWith(ignored + sep);
+  });
+  const changed = parsed.changed.filter((path) => !own(path));
+  const untracked = parsed.untracked.filter((path) => !own(path));
   const state: GitInfo = {
     unknown: false, node, root, noCommits: !commit, detachedHead: !branch && !!commit,
     dirty: changed.length > 0 || untracked.length > 0,

@@ -5,7 +5,7 @@
  *
  * - run meta.yaml: `run:run` a prov:Activity, mls:Run; `rdfs:label` the run name, `reprov:experiment`
  *   the experiment's name, start and end times, `reprov:status` (FINISHED succeeded, FAILED failed,
- *   KILLED killed, RUNNING and SCHEDULED running, with `reprov:complete false`).
+ *   KILLED killed, RUNNING and SCHEDULED running; all three with `reprov:complete false`).
  * - `mlflow.user` (or user_id): the agent `run:agent/user`; MLflow itself is `run:agent/mlflow`.
  * - params: `run:param/<key>` with a typed value (secrets redacted); seed-like names (the rule the
  *   yProv4ML importer uses) also `run:seed/<key>`.
@@ -35,14 +35,15 @@ import type { CollectContext } from '../collect/context.js';
 import { collectData, locationOf } from '../collect/data.js';
 import { collectDependencies } from '../collect/dependencies.js';
 import { hashFile } from '../base/hash.js';
-import { redactText, redactUrl, secretNameKind } from '../base/redact.js';
+import { redactParam, redactText, redactUrl } from '../base/redact.js';
 import { recordSeed } from '../collect/seeds.js';
-import { confine } from '../base/confine.js';
+import { confine, inside, type Confined } from '../base/confine.js';
+import { isSafeName, safeName } from '../base/safe-name.js';
 import { XSD } from '../prov/namespaces.js';
 import { RunGraph } from '../prov/graph.js';
 import { describeMetric, MetricLog } from '../run/metrics.js';
 import { dcat, DCTERMS, mls, prov, rdfs, reprov, RUN_PREFIXES, schema, type RunStatus } from '../prov/vocabulary.js';
-import { forEachMetricPoint, MlflowLayoutError, readRuns, type MlflowDataset, type MlflowFilter, type MlflowRun, type MlflowStatus } from './mlflow-store.js';
+import { forEachMetricPoint, MlflowLayoutError, readRuns, type MlflowDataset, type MlflowFilter, type MlflowRun, type MlflowStatus, type MlflowStoreRoot } from './mlflow-store.js';
 import { writeDirectory } from '../base/output-dir.js';
 import { writeBundleFiles } from '../io/write.js';
 import { seedOf, seedValue, typedValue } from './yprov4ml.js';
@@ -60,6 +61,8 @@ export interface MlflowImportOptions extends MlflowFilter {
    * Symbolic links are not copied.
    */
   copyArtifacts?: boolean;
+  /** Replace a bundle an earlier import wrote to `<out>/<run id>/` (never a directory reprov did not write). */
+  overwrite?: boolean;
 }
 
 export interface ImportedMlflowRun {
@@ -94,13 +97,19 @@ const MAPPED_TAGS = new Set([
 export async function importMlflow(mlruns: string, options: MlflowImportOptions): Promise<MlflowImport> {
   const runs = readRuns(mlruns, options);
   const result: MlflowImport = { imported: [], skipped: [] };
+  const chosen: MlflowRun[] = [];
   for (const run of runs) {
     if (run.lifecycleStage === 'deleted' && !options.includeDeleted && !options.runs?.includes(run.id)) {
       result.skipped.push(`${run.id}: deleted in MLflow (name it with --run, or pass --include-deleted)`);
       continue;
     }
-    const dir = join(options.out, run.id);
-    const notes = await writeDirectory(dir, 'prov.json', 'a reprov bundle', async (staging) => {
+    chosen.push(run);
+  }
+  // All or nothing: every run is read and checked before the first bundle is written.
+  validateRuns(chosen);
+  for (const run of chosen) {
+    const dir = join(options.out, bundleName(run));
+    const notes = await writeDirectory(dir, { what: 'a reprov bundle', tool: 'reprov import mlflow', runId: run.id, overwrite: options.overwrite }, async (staging) => {
       const { graph, notes } = await mlflowRunGraph(run, staging, { copyArtifacts: options.copyArtifacts });
       await writeBundleFiles(staging, { quads: graph.quads, prefixes: { ...RUN_PREFIXES, run: graph.base }, warnings: [], skipped: [] });
       return notes;
@@ -110,12 +119,47 @@ export async function importMlflow(mlruns: string, options: MlflowImportOptions)
   return result;
 }
 
+/** The bundle directory's name: the run id, as `safeName` makes it a file name (`../../x`, `a/b`, NUL, 300 characters stay one name under `-o`). */
+function bundleName(run: MlflowRun): string {
+  return safeName(run.id);
+}
+
+/**
+ * Reads what mapping a run reads and can find malformed (metric files, the logged-model history,
+ * dataset sources), and checks that no two runs would write one bundle directory, before any
+ * bundle is written. Throws one MlflowLayoutError naming the first problem and the other runs that have one.
+ */
+export function validateRuns(runs: readonly MlflowRun[]): void {
+  const problems: { run: MlflowRun; message: string }[] = [];
+  const names = new Map<string, MlflowRun>();
+  for (const run of runs) {
+    try {
+      // Case-folded: on macOS and Windows, two names that differ in case are one directory.
+      const name = bundleName(run).toLowerCase();
+      const other = names.get(name);
+      if (other) throw new MlflowLayoutError(`${join(run.dir, 'meta.yaml')}: run_id ${JSON.stringify(run.id)} is also the run id of ${other.dir} (${JSON.stringify(other.id)}): they would be one bundle`);
+      names.set(name, run);
+      for (const file of run.metricFiles.values()) forEachMetricPoint(file, () => {});
+      loggedModels(run);
+      for (const dataset of run.datasets) parseSource(dataset);
+    } catch (error) {
+      if (!(error instanceof MlflowLayoutError)) throw error;
+      problems.push({ run, message: error.message });
+    }
+  }
+  const [first, ...others] = problems;
+  if (!first) return;
+  const more = others.length ? ` (also invalid: run${others.length > 1 ? 's' : ''} ${others.map((p) => (isSafeName(p.run.id) ? p.run.id : JSON.stringify(p.run.id))).join(', ')})` : '';
+  throw new MlflowLayoutError(`${first.message}${more}`);
+}
+
 /**
  * The graph of one MLflow run. Metric files are written into `bundleDir` (the bundle's
  * directory, which the metric locations are relative to).
  */
 export async function mlflowRunGraph(run: MlflowRun, bundleDir: string, options: Pick<MlflowImportOptions, 'copyArtifacts'> = {}): Promise<{ graph: RunGraph; notes: string[] }> {
-  const graph = new RunGraph(`urn:reprov:run:${run.id}/`);
+  // Percent-encoded: a run id is text from the store (`a b>c`, a newline), and the namespace must stay an IRI.
+  const graph = new RunGraph(`urn:reprov:run:${encodeURIComponent(run.id)}/`);
   const ctx: CollectContext = { graph, run: graph.node('run'), cwd: bundleDir, env: {} };
   const mapper = new RunMapper(run, ctx, options.copyArtifacts ?? false);
   await mapper.map();
@@ -136,9 +180,14 @@ class RunMapper {
   private readonly models: LoggedModel[];
   /** Where relative paths of the run are taken from: the directory holding mlruns, where MLflow's default store puts it (the training's working directory). */
   private readonly projectDir: string;
+  /** What the paths the run names may lead to: artifacts within the mlruns directory, dataset sources within the directory holding it. */
+  private readonly store: MlflowStoreRoot;
+  private readonly project: MlflowStoreRoot;
 
   constructor(private readonly run: MlflowRun, private readonly ctx: CollectContext, private readonly copyArtifacts: boolean) {
     this.projectDir = dirname(dirname(resolve(run.experiment.dir)));
+    this.store = run.experiment.store;
+    this.project = { root: dirname(this.store.root), real: realpathSync(dirname(this.store.root)) };
     this.graph = ctx.graph;
     this.node = ctx.run;
     this.models = this.loggedModels();
@@ -172,7 +221,7 @@ class RunMapper {
     if (run.startTime !== undefined) graph.add(node, prov.startedAtTime, new Date(run.startTime));
     if (run.endTime !== undefined) graph.add(node, prov.endedAtTime, new Date(run.endTime));
     graph.add(node, reprov.status, STATUS[run.status]);
-    graph.add(node, reprov.complete, run.status !== 'RUNNING' && run.status !== 'SCHEDULED');
+    graph.add(node, reprov.complete, run.status === 'FINISHED' || run.status === 'FAILED');
     if (run.status === 'SCHEDULED') this.notes.push('MLflow status SCHEDULED: the run had not started; recorded as running');
 
     const user = this.tag('mlflow.user') ?? run.userId;
@@ -192,8 +241,8 @@ class RunMapper {
     const { graph, node } = this;
     let seeds = 0;
     for (const [key, text] of this.run.params) {
-      const kind = secretNameKind(key);
-      const value = typedValue(literal(kind && text !== '' ? `[REDACTED:${kind}]` : redactText(text)));
+      // The name decides (`password`, `api_key`, `hf-token` are redacted whatever their value), then the text.
+      const value = typedValue(literal(redactParam(key, text)));
       const parameter = graph.node('param', key);
       graph.describe(parameter, [prov.Entity, mls.HyperParameterSetting, reprov.Parameter], key);
       graph.quads.push(quad(parameter, prov.value, value));
@@ -257,7 +306,8 @@ class RunMapper {
     const log = new MetricLog(this.ctx.cwd, 100_000, 'mlflow', 0);
     for (const [key, file] of this.run.metricFiles) {
       const system = key.startsWith('system/');
-      const name = system ? key.slice('system/'.length) : key;
+      // Redacted here: the name also names the metric's file in the bundle.
+      const name = redactText(system ? key.slice('system/'.length) : key);
       const context = system ? 'system' : phaseOf(key);
       forEachMetricPoint(file, (point) => log.log(name, point.value, { context, step: point.step, timestamp: point.timestamp }));
     }
@@ -287,8 +337,10 @@ class RunMapper {
     const { graph, node } = this;
     const source = parseSource(dataset);
     const local = source.location !== undefined ? localPath(source.location, this.projectDir, dataset.sourceType) : undefined;
+    // A source is read (hashed) only inside the directory holding mlruns: the store may name /dev/zero or ~/.ssh.
+    const refused = local !== undefined ? refusal(within(this.project, local), `the directory holding mlruns, ${this.projectDir}`) : undefined;
     let entity: NamedNode;
-    if (local && existsSync(local)) {
+    if (local && !refused && isFileOrDirectory(local)) {
       entity = (await collectData(this.ctx, { path: local, role: 'input', kind: 'dataset', name: dataset.name, progress: false })).node;
       this.notes.push(`dataset ${dataset.name}: SHA-256 computed at import from ${local} (the file as it is now)`);
     } else {
@@ -297,7 +349,7 @@ class RunMapper {
       graph.add(entity, prov.atLocation, source.location && redactUrl(source.location));
       graph.add(entity, reprov.role, 'input');
       graph.add(entity, reprov.commit, source.revision);
-      const why = local ? `${local} is not at hand` : source.location ? `the source ${redactUrl(source.location)} is not a local file` : 'MLflow records no source location';
+      const why = local ? refused ? `${local} is not read: ${refused}` : `${local} is not at hand` : source.location ? `the source ${redactUrl(source.location)} is not a local file` : 'MLflow records no source location';
       graph.add(entity, reprov.unknownReason, `sha256: ${why}`);
       graph.add(node, prov.used, entity);
       if (!source.revision) this.notes.push(`dataset ${dataset.name}: not hashed (${why})`);
@@ -314,10 +366,11 @@ class RunMapper {
       if (typeof model.artifact_path !== 'string' || !model.artifact_path) continue;
       // The artifact path comes from MLflow's tags: never outside the artifact directory (no `..`, absolute paths or links out).
       const path = artifacts && confine(realpathSync(artifacts), model.artifact_path).ok ? resolve(artifacts, model.artifact_path) : undefined;
+      const atHand = path !== undefined && isFileOrDirectory(path);
       const top = model.artifact_path.split('/')[0]!;
       claimed.add(top);
       let entity: NamedNode;
-      if (path && existsSync(path)) {
+      if (path && atHand) {
         entity = (await collectData(this.ctx, { path, role: 'output', kind: 'model', name: model.artifact_path, progress: false })).node;
         if (statSync(path).isDirectory()) await this.mapModelDependencies(model.artifact_path, path);
       } else {
@@ -334,18 +387,27 @@ class RunMapper {
     }
     if (!artifacts) return;
     let count = 0;
+    const realArtifacts = realpathSync(artifacts);
+    const left: string[] = [];
     for (const name of listArtifacts(artifacts)) {
       if (claimed.has(name)) continue;
+      // A link in the artifacts is followed only within them; special files (FIFOs, sockets) are not read.
+      const where = confine(realArtifacts, name);
+      if (!where.ok || !isFileOrDirectory(where.absolute)) {
+        left.push(`${name} (${where.ok ? 'not a regular file or directory' : where.reason})`);
+        continue;
+      }
       await collectData(this.ctx, { path: join(artifacts, name), role: 'output', kind: 'artifact', name, progress: false });
       count++;
     }
+    if (left.length) this.notes.push(`artifacts not read: ${left.join(', ')}`);
     this.notes.push(`${this.models.length} model(s), ${count} other artifact(s) from ${found}`);
   }
 
   /** Requirement and lock files MLflow saves beside a model (requirements.txt...), located where they are. */
   private async mapModelDependencies(artifactPath: string, dir: string): Promise<void> {
     const scratch = new RunGraph(`${this.graph.base}model/${artifactPath}/`);
-    await collectDependencies({ graph: scratch, run: this.node, cwd: dir, env: {} });
+    await collectDependencies({ graph: scratch, run: this.node, cwd: dir, env: {} }, { root: realpathSync(dir) });
     // The collector names files relative to the directory it looked in: name them as the bundle sees them
     // (relative to it when copied into it, else by absolute path).
     const relocate = new Set([prov.atLocation.value, rdfs.label.value]);
@@ -355,48 +417,59 @@ class RunMapper {
     }
   }
 
-  /** Copies the run's artifacts into the bundle (`artifacts/`), leaving symbolic links out; the copy's path. */
+  /**
+   * Copies the run's artifacts into the bundle (`artifacts/`): regular files and directories only,
+   * symbolic links and special files left out; the copy's path.
+   */
   private copyIntoBundle(source: string): string {
     const target = join(this.ctx.cwd, 'artifacts');
+    // The real directory: `source` may be a link (within the store), which cpSync would not enter.
+    const real = realpathSync(source);
     const links: string[] = [];
-    cpSync(source, target, {
+    const special: string[] = [];
+    cpSync(real, target, {
       recursive: true,
       filter: (path) => {
-        if (!lstatSync(path).isSymbolicLink()) return true;
-        links.push(relative(source, path));
+        const stats = lstatSync(path);
+        if (stats.isFile() || stats.isDirectory()) return true;
+        (stats.isSymbolicLink() ? links : special).push(relative(real, path));
         return false;
       },
     });
-    this.notes.push(`artifacts copied into the bundle from ${source}${links.length ? `; symbolic links not copied: ${links.join(', ')}` : ''}`);
+    const left = [links.length ? `; symbolic links not copied: ${links.join(', ')}` : '', special.length ? `; special files not copied: ${special.join(', ')}` : ''].join('');
+    this.notes.push(`artifacts copied into the bundle from ${source}${left}`);
     return target;
   }
 
-  /** The local directory holding the run's artifacts: its artifact_uri when that is a local path at hand, else `<run dir>/artifacts`. */
+  /**
+   * The local directory holding the run's artifacts: its artifact_uri when that is a local path at
+   * hand inside the mlruns directory, else `<run dir>/artifacts` (when that is one, inside it too).
+   */
   private artifactDir(): string | undefined {
     const uri = this.run.artifactUri;
     const fromUri = uri ? localPath(uri, this.projectDir) : undefined;
-    if (fromUri && existsSync(fromUri)) return fromUri;
+    const uriAtHand = Boolean(uri && fromUri && existsSync(fromUri));
+    if (uri && fromUri && uriAtHand) {
+      const refused = refusal(within(this.store, fromUri), `the mlruns directory, ${this.store.root}`);
+      if (!refused && statSync(fromUri).isDirectory()) return fromUri;
+      this.notes.push(`artifact_uri ${redactUrl(uri)} is not read: ${refused ?? 'not a directory'}`);
+    }
     const beside = join(this.run.dir, 'artifacts');
-    if (existsSync(beside)) {
-      if (uri) this.notes.push(`artifact_uri ${redactUrl(uri)} is not at hand: artifacts read from ${beside}`);
+    if (lexists(beside)) {
+      const refused = refusal(within(this.store, beside), `the mlruns directory, ${this.store.root}`);
+      if (refused || !existsSync(beside) || !statSync(beside).isDirectory()) {
+        this.notes.push(`artifacts not read: ${beside} is ${refused ?? 'not a directory'}`);
+        return undefined;
+      }
+      if (uri && !uriAtHand) this.notes.push(`artifact_uri ${redactUrl(uri)} is not at hand: artifacts read from ${beside}`);
       return beside;
     }
-    if (uri) this.notes.push(`artifacts not hashed: ${redactUrl(uri)} is not at hand`);
+    if (uri && !uriAtHand) this.notes.push(`artifacts not hashed: ${redactUrl(uri)} is not at hand`);
     return undefined;
   }
 
   private loggedModels(): LoggedModel[] {
-    const text = this.run.tags.get('mlflow.log-model.history');
-    if (!text) return [];
-    const file = join(this.run.dir, 'tags', 'mlflow.log-model.history');
-    let models: unknown;
-    try {
-      models = JSON.parse(text);
-    } catch (error) {
-      throw new MlflowLayoutError(`${file}: malformed JSON: ${(error as Error).message}`);
-    }
-    if (!Array.isArray(models)) throw new MlflowLayoutError(`${file}: expected a JSON list of logged models`);
-    return models.filter((m): m is LoggedModel => typeof m === 'object' && m !== null);
+    return loggedModels(this.run);
   }
 
   /** `<base><path>`, or `-2`, `-3`... appended to the last segment when that node is taken. */
@@ -407,6 +480,21 @@ class RunMapper {
     for (let n = 2; taken(node); n++) node = this.graph.node(...path.slice(0, last), `${path[last]}-${n}`);
     return node;
   }
+}
+
+/** The models of the run's `mlflow.log-model.history` tag. */
+function loggedModels(run: MlflowRun): LoggedModel[] {
+  const text = run.tags.get('mlflow.log-model.history');
+  if (!text) return [];
+  const file = join(run.dir, 'tags', 'mlflow.log-model.history');
+  let models: unknown;
+  try {
+    models = JSON.parse(text);
+  } catch (error) {
+    throw new MlflowLayoutError(`${file}: malformed JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(models)) throw new MlflowLayoutError(`${file}: expected a JSON list of logged models`);
+  return models.filter((m): m is LoggedModel => typeof m === 'object' && m !== null);
 }
 
 /** Where an MLflow dataset source points (`uri`, `url`, `path`, `table_name`) and its revision (Hugging Face). */
@@ -456,5 +544,32 @@ function phaseOf(key: string): 'training' | 'validation' | 'testing' {
 /** The top-level entries of the artifact directory: a directory artifact is hashed whole. */
 function listArtifacts(dir: string): string[] {
   return statSync(dir).isDirectory() ? readdirSync(dir).sort() : [];
+}
+
+/** `path` (absolute, or relative to the working directory) confined to `root`, reached as given or by its real path. */
+function within(root: MlflowStoreRoot, path: string): Confined {
+  const absolute = resolve(path);
+  return confine(root.real, relative(inside(root.root, absolute) ? root.root : root.real, absolute));
+}
+
+/** Why a confined path is not followed, in a note; undefined when it is. */
+function refusal(where: Confined, rootName: string): string | undefined {
+  if (where.ok) return undefined;
+  return where.problem === 'link' ? `a symbolic link out of ${rootName}` : where.problem === 'nul' ? where.reason : `outside ${rootName}`;
+}
+
+/** Whether `path` is (after links) a regular file or a directory: not missing, not a FIFO, device or socket, not a link loop. */
+function isFileOrDirectory(path: string): boolean {
+  try {
+    const stats = statSync(path);
+    return stats.isFile() || stats.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether anything is at `path`, a dangling link included. */
+function lexists(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 }
 

@@ -17,7 +17,7 @@
  * is described by its PROV id and not copied, and the export says why, one line each.
  * `sha256` is not in the RO-Crate 1.1 context: it is declared inline as schema.org's term.
  */
-import { closeSync, copyFileSync, createReadStream, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { copyFileSync, createReadStream, mkdirSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Literal, NamedNode, Term } from 'n3';
 import { BundleStore } from '../check/bundle-store.js';
@@ -30,6 +30,7 @@ import type { LoadedBundle } from '../io/load-bundle.js';
 import { dcat, mls, prov, rdf, rdfs, reprov, schema, spdx } from '../prov/vocabulary.js';
 import { UserError } from '../base/user-error.js';
 import { writeDirectory } from '../base/output-dir.js';
+import { withOutput } from '../base/output.js';
 
 export const PROCESS_RUN_CRATE = 'https://w3id.org/ro/wfrun/process/0.5';
 export const RO_CRATE_1_1 = 'https://w3id.org/ro/crate/1.1';
@@ -42,6 +43,8 @@ export interface RoCrateOptions {
   out: string;
   /** The directory the bundle's relative paths are resolved against, and that no copied file may leave (default: the bundle's). */
   root?: string;
+  /** Replace a crate reprov wrote earlier (a directory with its marker, or a zip file). */
+  overwrite?: boolean;
 }
 
 export interface RoCrateExport {
@@ -70,9 +73,9 @@ export async function exportRoCrate(bundle: LoadedBundle, options: RoCrateOption
   const plan = await planCrate(bundle, resolve(options.root ?? bundle.baseDir));
   const zip = /\.zip$/i.test(options.out);
   const metadata = JSON.stringify(plan.metadata, null, 2) + '\n';
-  if (zip) await writeZip(options.out, metadata, plan.files);
+  if (zip) await writeZip(options.out, metadata, plan.files, options.overwrite);
   else {
-    await writeDirectory(options.out, METADATA_FILE, 'an RO-Crate', async (dir) => {
+    await writeDirectory(options.out, { what: 'an RO-Crate', tool: 'reprov export ro-crate', overwrite: options.overwrite }, async (dir) => {
       for (const file of plan.files) {
         const target = join(dir, ...file.path.split('/'));
         mkdirSync(dirname(target), { recursive: true });
@@ -381,42 +384,34 @@ function withoutUndefined(entity: Json): Json {
   return Object.fromEntries(Object.entries(entity).filter(([, v]) => v !== undefined));
 }
 
-/** Streams the crate into a zip written beside `out` and renamed into place when complete. */
-async function writeZip(out: string, metadata: string, files: CrateFile[]): Promise<void> {
+/** Streams the crate into a zip written beside `out` and renamed into place when complete (through the one output writer). */
+async function writeZip(out: string, metadata: string, files: CrateFile[], overwrite = false): Promise<void> {
   const target = resolve(out);
+  const existing = statSync(target, { throwIfNoEntry: false });
+  if (existing?.isFile() && !overwrite) throw new UserError(`${out} already exists: pass --overwrite to replace it, or choose another file`);
   mkdirSync(dirname(target), { recursive: true });
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-  const fd = openSync(temporary, 'w');
-  try {
-    await new Promise<void>((done, fail) => {
-      const zip = new Zip((error, chunk, final) => {
-        if (error) return fail(error);
-        writeSync(fd, chunk);
-        if (final) done();
-      });
-      const add = async () => {
-        const meta = new ZipDeflate(METADATA_FILE, { level: 6 });
-        zip.add(meta);
-        meta.push(new TextEncoder().encode(metadata), true);
-        for (const file of files) {
-          const entry = new ZipDeflate(file.path, { level: 6 });
-          zip.add(entry);
-          for await (const chunk of createReadStream(file.source)) entry.push(chunk as Uint8Array, false);
-          entry.push(new Uint8Array(0), true);
-        }
-        zip.end();
-      };
-      add().catch(fail);
+  await withOutput(target, (sink) => new Promise<void>((done, fail) => {
+    const zip = new Zip((error, chunk, final) => {
+      if (error) return fail(error);
+      try {
+        sink.write(chunk);
+      } catch (writeError) {
+        return fail(writeError);
+      }
+      if (final) done();
     });
-    closeSync(fd);
-    renameSync(temporary, target);
-  } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+    const add = async () => {
+      const meta = new ZipDeflate(METADATA_FILE, { level: 6 });
+      zip.add(meta);
+      meta.push(new TextEncoder().encode(metadata), true);
+      for (const file of files) {
+        const entry = new ZipDeflate(file.path, { level: 6 });
+        zip.add(entry);
+        for await (const chunk of createReadStream(file.source)) entry.push(chunk as Uint8Array, false);
+        entry.push(new Uint8Array(0), true);
+      }
+      zip.end();
+    };
+    add().catch(fail);
+  }));
 }

@@ -82,10 +82,10 @@
  *   outputs `reprov:Artifact`. Of a copied artifact, the copy is typed, not its `Original`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { DataFactory, type Literal, type NamedNode, type Quad, type Term } from 'n3';
 import { classifyRequirement, isDependencyFileName } from '../collect/dependencies.js';
-import { redactText, redactUrl } from '../base/redact.js';
+import { redactText, redactUrl, secretParamKind } from '../base/redact.js';
 import { confine } from '../base/confine.js';
 import { usesYProv4mlTerm } from './yprov4ml-mark.js';
 import { PREDEFINED_PREFIXES, PROV, RDF, RDFS, RELATIVE_NAMESPACE_BASE, XSD, XSD_STRING } from '../prov/namespaces.js';
@@ -281,7 +281,7 @@ class Importer {
     this.run = dialect.run;
     this.label = dialect.label;
     this.graph = new RunGraph(`${dialect.run.value}/reprov/`);
-    this.defaultNamespace = prefixes[''] ?? prefixes.default;
+    this.defaultNamespace = (Object.hasOwn(prefixes, '') ? prefixes[''] : undefined) ?? (Object.hasOwn(prefixes, 'default') ? prefixes.default : undefined);
     this.provMl = Object.entries(prefixes).find(([p]) => p === 'prov-ml' || p === 'provml')?.[1];
     this.contexts = this.informedBy(this.run);
   }
@@ -306,7 +306,7 @@ class Importer {
   }
 
   outputPrefixes(): Record<string, string> {
-    const out = { ...this.prefixes };
+    const out: Record<string, string> = Object.assign(Object.create(null), this.prefixes);
     const taken = new Set([...Object.keys(out), ...Object.keys(PREDEFINED_PREFIXES)]);
     const namespaces = new Set(Object.values(out));
     for (const [prefix, iri] of Object.entries(RUN_PREFIXES)) {
@@ -417,7 +417,9 @@ class Importer {
       seen.add(name);
       const node = this.mint('param', name);
       graph.describe(node, [prov.Entity, mls.HyperParameterSetting, reprov.Parameter], parameter.name);
-      if (parameter.value) graph.quads.push(quad(node, prov.value, parameter.value));
+      // The name decides first (`password`, `api_key`: redacted whatever the value); the graph redacts the text.
+      const secret = parameter.value && secretParamKind(parameter.name, parameter.value.value);
+      if (parameter.value) graph.quads.push(quad(node, prov.value, secret ? literal(`[REDACTED:${secret}]`) : parameter.value));
       else graph.add(node, reprov.unknownReason, parameter.unknownReason);
       if (parameter.from) graph.add(node, prov.wasDerivedFrom, parameter.from);
       graph.add(run, prov.used, node);
@@ -724,6 +726,8 @@ class Importer {
       const where = confine(base, candidate);
       if (!where.ok) continue;
       try {
+        // A regular file only: a FIFO or a device named by the document would block or never end.
+        if (!statSync(where.absolute).isFile()) continue;
         return readFileSync(where.absolute);
       } catch {
         // try the next spelling
@@ -808,7 +812,7 @@ function parseTime(text: string): string | undefined {
 export function seedOf(name: string): { rng: string | undefined } | undefined {
   let n = lastSegment(name).toLowerCase().replace(/[\s-]+/g, '_');
   for (let i = 0; i < 2 && NAME_PREFIXES.test(n); i++) n = n.replace(NAME_PREFIXES, '');
-  return n in SEED_NAMES ? { rng: SEED_NAMES[n] } : undefined;
+  return Object.hasOwn(SEED_NAMES, n) ? { rng: SEED_NAMES[n] } : undefined;
 }
 
 /** The part of a name after its last colon (`yProv4ML_Label:source_code`). */

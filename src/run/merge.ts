@@ -7,6 +7,13 @@ import { openBundle } from '../io/load-bundle.js';
 import { RunGraph } from '../prov/graph.js';
 import { mls, prov, rdf, reprov, dcterms, RUN_PREFIXES } from '../prov/vocabulary.js';
 import type { ProvDataset } from '../io/dataset.js';
+import { writeBundleFiles } from '../io/write.js';
+import { writeDirectory } from '../base/output-dir.js';
+
+/** Writes a merged bundle (prov.json + prov.ttl) into `out`, atomically; an earlier reprov bundle there is replaced only with `overwrite`. */
+export async function writeMergedBundle(out: string, dataset: ProvDataset, options: { overwrite?: boolean } = {}): Promise<void> {
+  await writeDirectory(out, { what: 'a reprov bundle', tool: 'reprov merge', overwrite: options.overwrite }, (dir) => writeBundleFiles(dir, dataset));
+}
 
 export async function mergeBundles(paths: string[], options: { experiment?: string; namespace?: string } = {}): Promise<ProvDataset> {
   const quads: Quad[] = [];

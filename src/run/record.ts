@@ -2,18 +2,31 @@
  * `reprov record -- <command>`: runs any command inside a run. Collects before, samples during,
  * collects after; passes stdin/stdout/stderr through, forwards signals, and exits with the
  * command's exit code. Bad options are refused before the command starts.
+ *
+ * Signals, from start to end:
+ * - before the command starts (collection, hashing inputs): SIGINT, SIGTERM, SIGHUP or SIGQUIT
+ *   stop the recording; the command is not started, the bundle is ended `interrupted`, and
+ *   the exit code is 128 + the signal's number;
+ * - while the command runs: forwarded to its process group (the command runs in a group of its
+ *   own); the command's exit code is kept, and the run is `interrupted`;
+ * - after the command ended, while the bundle is finished: the first is noted and the bundle
+ *   written; a second one stops at once, still with the command's exit code.
+ * The command dies with reprov even when reprov is SIGKILLed: ./watchdog.ts.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { UserError } from '../base/user-error.js';
-import { startRun, type BundleFiles, type StartRunOptions } from './run.js';
+import { redactedName, redactText } from '../base/redact.js';
+import { analyseCommand } from '../collect/environment.js';
+import { Run, type BundleFiles, type StartRunOptions } from './run.js';
+import { startWatchdog } from './watchdog.js';
 import type { Value } from '../prov/graph.js';
 
 export class RecordUsageError extends UserError {}
 
-export interface RecordOptions extends Omit<StartRunOptions, 'experiment' | 'command'> {
+export interface RecordOptions extends Omit<StartRunOptions, 'experiment' | 'command' | 'params' | 'seeds' | 'inputs' | 'signal'> {
   command: string[];
   experiment?: string;
   inputs?: string[];
@@ -27,10 +40,31 @@ export interface RecordOptions extends Omit<StartRunOptions, 'experiment' | 'com
 }
 
 export interface RecordResult {
+  /** The command's exit code (128 + n when it died of signal n, or when reprov was interrupted before starting it). */
   exitCode: number;
   signal?: NodeJS.Signals;
   bundle: BundleFiles;
+  /** False when a signal stopped the recording before the command started. */
+  started: boolean;
+  /** The final bundle could not be written (a full disk, ...): the one-line error; the bundle holds the last snapshot. */
+  writeError?: unknown;
+  /** Things the user should know (a stale lock taken over). */
+  notes: string[];
 }
+
+/**
+ * The exit code of `reprov record` when the command succeeded (exit 0) but its bundle could not
+ * be written. Any other exit code of the command is kept as it is. 125, as `env`, `timeout` and
+ * `docker run` say "the wrapper failed, not the command".
+ */
+export const BUNDLE_WRITE_FAILED = 125;
+
+/** What `reprov record` exits with: the command's code, unless it succeeded and the bundle could not be written. */
+export function recordExitCode(result: RecordResult): number {
+  return result.writeError !== undefined && result.exitCode === 0 ? BUNDLE_WRITE_FAILED : result.exitCode;
+}
+
+const STOPPING_SIGNALS = new Set<NodeJS.Signals>(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT']);
 
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
@@ -43,20 +77,20 @@ export async function prepareRecord(options: RecordOptions): Promise<{ params: R
       statSync(resolve(cwd, input));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new RecordUsageError(`record: --input ${input}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+      throw new RecordUsageError(`record: --input ${redactText(input)}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
     }
   }
   const params: Record<string, Value> = {};
   for (const file of options.paramFiles ?? []) Object.assign(params, await readParamFile(resolve(cwd, file), file));
   for (const pair of options.params ?? []) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new RecordUsageError(`record: --param ${pair}: expected name=value`);
+    if (eq <= 0) throw new RecordUsageError(`record: --param ${redactText(pair)}: expected name=value`);
     params[pair.slice(0, eq)] = parseScalar(pair.slice(eq + 1));
   }
   const seeds = (options.seeds ?? []).map((seed): [string, string] => {
     const eq = seed.indexOf('=');
     const [name, value] = eq > 0 ? [seed.slice(0, eq), seed.slice(eq + 1)] : ['global', seed];
-    if (!/^-?\d+$/.test(value)) throw new RecordUsageError(`record: --seed ${seed}: a seed is an integer`);
+    if (!/^-?\d+$/.test(value)) throw new RecordUsageError(`record: --seed ${redactText(seed)}: a seed is an integer`);
     return [name, value];
   });
   return { params, seeds };
@@ -65,44 +99,116 @@ export async function prepareRecord(options: RecordOptions): Promise<{ params: R
 export async function record(options: RecordOptions): Promise<RecordResult> {
   const { params, seeds } = await prepareRecord(options);
   const [program, ...args] = options.command as [string, ...string[]];
-  const run = await startRun({
-    snapshotIntervalMs: 10_000,
-    ...options,
-    experiment: options.experiment ?? basename(args.find((a) => !a.startsWith('-')) ?? program).replace(/\.[^.]*$/, ''),
-    command: options.command,
-  });
-  run.logParams(params);
-  for (const [name, value] of seeds) run.logSeed(name, Number(value), name);
-  for (const input of options.inputs ?? []) await run.logInput(input);
 
-  const { exitCode, signal } = await new Promise<{ exitCode: number; signal?: NodeJS.Signals }>((done) => {
-    const child = spawn(program, args, { stdio: 'inherit', cwd: options.cwd, env: options.env ?? process.env });
-    let received: NodeJS.Signals | undefined;
-    const forward = (sig: NodeJS.Signals) => {
-      received = sig;
-      child.kill(sig);
-    };
-    for (const sig of FORWARDED_SIGNALS) process.on(sig, forward);
-    const cleanup = () => FORWARDED_SIGNALS.forEach((sig) => process.off(sig, forward));
-    child.on('error', (error) => {
-      cleanup();
-      process.stderr.write(`reprov: record: cannot start ${program}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'command not found' : error.message}\n`);
-      done({ exitCode: 127 });
-    });
-    child.on('exit', (code, sig) => {
-      cleanup();
-      const bySignal = sig ?? received;
-      done({ exitCode: code ?? 128 + signalNumber(sig), signal: bySignal ?? undefined });
-    });
-  });
+  // Signals are ours from here to the end: what each means depends on the phase.
+  let phase: 'starting' | 'running' | 'finishing' = 'starting';
+  let received: NodeJS.Signals | undefined;
+  let child: ReturnType<typeof spawn> | undefined;
+  let exitCode = 0;
+  let late = 0;
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (phase === 'starting') {
+      if (!STOPPING_SIGNALS.has(sig)) return;
+      received ??= sig;
+      abort.abort();
+    } else if (phase === 'running') {
+      if (STOPPING_SIGNALS.has(sig)) received = sig;
+      forward(child, sig);
+    } else if (STOPPING_SIGNALS.has(sig)) {
+      // The command has ended: its exit code is kept whatever happens now. The first signal lets
+      // the bundle be finished; a second one stops at once.
+      if (late++) process.exit(exitCode);
+    }
+  };
+  for (const sig of FORWARDED_SIGNALS) process.on(sig, onSignal);
+  const untrap = () => FORWARDED_SIGNALS.forEach((sig) => process.off(sig, onSignal));
 
-  for (const output of options.outputs ?? []) {
-    if (existsSync(resolve(options.cwd ?? process.cwd(), output))) await run.logOutput(output);
-    else process.stderr.write(`reprov: record: --output ${output} was not produced by the command\n`);
+  const watchdog = startWatchdog();
+  let run: Run;
+  try {
+    run = await Run.open({
+      snapshotIntervalMs: 10_000,
+      ...options,
+      experiment: options.experiment ?? experimentName(options.command, options.env ?? process.env, options.cwd ?? process.cwd()),
+      command: options.command,
+      tool: 'reprov record',
+      params,
+      seeds: seeds.map(([name, value]): [string, number, string] => [name, Number(value), name]),
+      inputs: options.inputs,
+      onDirectory: (dir) => watchdog.bundle(dir),
+    });
+  } catch (error) {
+    watchdog.done();
+    untrap();
+    throw error;
   }
-  const status = signal ? 'interrupted' : exitCode === 0 ? 'succeeded' : 'failed';
-  const bundle = await run.end({ status, exitCode, signal });
-  return { exitCode, signal, bundle };
+  let signal: NodeJS.Signals | undefined;
+  let started = false;
+  try {
+    try {
+      await run.prepare({ signal: abort.signal });
+    } catch (error) {
+      // The command was not started: the bundle says the run failed at start.
+      await run.end({ status: 'failed' }).catch(() => undefined);
+      throw error;
+    }
+    if (received) {
+      // Stopped before the command started.
+      phase = 'finishing';
+      exitCode = 128 + signalNumber(received);
+      signal = received;
+    } else {
+      ({ exitCode, signal } = await new Promise<{ exitCode: number; signal?: NodeJS.Signals }>((done) => {
+        // A process group of its own: signals reach the command's children too, and the watchdog can end them all.
+        child = spawn(program, args, { stdio: 'inherit', cwd: options.cwd, env: options.env ?? process.env, detached: process.platform !== 'win32' });
+        started = true;
+        phase = 'running';
+        if (child.pid !== undefined) watchdog.child(child.pid);
+        child.on('error', (error) => {
+          phase = 'finishing';
+          started = false;
+          process.stderr.write(`reprov: record: cannot start ${redactText(program)}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'command not found' : error.message}\n`);
+          done({ exitCode: 127 });
+        });
+        child.on('exit', (code, sig) => {
+          phase = 'finishing';
+          watchdog.exited();
+          const bySignal = sig ?? received;
+          done({ exitCode: code ?? 128 + signalNumber(sig), signal: bySignal ?? undefined });
+        });
+      }));
+    }
+    const status = signal ? 'interrupted' : exitCode === 0 ? 'succeeded' : 'failed';
+    const bundle = { dir: run.dir, provJson: join(run.dir, 'prov.json'), turtle: join(run.dir, 'prov.ttl') };
+    let writeError: unknown;
+    if (started) {
+      for (const output of options.outputs ?? []) {
+        if (!existsSync(resolve(options.cwd ?? process.cwd(), output))) process.stderr.write(`reprov: record: --output ${redactText(output)} was not produced by the command\n`);
+        else await run.logOutput(output).catch((error: Error) => process.stderr.write(`reprov: record: --output ${output}: ${error.message}\n`));
+      }
+    }
+    try {
+      await run.end({ status, exitCode, signal });
+    } catch (error) {
+      // The command's exit code is not lost to a full disk: the caller reports this and exits with the command's code (or BUNDLE_WRITE_FAILED).
+      writeError = error;
+    }
+    return { exitCode, signal, bundle, started, writeError, notes: run.notes };
+  } finally {
+    watchdog.done();
+    untrap();
+  }
+}
+
+/** Sends `sig` to the command's process group (its own children included), or to the command alone. */
+function forward(child: ReturnType<typeof spawn> | undefined, sig: NodeJS.Signals): void {
+  if (!child?.pid) return;
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    child.kill(sig);
+  }
 }
 
 async function readParamFile(path: string, name: string): Promise<Record<string, Value>> {
@@ -118,7 +224,8 @@ async function readParamFile(path: string, name: string): Promise<Record<string,
   try {
     doc = parse(text);
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0];
+    // Without the text JSON.parse quotes (`"{"password": hunter2}" is not valid JSON`): it may hold a secret.
+    const message = redactText((error as Error).message.split('\n')[0] ?? '').replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, ' (not valid JSON)');
     throw new RecordUsageError(`record: --params ${name}: invalid ${yaml ? 'YAML' : 'JSON'}: ${message}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new RecordUsageError(`record: --params ${name}: expected an object of parameters`);
@@ -142,6 +249,30 @@ function parseScalar(text: string): Value {
   if (text === 'true' || text === 'false') return text === 'true';
   return text;
 }
+
+/**
+ * The experiment's name when none is given: the name of the script the command runs
+ * (`env MY_TOKEN=x python -u train.py --token y` -> `train`, `torchrun ... train.py` -> `train`,
+ * `python -m pkg.train` -> `pkg.train`, `./run.sh` -> `run`), found as the environment collector
+ * finds the entry point: `env`, `VAR=value` settings, wrappers (`time`, `nohup`, `uv run`),
+ * interpreters and their flags are skipped, and no other argument is looked at. Redacted and
+ * sanitised (`redactedName`): it names the run id, the bundle directory and every IRI.
+ */
+export function experimentName(command: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): string {
+  const { entryPoint, interpreter } = analyseCommand(command, env, cwd);
+  let name = entryPoint;
+  if (name?.startsWith('-m ')) name = name.slice(3);
+  else if (name === '-c' || name === '-' || name === '-e' || name === '--eval' || name === '-p' || name === '--print') name = interpreter?.[interpreter.length - 1] ?? 'run';
+  if (name && SHELLS.has(basename(name))) {
+    // `bash train.sh` runs train.sh; `bash -c '...'` runs a command line, named by the shell.
+    const script = command.slice(command.indexOf(name) + 1).find((a) => !a.startsWith('-'));
+    if (script && !command.includes('-c')) name = script;
+  }
+  const base = basename(name ?? command[0] ?? 'run');
+  return redactedName(/^-m /.test(entryPoint ?? '') ? base : base.replace(/\.[^.]*$/, ''));
+}
+
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish']);
 
 function signalNumber(signal: NodeJS.Signals | null): number {
   return (signal && constants.signals[signal]) ?? 0;

@@ -3,14 +3,19 @@
  * does, `end` closes it. The bundle (PROV-JSON and Turtle, written by the converter from the one
  * RDF graph) is rewritten atomically at start, every `snapshotIntervalMs`, and at the end, so an
  * interrupted or killed run still leaves a valid bundle, marked `reprov:complete false`.
+ *
+ * The first snapshot is written right after the bundle directory is claimed, before anything slow
+ * (hashing inputs, collectors): it already holds the parameters, seeds and inputs known at start.
+ * The directory is claimed through src/base/lock.ts: locked while the run goes on, refused when it
+ * is someone else's, and replaced only with `overwrite` when it holds an earlier bundle.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { NamedNode, Quad } from 'n3';
 import type { CollectContext } from '../collect/context.js';
-import { collectData, type DataKind } from '../collect/data.js';
+import { collectData, locationOf, type DataKind } from '../collect/data.js';
 import { collectDependencies } from '../collect/dependencies.js';
 import { collectEnvironment } from '../collect/environment.js';
 import { collectGit } from '../collect/git.js';
@@ -19,6 +24,9 @@ import { collectHardware } from '../collect/hardware.js';
 import { collectDeterminism, recordSeed } from '../collect/seeds.js';
 import { startSystemSampler, type SamplerSummary } from '../collect/system-sampler.js';
 import { withOutput } from '../base/output.js';
+import { BUNDLE_LOCK, BUNDLE_MARKER, BUNDLE_NAMES, claimDirectory, type DirectoryClaim } from '../base/lock.js';
+import { safeName } from '../base/safe-name.js';
+import { redactedName, redactParam, redactText, secretParamKind } from '../base/redact.js';
 import { writeProvTo } from '../io/write.js';
 import { version } from '../base/version.js';
 import { RunGraph, type Value } from '../prov/graph.js';
@@ -32,7 +40,7 @@ export type Collector = 'git' | 'environment' | 'hardware' | 'dependencies' | 'd
 
 export interface StartRunOptions {
   experiment: string;
-  /** Bundle directory; default `prov/<runId>` under `cwd`. */
+  /** Bundle directory; default `prov/<runId>` under `cwd` (the id as `safeName` makes it a file name). */
   dir?: string;
   /** Working directory of the run (git state, dependency files, relative paths). Default process.cwd(). */
   cwd?: string;
@@ -59,6 +67,20 @@ export interface StartRunOptions {
   snapshotIntervalMs?: number;
   /** Distributed runs: rank of this process (bundle per rank), from RANK/SLURM_PROCID when absent. */
   rank?: number;
+  /** Replace the earlier reprov bundle in `dir` (never a directory reprov did not write). */
+  overwrite?: boolean;
+  /** Parameters known at start: in the bundle from its first snapshot on. */
+  params?: Record<string, Value>;
+  /** Seeds known at start (`[name, value, rng?]`): in the bundle from its first snapshot on. */
+  seeds?: [string, number | string, string?][];
+  /** Input paths known at start: named in the first snapshot, hashed before the collectors run. */
+  inputs?: string[];
+  /** Stops the collection at start (a signal before the command runs); the run is then returned as it stands. */
+  signal?: AbortSignal;
+  /** Who writes the bundle, in its marker (default `reprov run API`). */
+  tool?: string;
+  /** Told the bundle directory's absolute path just before it is claimed (record's watchdog cleans up there). */
+  onDirectory?: (dir: string) => void;
 }
 
 export interface EndOptions {
@@ -88,8 +110,15 @@ export class Run {
   private timer?: NodeJS.Timeout;
   private ended = false;
   private readonly hashCache = new HashCache();
+  /** Inputs named at start and not hashed yet: path -> node name. */
+  private readonly pendingInputs = new Map<string, string>();
+  /** Snapshots are written one after another: a periodic one never lands after the final one. */
+  private writing: Promise<unknown> = Promise.resolve();
+  /** Things the user should know (a stale lock taken over). */
+  readonly notes: string[];
 
-  private constructor(readonly id: string, readonly dir: string, readonly options: StartRunOptions, cwd: string) {
+  private constructor(readonly id: string, readonly dir: string, readonly options: StartRunOptions, cwd: string, private readonly claim: DirectoryClaim) {
+    this.notes = claim.notes;
     this.graph = new RunGraph(options.namespace ?? `urn:reprov:run:${id}/`);
     this.node = this.graph.node('run');
     this.context = { graph: this.graph, run: this.node, cwd, env: options.env ?? process.env };
@@ -97,23 +126,68 @@ export class Run {
   }
 
   static async start(options: StartRunOptions): Promise<Run> {
-    const cwd = resolve(options.cwd ?? process.cwd());
-    const id = options.runId ?? `${options.experiment.replace(/[^A-Za-z0-9._-]/g, '-')}-${timestamp()}-${randomUUID().slice(0, 8)}`;
-    const dir = resolve(cwd, options.dir ?? join('prov', id));
-    mkdirSync(dir, { recursive: true });
-    const run = new Run(id, dir, options, cwd);
-    run.describeRun();
-    await run.collect();
-    await run.snapshot();
-    if (options.snapshotIntervalMs !== 0) {
-      run.timer = setInterval(() => void run.snapshot().catch(() => undefined), options.snapshotIntervalMs ?? 30_000);
-      run.timer.unref();
+    const run = await Run.open(options);
+    try {
+      await run.prepare();
+    } catch (error) {
+      await run.end({ status: 'failed' }).catch(() => undefined);
+      throw error;
     }
     return run;
   }
 
+  /**
+   * Claims the bundle directory and writes the first snapshot (status `running`, incomplete) with
+   * what is known at start: the run, its parameters, seeds and the inputs it names. Nothing slow.
+   */
+  static async open(options: StartRunOptions): Promise<Run> {
+    const cwd = resolve(options.cwd ?? process.cwd());
+    // Made from a redacted, sanitised name: a secret in the experiment's name (or a given run id) reaches no IRI and no directory name.
+    const id = options.runId !== undefined ? redactText(options.runId) : `${redactedName(options.experiment)}-${timestamp()}-${randomUUID().slice(0, 8)}`;
+    // The run id (given, or made from the experiment's name) is a name, not a path: `../x` stays under prov/.
+    const dir = resolve(cwd, options.dir ?? join('prov', safeName(id)));
+    options.onDirectory?.(dir);
+    const claim = claimDirectory(dir, { tool: options.tool ?? 'reprov run API', runId: id, overwrite: options.overwrite, label: options.dir ?? dir, share: true });
+    try {
+      claim.empty();
+      await claim.writeMarker(undefined, 'running');
+      const run = new Run(id, dir, options, cwd, claim);
+      run.describeRun();
+      if (options.params) run.logParams(options.params);
+      for (const [name, value, rng] of options.seeds ?? []) run.logSeed(name, value, rng);
+      for (const input of options.inputs ?? []) run.nameInput(input);
+      await run.snapshot();
+      return run;
+    } catch (error) {
+      claim.release();
+      throw error;
+    }
+  }
+
+  /** Hashes the inputs named at start, runs the collectors, writes a snapshot and starts the periodic ones. Stops early when `signal` aborts. */
+  async prepare(options: { signal?: AbortSignal } = {}): Promise<void> {
+    const signal = options.signal ?? this.options.signal;
+    for (const [path, name] of this.pendingInputs) {
+      if (signal?.aborted) return;
+      await collectData(this.context, { path, role: 'input', name, cache: this.hashCache });
+      this.pendingInputs.delete(path);
+    }
+    await this.snapshot();
+    if (signal?.aborted) return;
+    await this.collect(signal);
+    if (signal?.aborted) return;
+    await this.snapshot();
+    if (this.options.snapshotIntervalMs !== 0) {
+      this.timer = setInterval(() => {
+        if (!this.ended) void this.snapshot().catch(() => undefined);
+      }, this.options.snapshotIntervalMs ?? 30_000);
+      this.timer.unref();
+    }
+  }
+
+  /** A parameter; its value is redacted when its name says it is a secret (`password`, `api_key`, `hf-token`: see `redactParam`). */
   logParam(name: string, value: Value): void {
-    this.parameters.set(name, value);
+    this.parameters.set(name, typeof value === 'string' || typeof value === 'number' ? paramValue(name, value) : value);
   }
 
   logParams(parameters: Record<string, Value>): void {
@@ -121,7 +195,7 @@ export class Run {
   }
 
   logMetric(name: string, value: number, options?: MetricPointOptions): void {
-    this.metrics.log(name, value, options);
+    this.metrics.log(redactText(name), value, options?.context ? { ...options, context: redactText(options.context) } : options);
   }
 
   /** A seed, by the generator it seeds (`python`, `numpy`, `torch`, `js`, ...). */
@@ -158,7 +232,13 @@ export class Run {
   }
 
   /** Writes the bundle as it stands (status `running` until `end`). */
-  async snapshot(): Promise<BundleFiles> {
+  snapshot(): Promise<BundleFiles> {
+    const next = this.writing.then(() => this.writeSnapshot(), () => this.writeSnapshot());
+    this.writing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeSnapshot(): Promise<BundleFiles> {
     this.metrics.flush();
     // dynamicQuads may declare contexts in the graph: compute it before copying the graph.
     const dynamic = this.dynamicQuads();
@@ -175,17 +255,32 @@ export class Run {
     if (this.ended) throw new Error('reprov: this run has already ended');
     this.ended = true;
     if (this.timer) clearInterval(this.timer);
-    if (this.sampler) this.recordSystemMetrics(await this.sampler.stop());
-    this.status = options.status ?? 'succeeded';
-    this.end_ = { ...options, at: new Date() };
-    this.metrics.flush();
-    // Metric files are final now: their digests pin what the bundle describes.
-    for (const summary of this.metrics.summaries()) {
-      const file = join(this.dir, summary.file);
-      if (existsSync(file)) this.graph.checksum(this.metricNode(summary.name, summary.context), 'sha256', (await hashFile(file)).sha256);
+    try {
+      if (this.sampler) this.recordSystemMetrics(await this.sampler.stop());
+      this.status = options.status ?? 'succeeded';
+      this.end_ = { ...options, at: new Date() };
+      this.metrics.flush();
+      // Metric files are final now: their digests pin what the bundle describes.
+      for (const summary of this.metrics.summaries()) {
+        const file = join(this.dir, summary.file);
+        if (existsSync(file)) this.graph.checksum(this.metricNode(summary.name, summary.context), 'sha256', (await hashFile(file)).sha256);
+      }
+      await this.hashCache.save().catch(() => undefined);
+      const files = await this.snapshot();
+      await this.claim.writeMarker(undefined, this.status);
+      return files;
+    } finally {
+      this.claim.release();
     }
-    await this.hashCache.save();
-    return this.snapshot();
+  }
+
+  /** Names an input known at start (hashed later, in `prepare`): the first snapshot already says the run uses it. */
+  private nameInput(path: string): void {
+    const taken = new Set(this.pendingInputs.values());
+    const base = basename(resolve(this.context.cwd, path)) || 'root';
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    this.pendingInputs.set(path, name);
   }
 
   private describeRun(): void {
@@ -200,12 +295,14 @@ export class Run {
     graph.add(node, prov.wasAssociatedWith, user).add(node, prov.wasAssociatedWith, software);
   }
 
-  private async collect(): Promise<void> {
+  private async collect(signal?: AbortSignal): Promise<void> {
     const enabled = (name: Collector) => this.options.collect?.[name] ?? true;
     const argv = this.options.argv ?? process.argv;
     const tasks: Promise<unknown>[] = [];
     if (enabled('git')) {
-      tasks.push(collectGit(this.context, { includeDiff: this.options.includeDiff }).then((state) => {
+      // The bundle is written before the code state is read: its own files are not the code's changes.
+      const own = [...BUNDLE_NAMES, BUNDLE_MARKER, BUNDLE_LOCK].map((name) => join(realDir(this.dir), name));
+      tasks.push(collectGit(this.context, { includeDiff: this.options.includeDiff, ignore: own }).then((state) => {
         if (!this.options.includeDiff || !('diff' in state) || !state.diff) return;
         this.graph.add(state.node, reprov.diffFile, DIFF_ARTIFACT);
         return this.writeArtifact(DIFF_ARTIFACT.slice('artifacts/'.length), state.diff);
@@ -217,7 +314,13 @@ export class Run {
     if (enabled('determinism')) collectDeterminism(this.context);
     // Loaded only when asked for: a run that does not scan pays nothing for the scanner.
     if (this.options.scan) tasks.push(import('../check/recorded-scan.js').then((m) => m.recordScan(this.context)));
-    await Promise.all(tasks);
+    const all = Promise.all(tasks);
+    if (signal) {
+      all.catch(() => undefined);
+      await Promise.race([all, new Promise<void>((done) => (signal.aborted ? done() : signal.addEventListener('abort', () => done(), { once: true })))]);
+      if (signal.aborted) return;
+    }
+    await all;
     if (enabled('system')) this.sampler = startSystemSampler({ intervalMs: this.options.systemIntervalMs ?? 5000 });
   }
 
@@ -260,7 +363,8 @@ export class Run {
     const dynamic = new RunGraph(this.graph.base);
     const { node } = this;
     dynamic.add(node, reprov.status, this.status);
-    dynamic.add(node, reprov.complete, this.status !== 'running');
+    // Complete: the run went to its end and the bundle says all of it. Running, interrupted and killed runs are not.
+    dynamic.add(node, reprov.complete, this.status === 'succeeded' || this.status === 'failed');
     if (this.end_.at) dynamic.add(node, prov.endedAtTime, this.end_.at);
     dynamic.add(node, reprov.exitCode, this.end_.exitCode);
     dynamic.add(node, reprov.signal, this.end_.signal);
@@ -268,6 +372,14 @@ export class Run {
       const parameter = dynamic.node('param', name);
       dynamic.describe(parameter, [prov.Entity, mls.HyperParameterSetting, reprov.Parameter], name);
       dynamic.add(parameter, prov.value, value).add(node, prov.used, parameter);
+    }
+    for (const [path, name] of this.pendingInputs) {
+      const input = dynamic.node('data', 'input', name);
+      const absolute = resolve(this.context.cwd, path);
+      const location = locationOf(this.context.cwd, absolute);
+      const directory = statSync(absolute, { throwIfNoEntry: false })?.isDirectory() ?? false;
+      dynamic.describe(input, [prov.Entity, directory ? reprov.Directory : reprov.File], location);
+      dynamic.add(input, prov.atLocation, location).add(input, reprov.role, 'input').add(node, prov.used, input);
     }
     for (const summary of this.metrics.summaries()) {
       describeMetric(dynamic, this.metricNode(summary.name, summary.context), this.contextNode(summary.context), summary);
@@ -294,6 +406,12 @@ export async function withRun<T>(options: StartRunOptions, body: (run: Run) => P
   }
 }
 
+/** A string or number parameter as the bundle holds it: `[REDACTED:<kind>]` under a secret name, else its secrets redacted. */
+function paramValue(name: string, value: string | number): Value {
+  if (typeof value === 'number') return secretParamKind(name, String(value)) ? redactParam(name, String(value)) : value;
+  return redactParam(name, value);
+}
+
 function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
@@ -308,5 +426,13 @@ function safeUserName(): string {
     return userInfo().username;
   } catch {
     return 'unknown';
+  }
+}
+
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
   }
 }

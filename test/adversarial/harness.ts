@@ -2,7 +2,8 @@
  * The adversarial suite's one way to run a command against hostile input and hold it to the
  * promises every command keeps (README, "Promises"):
  *   - the documented exit code (0, 1 or 2; never 3 or a signal),
- *   - at most three lines on stderr, none of them a stack frame,
+ *   - at most three lines on stderr, none of them a stack frame (the indented notes an import or
+ *     export lists after what it wrote, `reprov:   ...`, are its output and not counted),
  *   - nothing created, changed or deleted outside the paths the command may write,
  *   - no temporary file left behind anywhere in the sandbox.
  * `sandbox()` makes a temp directory to build the hostile input in; `attack()` snapshots it (names,
@@ -94,6 +95,7 @@ export function attack(box: Sandbox, args: string[], options: AttackOptions = {}
 }
 
 const STACK_FRAME = /^\s+at .+(\(|:\d+:\d+)|node:internal|Error: .*\n\s+at /m;
+const NOTE = /^reprov: {3}\S/;
 const TEMPORARY = /(^|[\\/])\.[^\\/]*\.(tmp|old)$|\.tmp$|\.lock$/;
 
 export interface Expectation {
@@ -110,7 +112,7 @@ export function expectContained(result: Attack, expected: Expectation): void {
   const context = `exit ${result.status}${result.signal ? ` (${result.signal})` : ''}; stderr:\n${result.stderr}`;
   expect(result.signal, context).toBeNull();
   expect(result.status, context).toBe(expected.status);
-  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
+  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '' && !NOTE.test(line));
   expect(lines.length, context).toBeLessThanOrEqual(3);
   expect(result.stderr, context).not.toMatch(STACK_FRAME);
   const allowed = expected.writes ?? [];

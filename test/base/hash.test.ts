@@ -4,10 +4,10 @@
  * documentation cannot drift), symbolic links, and the persistent cache.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIRECTORY_DIGEST_METHOD, HashCache, HashError, hashDirectory, hashFile } from '../../src/base/hash.js';
 
@@ -208,8 +208,10 @@ describe('HashCache', () => {
     const first = await hashFile(file, { cache: new HashCache({ file: cacheFile() }) });
     expect(first).toEqual({ sha256: original, bytes: 16 });
     const persisted = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { version: number; entries: Record<string, { sha256: string }> };
-    expect(persisted.version).toBe(1);
-    expect(persisted.entries[file]?.sha256).toBe(original);
+    expect(persisted.version).toBe(2);
+    // Keyed by the path's digest: the cache file names no file (a name can hold a secret).
+    expect(persisted.entries[createHash('sha256').update(file).digest('hex')]?.sha256).toBe(original);
+    expect(readFileSync(cacheFile(), 'utf8')).not.toContain(basename(file));
 
     // Same size, different bytes, mtime restored, same inode: a fresh cache object (read from disk)
     // returns the old digest, which proves the file was not read.
@@ -259,13 +261,13 @@ describe('HashCache', () => {
     const file = join(tmp, 'data.bin');
     writeFileSync(file, 'content');
     age(file);
-    for (const garbage of ['{not json', '[]', '{"version":2,"entries":{}}', `{"version":1,"entries":{"${file}":{"size":"7"}}}`, '']) {
+    for (const garbage of ['{not json', '[]', '{"version":3,"entries":{}}', `{"version":1,"entries":{"${file}":{"size":7}}}`, `{"version":2,"entries":{"x":{"size":"7"}}}`, '']) {
       mkdirSync(join(tmp, 'cache'), { recursive: true });
       writeFileSync(cacheFile(), garbage);
       const cache = new HashCache({ file: cacheFile() });
       expect(await hashFile(file, { cache })).toEqual({ sha256: sha256sum(file), bytes: 7 });
       const rebuilt = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { entries: Record<string, unknown> };
-      expect(Object.keys(rebuilt.entries)).toEqual([file]);
+      expect(Object.keys(rebuilt.entries)).toEqual([createHash('sha256').update(file).digest('hex')]);
       expect((await hashFile(file, { cache: new HashCache({ file: cacheFile() }) })).cached).toBe(true);
     }
   });

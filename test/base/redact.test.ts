@@ -6,11 +6,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collectEnvironment } from '../../src/collect/environment.js';
 import { collectGit } from '../../src/collect/git.js';
 import {
-  DEFAULT_ENV_ALLOW, SECRET_PATTERNS, findSecrets, findSecretsWith, secretPatternsIn, isSecretName, redactArgv, redactEnv, redactText, redactUrl, secretNameKind,
+  DEFAULT_ENV_ALLOW, SECRET_PATTERNS, findSecrets, findSecretsWith, secretPatternsIn, isSecretName, redactArgv, redactCommandString, redactEnv, redactParam,
+  redactText, redactUrl, redactedName, secretNameKind,
 } from '../../src/base/redact.js';
 import { writeProv } from '../../src/io/write.js';
-import { RunGraph } from '../../src/prov/graph.js';
+import { DataFactory } from 'n3';
+import { namedSecrets, redactQuad, redactQuads, RunGraph } from '../../src/prov/graph.js';
+import { PROV } from '../../src/prov/namespaces.js';
 import { RUN_PREFIXES } from '../../src/prov/vocabulary.js';
+
+const { namedNode: namedNodeOf, literal: literalOf, quad: quadOf } = DataFactory;
+const RDFS_LABEL = namedNodeOf('http://www.w3.org/2000/01/rdf-schema#label');
+const RDFS_SEE_ALSO = namedNodeOf('http://www.w3.org/2000/01/rdf-schema#seeAlso');
 
 // Fake but well-formed secrets of each kind.
 const AWS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
@@ -267,5 +274,136 @@ describe('no secret reaches a serialised bundle', () => {
       for (const variable of ['MY_TOKEN', 'MY_API_KEY', 'DB_SECRET', 'HF_TOKEN']) expect(outputs[name]).toContain(variable);
       expect(outputs[name]).toContain('[REDACTED:password]');
     }
+  });
+});
+
+describe('issue 10: the forms that leaked', () => {
+  const NV = ['nv', 'api-', 'Ab3dEf6hIj9kLmN0pQrStUvWxYz12345'].join('');
+  const GL = ['gl', 'pat-', 'Ab3dEf6hIj9kLmN0pQrS'].join('');
+  const cases: [string, string, string][] = [
+    ['nvidia-api-key', `NGC key ${NV}`, NV],
+    ['gitlab-token', `push ${GL}`, GL],
+    ['token', 'clone https://ghtoken123abc@github.com/o/r.git', 'ghtoken123abc'],
+    ['token', 'pip install git+https://abcdefTOKEN@github.com/o/r.git', 'abcdefTOKEN'],
+    ['password', '+git+https://u:tok3n@github.com/o/r.git', 'tok3n'],
+    ['signature', 'https://acct.blob.core.windows.net/c/x?sv=2022-11-02&sig=AbCdEf%2B123&se=2030', 'AbCdEf%2B123'],
+    ['auth', 'https://h/x?auth=abcdef', 'abcdef'],
+    ['key', 'https://maps.example.org/api?key=abcdef', 'abcdef'],
+    ['token', 'https://h/x?page=1&token=abcdef', 'abcdef'],
+    ['signature', 'https://s3/b/k?X-Amz-Date=1&X-Amz-Signature=deadbeef', 'deadbeef'],
+    ['authorization', 'curl -H "Authorization: Basic dXNlcjpwYXNz"', 'dXNlcjpwYXNz'],
+    ['authorization', '{"Authorization": "Bearer abcdefghij"}', 'abcdefghij'],
+    ['bearer-token', 'Bearer abcdefghijklmnopq', 'abcdefghijklmnopq'],
+    ['bearer-token', 'Bearer AbcdefGhijk', 'AbcdefGhijk'],
+    ['api-key', 'aws:\n  secret_key: abcdef123\n', 'abcdef123'],
+    ['api-key', ' lr: 1\n+secret_key: from-a-diff\n', 'from-a-diff'],
+    ['password', 'db:\n  - password: correct horse battery\n', 'correct horse battery'],
+    ['token', 'python train.py --token abc123 --lr 1', 'abc123'],
+    ['password', "deploy --password 'two words'", 'two words'],
+    ['password', 'mysql -u root -phunter2 db', 'hunter2'],
+    ['password', 'sshpass -p hunter2 ssh host', 'hunter2'],
+    ['password', 'redis-cli -h r -a hunter2 ping', 'hunter2'],
+  ];
+  for (const [kind, text, secret] of cases) {
+    it(`finds ${kind} in ${JSON.stringify(text.slice(0, 50))}`, () => {
+      const found = findSecrets(text);
+      expect(found.map((f) => text.substr(f.index, f.length))).toEqual([secret]);
+      expect(found[0]!.kind).toBe(kind);
+      const once = redactText(text);
+      expect(once).not.toContain(secret);
+      expect(redactText(once)).toBe(once);
+      expect(findSecrets(once)).toEqual([]);
+    });
+  }
+
+  it('leaves ordinary text alone', () => {
+    for (const text of [
+      'api_key: str', 'password: Optional[str] = None', '    token: str = ""', 'secret_key: null', 'token: ~', 'hf_token: ${HF_TOKEN}',
+      'Bearer authentication', 'Authorization header', 'see https://github.com/o/r and ssh://git@github.com/o/r.git',
+      'https://h/x?page=2&sort=asc&tokenizer=bert', 'python train.py --max-tokens 512 --tokenizer gpt2 --use_auth_token True --token $T',
+      'psql -h db -p 5432 -U me', 'docker run -p 8080:80 img', 'mysql --port 3306', "parser.add_argument('--token', default=None)",
+      'pad_token: <pad>', 'max_tokens: 512', 'author: alice',
+    ]) {
+      expect(findSecrets(text), text).toEqual([]);
+    }
+  });
+
+  it('tells secret names from ordinary ones (the secret-name list)', () => {
+    for (const name of ['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'access_key', 'private_key', 'credential', 'auth',
+      'DB_PASSWORD', 'hf-token', 'authToken', 'HFTOKEN', 'dbpassword', 'client_secret', 'X-Api-Key', 'db.password', 'Cookie']) {
+      expect(secretNameKind(name), name).toBeDefined();
+    }
+    for (const name of ['max_tokens', 'tokenizer', 'pad_token', 'author', 'num_tokens', 'tokenizer_name', 'lr', 'label_key', 'sort_key',
+      'rng_key', 'token_file', 'use_token', 'n_tokens', 'authority', 'keyword', 'secretary_name']) {
+      expect(secretNameKind(name), name).toBeUndefined();
+    }
+    expect(isSecretName('HF_HUB_HEADERS')).toBe(true);
+    expect(isSecretName('OTEL_EXPORTER_OTLP_HEADERS')).toBe(true);
+    expect(isSecretName('PWD')).toBe(false);
+  });
+
+  it('redactParam: the name decides, whatever the value; switches, nulls and ordinary names are kept', () => {
+    expect(redactParam('password', 'hunter2')).toBe('[REDACTED:password]');
+    expect(redactParam('DB_PASSWORD', '12345')).toBe('[REDACTED:password]');
+    expect(redactParam('authToken', 'abc')).toBe('[REDACTED:token]');
+    expect(redactParam('api_key', 'x')).toBe('[REDACTED:key]');
+    expect(redactParam('use_auth_token', 'true')).toBe('true');
+    expect(redactParam('token', '')).toBe('');
+    expect(redactParam('token', '[REDACTED:token]')).toBe('[REDACTED:token]');
+    expect(redactParam('max_tokens', '512')).toBe('512');
+    expect(redactParam('tokenizer', 'bert-base-uncased')).toBe('bert-base-uncased');
+    expect(redactParam('note', `uses ${GITHUB}`)).toBe('uses [REDACTED:github-token]');
+  });
+
+  it('redactArgv: password flags of the tools that take one, settings, command strings', () => {
+    expect(redactArgv(['mysql', '-u', 'root', '-p', 'hunter2', '-phunter3', 'db'])).toEqual(['mysql', '-u', 'root', '-p', '[REDACTED:password]', '-p[REDACTED:password]', 'db']);
+    expect(redactArgv(['sshpass', '-p', 'pw', 'ssh', 'h'])).toEqual(['sshpass', '-p', '[REDACTED:password]', 'ssh', 'h']);
+    expect(redactArgv(['/usr/bin/redis-cli', '-a', 'pw', 'ping'])).toEqual(['/usr/bin/redis-cli', '-a', '[REDACTED:password]', 'ping']);
+    expect(redactArgv(['docker', 'login', '-p', 'pw', 'reg'])).toEqual(['docker', 'login', '-p', '[REDACTED:password]', 'reg']);
+    for (const harmless of [['docker', 'run', '-p', '8080:80', 'img'], ['psql', '-p', '5432'], ['python', 'serve.py', '-p', '8080']]) {
+      expect(redactArgv(harmless)).toEqual(harmless);
+    }
+    expect(redactArgv(['env', 'MY_TOKEN=abc', 'DB_AUTH=x', 'OMP_NUM_THREADS=4', 'trainer.db.password=pw', './train.sh'])).toEqual([
+      'env', 'MY_TOKEN=[REDACTED:token]', 'DB_AUTH=[REDACTED:auth]', 'OMP_NUM_THREADS=4', 'trainer.db.password=[REDACTED:password]', './train.sh',
+    ]);
+    const shell = redactArgv(['sh', '-c', `train --password 'p w' && mysql -phunter2 db | tee "log --token x"`]);
+    expect(shell).toEqual(['sh', '-c', `train --password [REDACTED:password] && mysql -p[REDACTED:password] db | tee 'log --token [REDACTED:token]'`]);
+    expect(redactArgv(shell)).toEqual(shell);
+    expect(redactCommandString('bash -c "deploy --api-key k1 --lr 3"')).toBe(`bash -c 'deploy --api-key [REDACTED:key] --lr 3'`);
+  });
+
+  it('redactedName: a run id or directory name without secrets', () => {
+    expect(redactedName(`nightly ${GITHUB} password=hunter2`)).toBe('nightly-REDACTED-password-REDACTED');
+    expect(redactedName('train')).toBe('train');
+    expect(redactedName('../..')).toBe('run');
+    expect(redactedName('')).toBe('run');
+  });
+});
+
+describe('the RunGraph is the one redaction layer', () => {
+  it('redacts the base, every node-id segment, IRI and literal, also quads pushed directly', () => {
+    const graph = new RunGraph(`urn:reprov:run:x-${GITHUB}/`);
+    expect(graph.base).not.toContain(GITHUB);
+    const node = graph.node('param', `password=hunter2`);
+    expect(node.value).not.toContain('hunter2');
+    graph.add(node, RDFS_LABEL, `--token abc123 ${HF}`);
+    graph.add(node, RDFS_SEE_ALSO, namedNodeOf(`https://x:${GITHUB}@github.com/o/r`));
+    graph.quads.push(quadOf(node, RDFS_LABEL, literalOf(`key ${OPENAI}`)));
+    const text = graph.quads.map((q) => `${q.subject.value} ${q.predicate.value} ${q.object.value}`).join('\n');
+    for (const secret of [GITHUB, HF, OPENAI, 'hunter2', 'abc123']) expect(text).not.toContain(secret);
+    expect(text).toContain('%5BREDACTED%3Agithub-token%5D');
+    expect(findSecrets(text)).toEqual([]);
+    expect(graph.quads.map((q) => redactQuad(q))).toEqual(graph.quads);
+  });
+
+  it('redactQuads redacts values by their names; namedSecrets finds them', () => {
+    const quads = [
+      quadOf(namedNodeOf('urn:p/password'), RDFS_LABEL, literalOf('password')),
+      quadOf(namedNodeOf('urn:p/password'), namedNodeOf(`${PROV}value`), literalOf('hunter2')),
+      quadOf(namedNodeOf('urn:run'), namedNodeOf('urn:ns#db_password'), literalOf('hunter3')),
+      quadOf(namedNodeOf('urn:p/max_tokens'), namedNodeOf(`${PROV}value`), literalOf('512')),
+    ];
+    expect(namedSecrets(quads).map(({ quad, kind }) => [quad.object.value, kind])).toEqual([['hunter2', 'password'], ['hunter3', 'password']]);
+    expect(redactQuads(quads).map((q) => q.object.value)).toEqual(['password', '[REDACTED:password]', '[REDACTED:password]', '512']);
   });
 });

@@ -1,6 +1,6 @@
 /** The dependency collector on real files in temporary directories, and pip freeze. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataFactory, type Quad, type Term } from 'n3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -300,5 +300,31 @@ describe('pip freeze', () => {
   it.runIf(!hasPip)('records the unknown path for Debian python3 without pip', async () => {
     const { pipFreeze } = await collectDependencies(ctx, { pythonFreeze: true, python });
     expect(pipFreeze?.unknownReason).toMatch(/pip freeze failed/);
+  });
+});
+
+describe('root: files of an imported store are read only inside it', () => {
+  it('refuses a requirements file linked out of the root and an include that leaves it, and reads neither', async () => {
+    const root = join(tmp, 'model');
+    mkdirSync(root);
+    write('outside/secret-requirements.txt', 'leaked-package==6.6.6\n');
+    symlinkSync(join(tmp, 'outside/secret-requirements.txt'), join(root, 'requirements.txt'));
+    write('model/requirements-dev.txt', `-r ${join(tmp, 'outside/secret-requirements.txt')}\n-r ../outside/secret-requirements.txt\nnumpy==1.26.4\n`);
+    const confined = collectContext(root, {});
+    const summary = await collectDependencies(confined, { root: realpathSync(root) });
+    const linked = summary.files.find((f) => f.file === 'requirements.txt')!;
+    expect(linked.sha256).toBeUndefined();
+    expect(linked.unknownReason).toMatch(/refused/);
+    const dev = summary.files.find((f) => f.file === 'requirements-dev.txt')!;
+    expect(dev.packageCount).toBe(1);
+    expect(dev.unknownReason).toMatch(/cannot read included file .*refused/);
+    expect(JSON.stringify(confined.graph.quads)).not.toContain('leaked-package');
+  });
+
+  it('without a root (a recorded run), an include beside the run directory is followed', async () => {
+    write('shared/requirements.txt', 'numpy==1.26.4\n');
+    write('run/requirements.txt', '-r ../shared/requirements.txt\n');
+    const summary = await collectDependencies(collectContext(join(tmp, 'run'), {}));
+    expect(summary.files.find((f) => f.file === 'requirements.txt')).toMatchObject({ packageCount: 1, pinned: true });
   });
 });

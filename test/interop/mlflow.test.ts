@@ -60,7 +60,7 @@ describe('importMlflow: the well-recorded run', async () => {
     expect(result.imported.map((r) => r.runId).sort()).toEqual([BARE, GOOD]);
     expect(readdirSync(out).sort()).toEqual([BARE, GOOD]);
     expect(result.skipped).toEqual([expect.stringContaining(`${DELETED}: deleted in MLflow`)]);
-    expect(readdirSync(dir).sort()).toEqual(['metrics', 'prov.json', 'prov.ttl']);
+    expect(readdirSync(dir).sort()).toEqual(['.reprov-bundle', 'metrics', 'prov.json', 'prov.ttl']);
   });
 
   it('describes the run from meta.yaml: name, experiment, times, status', () => {
@@ -197,11 +197,12 @@ describe('importMlflow: choosing runs', () => {
     const out = temp();
     await importMlflow(MLRUNS, { out, runs: [GOOD] });
     writeFileSync(join(out, GOOD, 'stale.txt'), 'from before');
-    await importMlflow(MLRUNS, { out, runs: [GOOD] });
+    await expect(importMlflow(MLRUNS, { out, runs: [GOOD] })).rejects.toThrow(/already holds a reprov bundle .*: pass --overwrite to replace it/);
+    await importMlflow(MLRUNS, { out, runs: [GOOD], overwrite: true });
     expect(existsSync(join(out, GOOD, 'stale.txt'))).toBe(false);
     mkdirSync(join(out, BARE));
     writeFileSync(join(out, BARE, 'notes.md'), 'mine');
-    await expect(importMlflow(MLRUNS, { out, runs: [BARE] })).rejects.toThrow(/exists and is not a reprov bundle \(no prov\.json\): refusing to replace it/);
+    await expect(importMlflow(MLRUNS, { out, runs: [BARE] })).rejects.toThrow(/not empty and not written by reprov \(no \.reprov-bundle\): refusing to write into it/);
     expect(readFileSync(join(out, BARE, 'notes.md'), 'utf8')).toBe('mine');
   });
 });

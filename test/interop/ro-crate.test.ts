@@ -93,8 +93,8 @@ describe('exportRoCrate: a recorded bundle', async () => {
     expect(result.notCopied).toEqual([]);
     expect(result.changed).toEqual([]);
     const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(out.length + 1)).sort();
-    expect(files).toEqual(['data/train set.csv', 'metrics/loss_training_reprov_GR0.csv', 'model.bin', 'prov.json', 'prov.ttl', 'ro-crate-metadata.json']);
-    for (const path of files.filter((f) => f !== 'ro-crate-metadata.json')) {
+    expect(files).toEqual(['.reprov-bundle', 'data/train set.csv', 'metrics/loss_training_reprov_GR0.csv', 'model.bin', 'prov.json', 'prov.ttl', 'ro-crate-metadata.json']);
+    for (const path of files.filter((f) => f !== 'ro-crate-metadata.json' && f !== '.reprov-bundle')) {
       const entity = byId.get(path.split('/').map(encodeURIComponent).join('/'))!;
       expect(entity.sha256, path).toBe(sha256(readFileSync(join(out, path))));
       expect(refs(byId.get('./')!.hasPart)).toContain(entity['@id']);
@@ -147,13 +147,13 @@ describe('exportRoCrate: a bundle kept beside the code (runs/a, as reprov record
     const out = join(temp(), 'crate');
     const result = await exportRoCrate(bundle, { out, root: workspace });
     expect(result.notCopied).toEqual([]);
-    expect(filesOf(out)).toEqual(['model.bin', 'ro-crate-metadata.json', 'runs/a/metrics/loss_training_reprov_GR0.csv', 'runs/a/prov.json', 'runs/a/prov.ttl', 'train.csv']);
+    expect(filesOf(out)).toEqual(['.reprov-bundle', 'model.bin', 'ro-crate-metadata.json', 'runs/a/metrics/loss_training_reprov_GR0.csv', 'runs/a/prov.json', 'runs/a/prov.ttl', 'train.csv']);
   });
 
   it('without --root, keeps the bundle and its metric files and says the run\'s files are not under the bundle', async () => {
     const out = join(temp(), 'crate');
     const result = await exportRoCrate(bundle, { out });
-    expect(filesOf(out)).toEqual(['metrics/loss_training_reprov_GR0.csv', 'prov.json', 'prov.ttl', 'ro-crate-metadata.json']);
+    expect(filesOf(out)).toEqual(['.reprov-bundle', 'metrics/loss_training_reprov_GR0.csv', 'prov.json', 'prov.ttl', 'ro-crate-metadata.json']);
     expect(result.notCopied).toEqual([
       expect.stringMatching(/^train\.csv \(.*\): not found in .*runs\/a; not copied$/),
       expect.stringMatching(/^model\.bin \(.*\): not found in .*runs\/a; not copied$/),
@@ -180,7 +180,7 @@ describe('exportRoCrate: paths from the bundle never leave its directory', async
   const metadata = JSON.parse(readFileSync(join(out, 'ro-crate-metadata.json'), 'utf8')) as { '@graph': Entity[] };
 
   it('copies only what lies inside, and says why each other file is not copied', () => {
-    expect(readdirSync(out).sort()).toEqual(['kept.txt', 'prov.ttl', 'ro-crate-metadata.json']);
+    expect(readdirSync(out).sort()).toEqual(['.reprov-bundle', 'kept.txt', 'prov.ttl', 'ro-crate-metadata.json']);
     expect(result.notCopied).toEqual([
       `../outside.txt (urn:r/up): it leaves ${dir} (..): only files inside it are copied; not copied`,
       `${join(parent, 'outside.txt')} (urn:r/absolute): an absolute path: only files inside ${dir} are copied; not copied`,
@@ -210,7 +210,7 @@ describe('exportRoCrate: refusals', () => {
     const bundleDir = await recordedBundle();
     const out = temp();
     writeFileSync(join(out, 'thesis.tex'), 'mine');
-    await expect(exportRoCrate(await loadBundle(join(bundleDir, 'prov.json')), { out })).rejects.toThrow(/exists and is not an RO-Crate \(no ro-crate-metadata\.json\): refusing to replace it/);
+    await expect(exportRoCrate(await loadBundle(join(bundleDir, 'prov.json')), { out })).rejects.toThrow(/not empty and not written by reprov \(no \.reprov-bundle\): refusing to write into it/);
     expect(readdirSync(out)).toEqual(['thesis.tex']);
 
     const empty = temp();

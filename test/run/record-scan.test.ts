@@ -18,7 +18,7 @@ const SEEDED = 'import numpy as np\n\nnp.random.seed(0)\nx = np.random.rand(3)\n
 const repo = (files: Record<string, string>) => initRepo(mkdtempSync(join(tmpdir(), 'reprov-record-scan-')), files);
 
 function record(cwd: string, ...options: string[]): Bundle {
-  const result = reprov(['record', ...QUICK, ...options, '-o', 'b', '--', PYTHON, '-c', 'pass'], { cwd });
+  const result = reprov(['record', ...QUICK, ...options, '-o', 'b', '--overwrite', '--', PYTHON, '-c', 'pass'], { cwd });
   expect(result.status, result.stderr).toBe(0);
   return readBundle(join(cwd, 'b'));
 }
