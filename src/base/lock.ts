@@ -16,7 +16,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { removeOnExit, withOutput } from './output.js';
+import { isAlive, removeOnExit, withOutput } from './output.js';
 import { pathError, PathError, UserError } from './user-error.js';
 
 export const BUNDLE_MARKER = '.reprov-bundle';
@@ -216,11 +216,5 @@ function isStale(lockPath: string, holder: DirectoryOwner | undefined): boolean 
     return age > 5_000;
   }
   if (holder.host !== hostname()) return false;
-  if (holder.pid === process.pid) return false;
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return holder.pid !== process.pid && !isAlive(holder.pid);
 }

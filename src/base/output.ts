@@ -6,11 +6,12 @@
  * Temporary names (`.<name>.<pid>.<random>.tmp`) are registered with {@link removeOnExit}: they are
  * removed when the process exits, and when it dies of SIGINT, SIGTERM or SIGHUP, so an interrupted
  * conversion leaves neither a half-written file nor a 0-byte temporary. (A SIGKILL cannot be
- * caught: `reprov record`'s watchdog removes what a killed recorder leaves.) System errors become
+ * caught: `reprov record`'s watchdog removes what a killed recorder leaves, and the next write of
+the same file removes the temporaries of writers that died, {@link removeStaleTemporaries}.) System errors become
  * one line naming the file the user named ({@link PathError}).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathError, PathError } from './user-error.js';
 
@@ -99,6 +100,7 @@ export async function withOutput<T>(path: string | undefined, produce: (sink: Te
       closeSync(fd);
     }
   }
+  removeStaleTemporaries(path);
   const temporary = temporaryName(path);
   let fd: number;
   try {
@@ -127,6 +129,43 @@ export async function withOutput<T>(path: string | undefined, produce: (sink: Te
     rmSync(temporary, { force: true });
     forget();
     throw error;
+  }
+}
+
+/** How long a dead writer's temporary is left alone, in case it belongs to a live writer on another host sharing the directory. */
+const STALE_AFTER_MS = 60_000;
+
+/**
+ * Removes the temporaries of earlier writes of `path` whose process is gone (a SIGKILLed
+ * conversion cannot clean up after itself) and that nothing has written to for a minute.
+ */
+export function removeStaleTemporaries(path: string): void {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path)).filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length))?.[1];
+    if (!pid || isAlive(Number(pid))) continue;
+    const temporary = join(dirname(path), name);
+    try {
+      if (Date.now() - statSync(temporary).mtimeMs > STALE_AFTER_MS) rmSync(temporary, { force: true });
+    } catch {
+      // gone meanwhile, or not ours to remove: the write goes on
+    }
+  }
+}
+
+/** Whether process `pid` runs on this host (one we may not signal counts as running). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -6,7 +6,7 @@
  * not reprov's). One writer does it all: src/base/output.ts, output-dir.ts and lock.ts.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +123,25 @@ describe('convert -o: single-file outputs', () => {
     writeFileSync(box.path('bad.json'), '{"entity": ');
     expectContained(attack(box, ['convert', 'bad.json', '-o', 'out.ttl']), { status: 2, stderr: /bad\.json/ });
     expect(readFileSync(box.path('out.ttl'), 'utf8')).toBe('previous');
+    box.remove();
+  });
+
+  it('a temporary left by a killed writer (SIGKILL cannot be caught) is removed by the next write of the file, once a minute old', () => {
+    const box = withBundle();
+    const dead = spawnSync('true').pid!;
+    const old = Date.now() / 1000 - 120;
+    const stale = box.path(`.out.ttl.${dead}.0badcafe.tmp`);
+    const recent = box.path(`.out.ttl.${dead}.00c0ffee.tmp`);
+    const live = box.path(`.out.ttl.${process.pid}.0000beef.tmp`);
+    for (const temporary of [stale, recent, live]) writeFileSync(temporary, '');
+    utimesSync(stale, old, old);
+    utimesSync(live, old, old);
+    const result = attack(box, ['convert', 'bundle/prov.json', '-t', 'turtle', '-o', 'out.ttl']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    // A recent one may belong to a writer on another host sharing the directory; a live process's is its own.
+    expect(existsSync(recent)).toBe(true);
+    expect(existsSync(live)).toBe(true);
     box.remove();
   });
 
