@@ -3,7 +3,7 @@
  * own layer or the layers below it. Lowest first:
  *   base (redaction, confinement, hashing, output writer, diagnostics, errors)
  *   prov (vocabulary, PROV-JSON <-> RDF)  io (formats, readers, writers, bundle loading)
- *   collect  analysis (check, scan, rules)  run  report  release  interop  cli
+ *   collect  analysis (check, scan, rules)  instrument (the recorder's side of in-process capture)  run  report  release  interop  cli
  * Type-only imports count too: a type from a higher layer is a dependency on it.
  */
 const LAYERS = [
@@ -12,6 +12,7 @@ const LAYERS = [
   ['io', '^src/io/|^src/convert\\.ts$'],
   ['collect', '^src/collect/'],
   ['analysis', '^src/(check|scan)/|^rules/'],
+  ['instrument', '^src/instrument/'],
   ['run', '^src/run/'],
   ['report', '^src/report/'],
   ['release', '^src/release/'],

@@ -39,4 +39,11 @@ describe('the npm package', () => {
     }
     expect([...files].some((f) => f.endsWith('.test.js') || f.startsWith('test/') || f.startsWith('dist/test/'))).toBe(false);
   });
+
+  it('holds the Python instrumentation `record` puts on PYTHONPATH (source: it is not compiled)', () => {
+    for (const file of ['src/instrument/python/sitecustomize.py', 'src/instrument/python/reprov/__init__.py', 'src/instrument/python/reprov/_core.py', 'src/instrument/python/reprov/_boot.py']) {
+      expect(files.has(file), file).toBe(true);
+    }
+    expect([...files].some((f) => f.startsWith('src/') && !f.endsWith('.py'))).toBe(false);
+  });
 });

@@ -8,6 +8,8 @@
  * imported only when a scan is recorded: check and a plain record never load it.
  */
 import type { NamedNode, Term } from 'n3';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { SCAN_RULES } from '../../rules/scan/index.js';
 import type { CollectContext } from '../collect/context.js';
 import { redactText } from '../base/redact.js';
@@ -21,15 +23,17 @@ import type { CheckInput, CheckResult, Finding, Rule, RuleMeta } from './types.j
 const REASON_PREFIX = 'scan: ';
 
 /**
- * Scans `ctx.cwd` with the configuration found from there (rule settings, `off`, ignores and secret
+ * Scans `ctx.cwd` (or only `options.files`, the files the run executed) with the configuration found from there (rule settings, `off`, ignores and secret
  * patterns apply, as for `reprov scan` run in that directory) and records the result on `<base>code`.
  * Never throws: a scan that fails, and each file that does not parse, is a `reprov:unknownReason`.
  */
-export async function recordScan(ctx: CollectContext): Promise<void> {
+export async function recordScan(ctx: CollectContext, options: { files?: readonly string[] } = {}): Promise<void> {
   const code = ctx.graph.node('code');
   try {
     const { scanSources } = await import('../scan/scan.js');
-    const { result, loaded } = await scanSources([ctx.cwd], { cwd: ctx.cwd, allowNoFiles: true });
+    // The files the run executed (instrumentation told them), else the whole working directory.
+    const paths = options.files?.length ? options.files.filter((file) => existsSync(resolve(ctx.cwd, file))) : [ctx.cwd];
+    const { result, loaded } = await scanSources(paths.length ? paths : [ctx.cwd], { cwd: ctx.cwd, allowNoFiles: true });
     describeCode(ctx, code);
     addScan(ctx, code, result, (text) => redactText(text, secretPatternsOf(loaded.config)));
   } catch (error) {

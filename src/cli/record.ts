@@ -17,6 +17,8 @@ interface RecordFlags {
   hardware: boolean;
   system: boolean;
   overwrite?: boolean;
+  instrument: boolean;
+  dataRoot: string[];
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -42,6 +44,8 @@ export function registerRecord(program: Command): void {
     .option('--no-git', 'do not record the git state')
     .option('--no-hardware', 'do not record the hardware')
     .option('--no-system', 'do not sample system metrics')
+    .option('--no-instrument', 'do not instrument the Python processes the command starts (seeds, files opened, determinism, `import reprov` logging)')
+    .option('--data-root <dir>', 'also record files the program opens under this directory (besides the working directory; repeatable)', collect, [])
     .passThroughOptions()
     .addHelpText('after', `
 Exit codes:
@@ -68,6 +72,8 @@ Exit codes:
         systemIntervalMs: Number(flags.systemInterval),
         collect: { git: flags.git, hardware: flags.hardware, system: flags.system },
         overwrite: flags.overwrite,
+        instrument: flags.instrument,
+        dataRoots: flags.dataRoot,
       };
       // Loaded on use: each command pays only for the modules it needs at start-up.
       const { record, recordExitCode } = await import('../run/record.js');

@@ -44,7 +44,7 @@ export const reprov = terms(REPROV, [
   // classes
   'Context', 'Parameter', 'Metric', 'Seed', 'DeterminismSetting', 'File', 'Directory', 'Artifact',
   'CodeState', 'Command', 'Environment', 'EnvironmentVariable', 'DependencyFile', 'Hardware', 'GPU',
-  'ClusterContext', 'ScanFinding',
+  'ClusterContext', 'ScanFinding', 'Exception',
   // run
   'experiment', 'status', 'exitCode', 'signal', 'complete', 'context', 'contextKind',
   // parameters, metrics, seeds
@@ -64,6 +64,8 @@ export const reprov = terms(REPROV, [
   'cpuModel', 'cpuCores', 'cpuThreads', 'memoryBytes', 'gpu', 'gpuCount', 'gpuIndex', 'uuid', 'driverVersion', 'cudaVersion',
   'migMode', 'pciBusId', 'powerLimitWatts', 'computeCapability', 'cgroupMemoryLimitBytes', 'cgroupCpuLimit', 'unknownReason', 'energyJoules', 'gpuEnergyJoules', 'cpuEnergyJoules',
   'scheduler', 'jobId', 'nodeCount', 'nodeList', 'rank', 'localRank', 'worldSize',
+  // in-process instrumentation (`reprov record` of a Python program)
+  'framework', 'cudnnVersion', 'exception', 'exceptionType', 'executedFile',
 ] as const);
 
 export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'interrupted', 'killed'] as const;

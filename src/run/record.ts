@@ -20,6 +20,11 @@ import { basename, join, resolve } from 'node:path';
 import { UserError } from '../base/user-error.js';
 import { redactedName, redactText } from '../base/redact.js';
 import { analyseCommand } from '../collect/environment.js';
+import { locationOf } from '../collect/data.js';
+import { reprov } from '../prov/vocabulary.js';
+import { createChannel, type Channel } from '../instrument/channel.js';
+import { instrumentedEnv, uninstrumentedEnv } from '../instrument/python.js';
+import { InstrumentRecorder, type InstrumentSummary } from '../instrument/recorder.js';
 import { Run, type BundleFiles, type StartRunOptions } from './run.js';
 import { startWatchdog } from './watchdog.js';
 import type { Value } from '../prov/graph.js';
@@ -37,6 +42,13 @@ export interface RecordOptions extends Omit<StartRunOptions, 'experiment' | 'com
   paramFiles?: string[];
   /** `value` or `name=value`. */
   seeds?: string[];
+  /**
+   * Instrument the Python processes the command starts (default true): seeds set, determinism in
+   * force, files opened, frameworks, the exception, modules executed, and `import reprov` logging.
+   */
+  instrument?: boolean;
+  /** Directories besides the working directory whose files are recorded when the program opens them. */
+  dataRoots?: string[];
 }
 
 export interface RecordResult {
@@ -50,6 +62,8 @@ export interface RecordResult {
   writeError?: unknown;
   /** Things the user should know (a stale lock taken over). */
   notes: string[];
+  /** What the instrumentation told (absent with `instrument: false`, or when no channel could be made). */
+  instrumentation?: InstrumentSummary;
 }
 
 /**
@@ -125,6 +139,7 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
   const untrap = () => FORWARDED_SIGNALS.forEach((sig) => process.off(sig, onSignal));
 
   const watchdog = startWatchdog();
+  const instrumenting = options.instrument !== false;
   let run: Run;
   try {
     run = await Run.open({
@@ -136,6 +151,8 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
       params,
       seeds: seeds.map(([name, value]): [string, number, string] => [name, Number(value), name]),
       inputs: options.inputs,
+      // With instrumentation the scan waits for the end: it scans the files the run executed.
+      scan: options.scan && !instrumenting,
       onDirectory: (dir) => watchdog.bundle(dir),
     });
   } catch (error) {
@@ -145,6 +162,10 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
   }
   let signal: NodeJS.Signals | undefined;
   let started = false;
+  const startedAt = Date.now();
+  let channel: Channel | undefined;
+  let recorder: InstrumentRecorder | undefined;
+  let polling: NodeJS.Timeout | undefined;
   try {
     try {
       await run.prepare({ signal: abort.signal });
@@ -159,9 +180,29 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
       exitCode = 128 + signalNumber(received);
       signal = received;
     } else {
+      let env = options.env ?? process.env;
+      if (instrumenting) {
+        try {
+          channel = createChannel();
+          watchdog.temporary(channel.dir);
+          recorder = new InstrumentRecorder(run, channel.reader, { exclude: [channel.dir] });
+          env = instrumentedEnv(env, { channel: channel.path, bundleDir: run.dir, dataRoots: options.dataRoots?.map((dir) => resolve(run.cwd, dir)) });
+          const active = recorder;
+          polling = setInterval(() => active.poll(), 1000);
+          polling.unref();
+        } catch (error) {
+          run.notes.push(`record: no instrumentation: ${redactText((error as Error).message)}`);
+          channel?.close();
+          channel = undefined;
+          recorder = undefined;
+        }
+      }
+      // Without instrumentation the package stays importable: `import reprov` is a no-op logger there.
+      if (!recorder) env = uninstrumentedEnv(env);
+      const childEnv = env;
       ({ exitCode, signal } = await new Promise<{ exitCode: number; signal?: NodeJS.Signals }>((done) => {
         // A process group of its own: signals reach the command's children too, and the watchdog can end them all.
-        child = spawn(program, args, { stdio: 'inherit', cwd: options.cwd, env: options.env ?? process.env, detached: process.platform !== 'win32' });
+        child = spawn(program, args, { stdio: 'inherit', cwd: options.cwd, env: childEnv, detached: process.platform !== 'win32' });
         started = true;
         phase = 'running';
         if (child.pid !== undefined) watchdog.child(child.pid);
@@ -182,11 +223,24 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
     const status = signal ? 'interrupted' : exitCode === 0 ? 'succeeded' : 'failed';
     const bundle = { dir: run.dir, provJson: join(run.dir, 'prov.json'), turtle: join(run.dir, 'prov.ttl') };
     let writeError: unknown;
+    let instrumentation: InstrumentSummary | undefined;
+    if (polling) clearInterval(polling);
     if (started) {
       for (const output of options.outputs ?? []) {
         if (!existsSync(resolve(options.cwd ?? process.cwd(), output))) process.stderr.write(`reprov: record: --output ${redactText(output)} was not produced by the command\n`);
         else await run.logOutput(output).catch((error: Error) => process.stderr.write(`reprov: record: --output ${output}: ${error.message}\n`));
       }
+      if (recorder) {
+        try {
+          instrumentation = await recorder.finish();
+        } catch (error) {
+          run.notes.push(`record: instrumentation: ${redactText((error as Error).message)}`);
+        }
+      }
+      // Metrics the program wrote in well-known files (trainer_state.json, Lightning/Keras CSV, TensorBoard events).
+      await recordMetricFiles(run, startedAt).catch((error: Error) => run.notes.push(`record: metric files: ${redactText(error.message)}`));
+      // Deferred to the end with instrumentation: the files the run executed, or (none told) the working directory.
+      if (options.scan && instrumenting) await run.recordScan(instrumentation?.modules.length ? instrumentation.modules : undefined);
     }
     try {
       await run.end({ status, exitCode, signal });
@@ -194,11 +248,45 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
       // The command's exit code is not lost to a full disk: the caller reports this and exits with the command's code (or BUNDLE_WRITE_FAILED).
       writeError = error;
     }
-    return { exitCode, signal, bundle, started, writeError, notes: run.notes };
+    const result: RecordResult = { exitCode, signal, bundle, started, writeError, notes: run.notes };
+    if (instrumentation) result.instrumentation = instrumentation;
+    return result;
   } finally {
+    if (polling) clearInterval(polling);
+    channel?.close();
     watchdog.done();
     untrap();
   }
+}
+
+/**
+ * Reads the metric files the command wrote (modified since it started; the bundle excluded:
+ * src/collect/metric-files) into the run's metrics, each metric node naming its file as its
+ * `reprov:source` (`<format>:<path>`), and their notes into the run's notes.
+ */
+async function recordMetricFiles(run: Run, since: number): Promise<void> {
+  const { findMetricFiles, readMetricFile } = await import('../collect/metric-files/index.js');
+  const notes: string[] = [];
+  const files = await findMetricFiles(run.cwd, { sinceMs: since - 2000, exclude: [run.dir], notes });
+  for (const file of files) {
+    const { points, notes: fileNotes } = await readMetricFile(file);
+    notes.push(...fileNotes);
+    const source = `${file.format}:${locationOf(run.cwd, file.path)}`;
+    const series = new Set<string>();
+    for (const point of points) {
+      const options: { context: string; step?: number; epoch?: number; timestamp?: number } = { context: point.context };
+      if (point.step !== undefined) options.step = point.step;
+      if (point.epoch !== undefined) options.epoch = point.epoch;
+      if (point.timestamp !== undefined) options.timestamp = point.timestamp;
+      run.logMetric(point.name, point.value, options);
+      series.add(`${point.context}\u0000${point.name}`);
+    }
+    for (const key of series) {
+      const [context, name] = key.split('\u0000') as [string, string];
+      run.graph.add(run.graph.node('metric', redactText(context), redactText(name)), reprov.source, source);
+    }
+  }
+  for (const note of notes.slice(0, 20)) run.graph.add(run.node, reprov.unknownReason, `metric files: ${note}`);
 }
 
 /** Sends `sig` to the command's process group (its own children included), or to the command alone. */

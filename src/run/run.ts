@@ -231,6 +231,20 @@ export class Run {
     return this.data(path, 'input', 'dataset');
   }
 
+  /** The run's working directory (relative paths are taken from here). */
+  get cwd(): string {
+    return this.context.cwd;
+  }
+
+  /**
+   * Scans the code (as `reprov scan` would) and records the findings on the code node: `files`
+   * only when given (the files the run executed), else the whole working directory. Never throws.
+   */
+  async recordScan(files?: readonly string[]): Promise<void> {
+    const { recordScan } = await import('../check/recorded-scan.js');
+    await recordScan(this.context, files ? { files } : {});
+  }
+
   /** Writes the bundle as it stands (status `running` until `end`). */
   snapshot(): Promise<BundleFiles> {
     const next = this.writing.then(() => this.writeSnapshot(), () => this.writeSnapshot());

@@ -8,7 +8,8 @@
  * (`child <pgid>`), that the command ended (`exited`), and that all is done (`done`). When the pipe closes without `done` (reprov died: the kernel closes the pipe of a
  * killed process), the watchdog
  *   1. removes the temporary files reprov left in the bundle directory (`.<name>.<pid>.<hex>.tmp`)
- *      and reprov's lock on it, so the bundle of the last snapshot is all that remains;
+ *      and reprov's lock on it, so the bundle of the last snapshot is all that remains, and the
+ *      instrumentation channel's temporary directory (told as `tmp <path>`);
  *   2. sends SIGTERM to the command's process group, and SIGKILL when it still lives 2 s later.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,7 +19,7 @@ import type { Socket } from 'node:net';
 const WATCHDOG_SOURCE = String.raw`
 const fs = require('fs'), path = require('path');
 const [parentPid] = process.argv.slice(1);
-let dir = '';
+let dir = '', temporaryDir = '';
 const temporary = new RegExp('^\\..+\\.' + parentPid + '\\.[0-9a-f]+\\.tmp$');
 let group = 0, done = false, finishing = false, buffer = '';
 for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGPIPE']) process.on(s, () => {});
@@ -29,6 +30,7 @@ process.stdin.on('data', (chunk) => {
     if (line === 'done') done = true;
     else if (line === 'exited') group = 0;
     else if (line.startsWith('dir ')) dir = line.slice(4);
+    else if (line.startsWith('tmp ')) temporaryDir = line.slice(4);
     else if (/^child \d+$/.test(line)) group = Number(line.slice(6));
   }
 });
@@ -38,6 +40,7 @@ function alive(g) {
   try { process.kill(-g, 0); return true; } catch (e) { return e.code === 'EPERM'; }
 }
 function clean() {
+  if (temporaryDir) try { fs.rmSync(temporaryDir, { recursive: true, force: true }); } catch {}
   if (!dir) return;
   for (const d of [dir, path.join(dir, 'metrics'), path.join(dir, 'artifacts'), path.dirname(dir)]) {
     let names = [];
@@ -68,6 +71,8 @@ function finish() {
 export interface Watchdog {
   /** The bundle directory, told before reprov locks it. */
   bundle(dir: string): void;
+  /** A temporary directory of reprov's (the instrumentation channel), removed if reprov dies. */
+  temporary(dir: string): void;
   /** The command runs as process group `pgid` (its pid: it was spawned detached). */
   child(pgid: number): void;
   /** The command ended: nothing to kill any more. */
@@ -98,6 +103,7 @@ export function startWatchdog(): Watchdog {
   return {
     // A path with a line break cannot be told in one line: such a bundle is left unguarded.
     bundle: (dir) => void (!/[\n\r]/.test(dir) && send(`dir ${dir}`)),
+    temporary: (dir) => void (!/[\n\r]/.test(dir) && send(`tmp ${dir}`)),
     child: (pgid) => send(`child ${pgid}`),
     exited: () => send('exited'),
     done: () => {
