@@ -19,6 +19,7 @@
 import type { NamedNode } from 'n3';
 import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
+import { inside } from '../base/confine.js';
 import { redactText } from '../base/redact.js';
 import type { DataKind } from '../collect/data.js';
 import { locationOf } from '../collect/data.js';
@@ -49,6 +50,13 @@ export interface InstrumentRecorderOptions {
   maxSeedsPerRng?: number;
   /** Paths never recorded as observed files (the channel, the bundle). */
   exclude?: string[];
+  /**
+   * The directories observed files must lie under (default: the run's working directory). The
+   * Python side filters as well, but the channel is the program's to write: a `file` event naming
+   * `/etc/shadow` must not make the recorder hash it. (What the program names with `log_input`
+   * is its declaration, as `--input` is, and is not limited.)
+   */
+  include?: string[];
 }
 
 /** What the instrumentation told, in figures (tests and the CLI's summary). */
@@ -92,11 +100,13 @@ export class InstrumentRecorder {
   private readonly maxFiles: number;
   private readonly maxSeeds: number;
   private readonly exclude: string[];
+  private readonly include: string[];
 
   constructor(private readonly sink: InstrumentSink, private readonly reader: ChannelReader, options: InstrumentRecorderOptions = {}) {
     this.maxFiles = options.maxFiles ?? 1000;
     this.maxSeeds = options.maxSeedsPerRng ?? 20;
     this.exclude = [sink.dir, ...(options.exclude ?? [])].map((p) => realOrResolved(p));
+    this.include = (options.include ?? [sink.cwd]).map((p) => realOrResolved(p));
   }
 
   /** Reads what the channel holds now and records it (metrics, parameters, seeds, ...); files wait for `finish`. */
@@ -390,7 +400,7 @@ export class InstrumentRecorder {
     let skipped = 0;
     for (const [path, seen] of [...this.observed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (!seen.directory && underDirectory(path)) continue;
-      if (this.excluded(path)) continue;
+      if (this.excluded(path) || !this.included(path)) continue;
       const kind = kindOf(path, seen);
       if (!kind) continue;
       const location = this.location(path);
@@ -411,6 +421,11 @@ export class InstrumentRecorder {
       }
     }
     if (skipped) this.note(`${skipped} more file(s) opened by the program were not recorded (at most ${this.maxFiles} read and ${this.maxFiles} written)`);
+  }
+
+  private included(path: string): boolean {
+    const real = realOrResolved(path);
+    return this.include.some((dir) => inside(dir, real));
   }
 
   private excluded(path: string): boolean {

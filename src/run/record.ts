@@ -185,7 +185,7 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
         try {
           channel = createChannel();
           watchdog.temporary(channel.dir);
-          recorder = new InstrumentRecorder(run, channel.reader, { exclude: [channel.dir] });
+          recorder = new InstrumentRecorder(run, channel.reader, { exclude: [channel.dir], include: [run.cwd, ...(options.dataRoots ?? []).map((dir) => resolve(run.cwd, dir))] });
           env = instrumentedEnv(env, { channel: channel.path, bundleDir: run.dir, dataRoots: options.dataRoots?.map((dir) => resolve(run.cwd, dir)) });
           const active = recorder;
           polling = setInterval(() => active.poll(), 1000);
