@@ -99,8 +99,8 @@ const NOTE = /^reprov: {3}\S/;
 const TEMPORARY = /(^|[\\/])\.[^\\/]*\.(tmp|old)$|\.tmp$|\.lock$/;
 
 export interface Expectation {
-  /** The documented exit code. */
-  status: 0 | 1 | 2;
+  /** The documented exit code: 0, 1 or 2; for `record`, the wrapped command's own. */
+  status: number;
   /** Paths (relative to the sandbox) the command may write: an entry covers itself and everything below it. */
   writes?: string[];
   /** A fragment the one-line error must hold (a file name, a location, the problem). */
