@@ -18,3 +18,27 @@ describe('RPV-S001 a seed is recorded', () => {
     expect(await focuses(rule, '<urn:r/e> a prov:Entity .')).toMatch(/^not applicable/);
   });
 });
+
+describe('RPV-S001 with the frameworks the program imported', () => {
+  const run = (seeds: string, frameworks: string[]) =>
+    `<urn:r/run> a mls:Run ; prov:used <urn:r/environment>${seeds ? `, ${seeds.split(' ').map((s) => `<urn:r/seed/${s}>`).join(', ')}` : ''} .\n` +
+    `<urn:r/environment> a prov:Entity, reprov:Environment${frameworks.map((f) => ` ; reprov:framework <urn:r/environment/framework/${f}>`).join('')} .\n` +
+    frameworks.map((f) => `<urn:r/environment/framework/${f}> schema:name "${f}" .`).join('\n') + '\n' +
+    (seeds ? seeds.split(' ').map((s) => `<urn:r/seed/${s}> a prov:Entity, reprov:Seed ; prov:value 1 ; reprov:rng "${s}" .`).join('\n') : '');
+
+  it('flags torch imported while only random and numpy were seeded, naming torch and its seed call', async () => {
+    const hits = await focuses(rule, run('python numpy', ['torch', 'numpy']));
+    expect(hits).toEqual(['r:run']);
+  });
+  it('passes when torch was seeded, or a global seed covers every generator', async () => {
+    expect(await focuses(rule, run('python torch', ['torch']))).toEqual([]);
+    expect(await focuses(rule, run('global', ['torch', 'tensorflow']))).toEqual([]);
+  });
+  it('flags tensorflow unseeded beside a seeded torch; jax, numpy and other names are not asked for', async () => {
+    expect(await focuses(rule, run('torch', ['torch', 'tensorflow']))).toEqual(['r:run']);
+    expect(await focuses(rule, run('torch', ['torch', 'jax', 'numpy', 'constructor', '__proto__']))).toEqual([]);
+  });
+  it('a bundle without framework facts is judged as before: any seed passes', async () => {
+    expect(await focuses(rule, run('python', []))).toEqual([]);
+  });
+});

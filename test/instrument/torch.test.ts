@@ -84,6 +84,12 @@ describe.skipIf(!torchAvailable && !process.env.CI)('recording a PyTorch trainin
     expect(report.findings.map((f) => f.rule)).toContain('RPV-S001');
   });
 
+  it('gets RPV-S001 naming torch when only random and numpy were seeded', () => {
+    const { report } = recordAndCheck(TRAIN.replace('torch.manual_seed(0)\n', 'import random\nrandom.seed(0)\n'));
+    const hit = report.findings.find((f) => f.rule === 'RPV-S001');
+    expect(hit?.message).toMatch(/imported torch but the run records no seed for its generator .*torch\.manual_seed/);
+  });
+
   it('gets a determinism finding with cudnn.benchmark = True', () => {
     const { report } = recordAndCheck(TRAIN.replace('torch.backends.cudnn.benchmark = False', 'torch.backends.cudnn.benchmark = True'));
     const findings = report.findings.filter((f) => f.rule.startsWith('RPV-T'));
