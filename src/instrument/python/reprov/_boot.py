@@ -176,6 +176,11 @@ def _wrap_seed(owner, attribute, rng, via, argument='seed', position=0, from_res
             _core.internal_error(via, error)
         return result
 
+    _install(owner, attribute, original, wrapper)
+
+
+def _install(owner, attribute, original, wrapper):
+    """Puts `wrapper` in place of `original`, looking like it (name, module, doc) and marked so it is never wrapped twice."""
     for name in ('__module__', '__name__', '__qualname__', '__doc__'):
         try:
             setattr(wrapper, name, getattr(original, name))
@@ -202,14 +207,7 @@ def _wrap_writer(owner, attribute, position):
             _core.internal_error('%s.%s' % (getattr(owner, '__name__', '?'), attribute), error)
         return result
 
-    for name in ('__module__', '__name__', '__qualname__', '__doc__'):
-        try:
-            setattr(wrapper, name, getattr(original, name))
-        except Exception:
-            pass
-    wrapper.__wrapped__ = original
-    wrapper._reprov_original = original
-    setattr(owner, attribute, wrapper)
+    _install(owner, attribute, original, wrapper)
 
 
 def _patch_random(module):
