@@ -17,6 +17,7 @@ import { PROV, REPROV, readBundle } from '../support/bundle.js';
 
 const PYTHON = '/usr/bin/python3';
 const pythonPresent = spawnSync(PYTHON, ['-c', 'import sys'], { stdio: 'ignore' }).status === 0;
+const sklearnPresent = spawnSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0;
 const QUICK = ['--no-hardware', '--no-system', '--no-git'];
 
 const STAND_INS: Record<string, string> = {
@@ -77,6 +78,21 @@ describe.skipIf(!pythonPresent && !process.env.CI)('seed hooks of frameworks, on
     expect(found.map(({ value, rng, source }) => ({ value, rng, source })).sort((a, b) => a.value.localeCompare(b.value))).toEqual([
       { value: '5', rng: 'tensorflow', source: 'tensorflow.random.set_seed' },
       { value: '6', rng: 'global', source: 'keras.utils.set_random_seed' },
+    ]);
+  });
+
+  it.skipIf(!sklearnPresent && !process.env.CI)("scikit-learn's random_state (the real library): the seed each estimator was given, at the user's line", () => {
+    const found = seeds(record([
+      'from sklearn.datasets import make_classification',
+      'from sklearn.ensemble import RandomForestClassifier',
+      'X, y = make_classification(n_samples=40, random_state=3)',
+      'RandomForestClassifier(n_estimators=3, random_state=42).fit(X, y)',
+      'RandomForestClassifier(n_estimators=3).fit(X, y)',
+      '',
+    ].join('\n')));
+    expect(found.map(({ value, rng, source, line }) => ({ value, rng, source, line })).sort((a, b) => a.value.localeCompare(b.value))).toEqual([
+      { value: '3', rng: 'sklearn', source: 'sklearn random_state', line: '3' },
+      { value: '42', rng: 'sklearn', source: 'sklearn random_state', line: '4' },
     ]);
   });
 });

@@ -247,6 +247,30 @@ def _patch_transformers_trainer_utils(module):
     _wrap_seed(module, 'set_seed', 'global', 'transformers.set_seed')
 
 
+def _patch_sklearn_validation(module):
+    """numpy's RandomState(seed) cannot be wrapped (a Cython type); scikit-learn turns every
+    `random_state=` into one through check_random_state, which can. Only the first call from each
+    line of the user's code is the seed the user gave: an ensemble's fit then calls it again from
+    the same line with seeds it drew for its members (or, without a random_state, from entropy)."""
+    original = getattr(module, 'check_random_state', None)
+    if original is None or getattr(original, '_reprov_original', None) is not None:
+        return
+    sites = set()
+
+    def wrapper(seed):
+        result = original(seed)
+        try:
+            site = _call_site(2)
+            if site not in sites:
+                sites.add(site)
+                _record_seed('sklearn', 'sklearn random_state', seed, 2)
+        except Exception as error:
+            _core.internal_error('sklearn random_state', error)
+        return result
+
+    _install(module, 'check_random_state', original, wrapper)
+
+
 def _patch_seed_everything(module):
     _wrap_seed(module, 'seed_everything', 'global', 'seed_everything', from_result=True)
 
@@ -258,6 +282,7 @@ _POST_IMPORT = {
     'tensorflow': _patch_tensorflow,
     'keras': _patch_keras,
     'transformers.trainer_utils': _patch_transformers_trainer_utils,
+    'sklearn.utils.validation': _patch_sklearn_validation,
     'lightning.fabric.utilities.seed': _patch_seed_everything,
     'lightning_fabric.utilities.seed': _patch_seed_everything,
     'pytorch_lightning.utilities.seed': _patch_seed_everything,
