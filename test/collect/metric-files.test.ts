@@ -398,3 +398,18 @@ describe('findMetricFiles', () => {
     expect(notes[0]).toBe('left out 2 trainer_state.json copies in checkpoint-* directories (each is a prefix of a later one)');
   });
 });
+
+describe('CSV that does not parse', () => {
+  it('an unterminated quote is a note, not a throw, and no points', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reprov-metric-csv-'));
+    try {
+      const path = join(dir, 'metrics.csv');
+      writeFileSync(path, 'epoch,step,train_loss\n0,0,"1.0\n');
+      const { points, notes } = await readMetricFile({ path, format: 'lightning-csv' });
+      expect(points).toEqual([]);
+      expect(notes.join('\n')).toMatch(/not valid CSV: Quote Not Closed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

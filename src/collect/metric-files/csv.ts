@@ -18,45 +18,16 @@
  * not a number. Files above MAX_CSV_BYTES are not read.
  */
 import { open, readFile, stat } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import { splitPhasePrefix } from './context.js';
 import { PointSink } from './tally.js';
 import type { MetricFileResult } from './types.js';
 
 export const MAX_CSV_BYTES = 64 * 1024 * 1024;
 
-/** Rows of RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF). Exported for tests. */
+/** Rows of CSV (quoted fields, doubled quotes, CRLF, LF or CR, a BOM), by csv-parse. Throws csv-parse's CsvError. Exported for tests. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  return parse(text, { bom: true, relax_column_count: true, relax_quotes: true, record_delimiter: ['\r\n', '\n', '\r'] }) as string[][];
 }
 
 /** A cell as a number: undefined when empty or `NA`; NaN for nan/inf (counted as non-finite) and for text. */
@@ -76,7 +47,12 @@ async function readCsvText(path: string, sink: PointSink, label: string): Promis
     sink.note(`${label} is ${size} bytes, more than the ${MAX_CSV_BYTES} read: not read`);
     return undefined;
   }
-  return parseCsv(await readFile(path, 'utf8'));
+  try {
+    return parseCsv(await readFile(path, 'utf8'));
+  } catch (error) {
+    sink.note(`${label} is not valid CSV: ${(error as Error).message.split('\n')[0]}: not read`);
+    return undefined;
+  }
 }
 
 export async function readLightningCsv(path: string): Promise<MetricFileResult> {
