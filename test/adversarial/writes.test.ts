@@ -248,6 +248,21 @@ describe('data is never lost or mixed', () => {
     box.remove();
   });
 
+  it.each([
+    ['garbage', 'not json {'],
+    ['pid -1 (every process, for kill)', JSON.stringify({ tool: 'x', pid: -1, host: hostname() })],
+    ['pid as text', JSON.stringify({ tool: 'x', pid: '1; rm -rf /', host: hostname() })],
+    ['prototype keys', '{"__proto__": {"pid": 1}, "constructor": 1}'],
+  ])('a hostile lock (%s) is refused or taken over in one line; it never signals a process nor crashes', (_name, text) => {
+    const box = withBundle();
+    writeFileSync(box.path('bundle/.reprov-bundle.lock'), text);
+    const result = attack(box, ['record', ...QUICK, '-o', 'bundle', '--overwrite', '--', 'true']);
+    expect([0, 2], result.stderr).toContain(result.status);
+    expect(result.stderr).not.toMatch(/\n\s+at |internal error/);
+    expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(3);
+    box.remove();
+  });
+
   describe.each([
     { name: 'record', args: ['record', ...QUICK, '-o', 'foreign', '--', 'touch', 'ran'] },
     { name: 'record --overwrite', args: ['record', ...QUICK, '-o', 'foreign', '--overwrite', '--', 'touch', 'ran'] },
