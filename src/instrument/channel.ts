@@ -9,7 +9,7 @@
  * once more at the end. The format, event by event, is documented in docs/python.md ("The
  * channel"), so any language can write it; ./recorder.ts maps each event onto the run API.
  */
-import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,6 +22,7 @@ export const CHANNEL_VARIABLE = 'REPROV_CHANNEL';
 /** A line longer than this is not read (it is counted as malformed). */
 const MAX_LINE = 8 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
+const BATCH = 16 * CHUNK;
 
 /** One event, as read: its fields are checked by whoever uses them. */
 export interface ChannelEvent {
@@ -47,6 +48,9 @@ export function createChannel(parent = tmpdir()): Channel {
   const path = join(dir, 'channel.jsonl');
   writeFileSync(path, '', { mode: 0o600 });
   const reader = new ChannelReader(path);
+  // Opened now, before the command starts: the program may later replace the name (with a link to
+  // a file elsewhere); the recorder goes on reading the file it made, never what the name points to.
+  reader.open();
   return {
     dir,
     path,
@@ -68,6 +72,8 @@ export class ChannelReader {
   /** Lines that were not events of this protocol (malformed JSON, no type, another version). */
   malformed = 0;
   otherVersion = 0;
+  /** Whether the last `read` left bytes that were already in the file unread. */
+  more = false;
 
   constructor(readonly path: string) {}
 
@@ -76,20 +82,29 @@ export class ChannelReader {
     const events: ChannelEvent[] = [];
     if (this.fd === undefined) {
       try {
-        this.fd = openSync(this.path, 'r');
+        this.open();
       } catch {
         return events;
       }
     }
+    if (this.fd === undefined) return events;
     const size = fstatSync(this.fd).size;
     const buffer = Buffer.allocUnsafe(CHUNK);
-    while (this.offset < size) {
-      const n = readSync(this.fd, buffer, 0, Math.min(CHUNK, size - this.offset), this.offset);
+    // At most BATCH bytes a call: the caller asks again while `more` (a long channel is never all in memory).
+    const end = Math.min(size, this.offset + BATCH);
+    while (this.offset < end) {
+      const n = readSync(this.fd, buffer, 0, Math.min(CHUNK, end - this.offset), this.offset);
       if (n <= 0) break;
       this.offset += n;
       this.take(buffer.subarray(0, n), events);
     }
+    this.more = this.offset < size;
     return events;
+  }
+
+  /** Opens the file, not following a link (the channel is a plain file the recorder made). */
+  open(): void {
+    if (this.fd === undefined) this.fd = openSync(this.path, constants.O_RDONLY | constants.O_NOFOLLOW);
   }
 
   close(): void {
@@ -136,7 +151,9 @@ export function parseLine(text: string): ChannelEvent | 'malformed' | 'version' 
   if (!text.trim()) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A `\ud800` escape makes a lone surrogate, which no IRI can hold (encodeURIComponent throws):
+    // such strings get U+FFFD in its place. Checked first: the reviver costs, and is rarely needed.
+    value = LONE_ESCAPE.test(text) ? JSON.parse(text, (_key, v: unknown) => (typeof v === 'string' ? wellFormed(v) : v)) : JSON.parse(text);
   } catch {
     return 'malformed';
   }
@@ -146,4 +163,12 @@ export function parseLine(text: string): ChannelEvent | 'malformed' | 'version' 
   if (event.v !== CHANNEL_VERSION) return 'version';
   // No prototype tricks from a line: a plain copy of its own fields.
   return Object.assign(Object.create(null) as object, event) as ChannelEvent;
+}
+
+const LONE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** `text` with each lone surrogate replaced by U+FFFD. */
+function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
 }

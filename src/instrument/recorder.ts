@@ -76,6 +76,20 @@ const MODEL_SUFFIX = /\.(pt|pth|ckpt|safetensors|onnx|h5|keras|joblib|pb|tflite|
 const MAX_NAME = 1000;
 const MAX_NOTES = 20;
 const MAX_MODULES = 1000;
+/**
+ * The channel is written by the program (or anything it runs): a loop or a hostile writer can send
+ * a million distinct names. Each distinct thing below becomes nodes (and, for a metric series, a
+ * file), so each kind is bounded; what is beyond is counted in a note. Points of a known series
+ * are not bounded: they are rows of its CSV file, as the TypeScript API writes them.
+ */
+const LIMITS = { param: 10_000, series: 1000, context: 100, seed: 1000, determinism: 200, framework: 100, logged: 1000, observed: 100_000 } as const;
+type Limited = keyof typeof LIMITS;
+const LIMITED_WHAT: Record<Limited, string> = {
+  param: 'parameters', series: 'metric series', context: 'contexts', seed: 'seeds', determinism: 'determinism settings',
+  framework: 'frameworks', logged: 'logged files', observed: 'opened files',
+};
+/** Processes counted for the summary (a forged `pid` per line must not grow the set without end). */
+const MAX_PIDS = 10_000;
 
 type Role = 'input' | 'output' | 'model' | 'artifact';
 
@@ -84,6 +98,7 @@ export class InstrumentRecorder {
   private events = 0;
   private points = 0;
   private notes = 0;
+  private ownNotes = 0;
   private readonly seedNames = new Map<string, { value: string; count: number }>();
   private readonly seedValues = new Set<string>();
   private seeds = 0;
@@ -97,6 +112,9 @@ export class InstrumentRecorder {
   private exception?: InstrumentSummary['exception'];
   private deviceDone = false;
   private unknownTypes = new Set<string>();
+  /** Distinct keys seen per bounded kind, and how many were dropped beyond the bound. */
+  private readonly distinct = new Map<Limited, Set<string>>();
+  private readonly dropped = new Map<Limited, number>();
   private readonly maxFiles: number;
   private readonly maxSeeds: number;
   private readonly exclude: string[];
@@ -111,13 +129,29 @@ export class InstrumentRecorder {
 
   /** Reads what the channel holds now and records it (metrics, parameters, seeds, ...); files wait for `finish`. */
   poll(): void {
-    for (const event of this.reader.read()) {
-      try {
-        this.handle(event);
-      } catch (error) {
-        this.note(`a ${String(event.type)} event could not be recorded: ${(error as Error).message}`);
+    // The reader hands out a bounded batch at a time: a huge channel is never held in memory whole.
+    for (let events = this.reader.read(); events.length || this.reader.more; events = this.reader.read()) {
+      for (const event of events) {
+        try {
+          this.handle(event);
+        } catch (error) {
+          this.note(`a ${String(event.type)} event could not be recorded: ${(error as Error).message}`);
+        }
       }
     }
+  }
+
+  /** Whether one more distinct `key` of `kind` may be recorded (a key already admitted always may). */
+  private admit(kind: Limited, key: string): boolean {
+    let seen = this.distinct.get(kind);
+    if (!seen) this.distinct.set(kind, (seen = new Set()));
+    if (seen.has(key)) return true;
+    if (seen.size >= LIMITS[kind]) {
+      this.dropped.set(kind, (this.dropped.get(kind) ?? 0) + 1);
+      return false;
+    }
+    seen.add(key);
+    return true;
   }
 
   /** Reads the rest of the channel, hashes the files, and records the modules executed. */
@@ -126,6 +160,7 @@ export class InstrumentRecorder {
     if (this.reader.malformed) this.note(`${this.reader.malformed} malformed line(s) in the channel were skipped`);
     if (this.reader.otherVersion) this.note(`${this.reader.otherVersion} line(s) of another channel version were skipped`);
     for (const type of this.unknownTypes) this.note(`events of an unknown type "${type}" were skipped`);
+    for (const [kind, count] of this.dropped) this.note(`${count} more ${LIMITED_WHAT[kind]} in the channel were not recorded (at most ${LIMITS[kind]})`);
     await this.recordFiles();
     this.recordModules();
     return this.summary();
@@ -150,7 +185,7 @@ export class InstrumentRecorder {
 
   private handle(event: ChannelEvent): void {
     this.events++;
-    this.pids.add(event.pid);
+    if (this.pids.size < MAX_PIDS) this.pids.add(event.pid);
     switch (event.type) {
       case 'start':
       case 'exit':
@@ -160,12 +195,12 @@ export class InstrumentRecorder {
       case 'param': {
         const name = text(event.name);
         const value = scalar(event.value);
-        if (name && value !== undefined) this.sink.logParam(name, value);
+        if (name && value !== undefined && this.admit('param', name)) this.sink.logParam(name, value);
         return;
       }
       case 'context': {
         const name = text(event.name);
-        if (name) this.sink.startContext(redactText(name));
+        if (name && this.admit('context', name)) this.sink.startContext(redactText(name));
         return;
       }
       case 'seed':
@@ -175,7 +210,7 @@ export class InstrumentRecorder {
       case 'file':
       case 'dir': {
         const path = text(event.path, 4096);
-        if (!path || !isAbsolute(path)) return;
+        if (!path || !isAbsolute(path) || !this.admit('observed', path)) return;
         const seen = this.observed.get(path) ?? { read: false, write: false, directory: event.type === 'dir' };
         if (event.mode === 'w') seen.write = true;
         else seen.read = true;
@@ -187,7 +222,7 @@ export class InstrumentRecorder {
       case 'model':
       case 'artifact': {
         const path = text(event.path, 4096);
-        if (path && !this.logged.has(path)) this.logged.set(path, event.type);
+        if (path && !this.logged.has(path) && this.admit('logged', path)) this.logged.set(path, event.type);
         return;
       }
       case 'framework':
@@ -208,7 +243,7 @@ export class InstrumentRecorder {
         return;
       case 'note': {
         const what = text(event.text);
-        if (what) this.note(what);
+        if (what) this.note(what, true);
         return;
       }
       default:
@@ -225,6 +260,7 @@ export class InstrumentRecorder {
       const value = number(rawValue);
       if (!metric || value === undefined) continue;
       const options: { context?: string; step?: number; epoch?: number; timestamp?: number } = { context: text(context) ?? 'training' };
+      if (!this.admit('series', `${metric}\u0000${options.context}`)) continue;
       const s = number(step);
       const e = number(epoch);
       const t = number(time);
@@ -244,6 +280,7 @@ export class InstrumentRecorder {
     if (value === undefined) return;
     const key = `${rng}\u0000${String(value)}`;
     if (this.seedValues.has(key)) return;
+    if (!this.admit('seed', key)) return;
     this.seedValues.add(key);
     // One node per generator and value: `numpy`, then `numpy-2` for a second value.
     const explicit = text(event.name, 200);
@@ -277,7 +314,7 @@ export class InstrumentRecorder {
     const { graph } = this.sink;
     const node = graph.node('determinism', name);
     const key = `${name}\u0000${value}`;
-    if (this.settings.has(key)) return;
+    if (this.settings.has(key) || !this.admit('determinism', name)) return;
     this.settings.add(key);
     // The recorder's environment collector already recorded a variable the program did not change.
     if (graph.quads.some((q) => q.subject.equals(node))) {
@@ -307,7 +344,7 @@ export class InstrumentRecorder {
   private framework(event: ChannelEvent): void {
     const name = text(event.name, 100);
     const version = text(event.version, 200);
-    if (!name || !version) return;
+    if (!name || !version || !this.admit('framework', name)) return;
     const key = `version\u0000${name}`;
     if (this.frameworks.has(key)) return;
     this.frameworkNode(name);
@@ -317,6 +354,7 @@ export class InstrumentRecorder {
 
   private device(event: ChannelEvent): void {
     const framework = text(event.framework, 100) ?? 'torch';
+    if (!this.admit('framework', framework)) return;
     const { graph } = this.sink;
     const node = this.frameworkNode(framework);
     const cuda = text(event.cuda, 100);
@@ -365,9 +403,14 @@ export class InstrumentRecorder {
     if (line !== undefined) this.exception.line = line;
   }
 
-  private note(what: string): void {
-    if (this.notes >= MAX_NOTES) return;
-    this.notes++;
+  /**
+   * A note on the run. The program's own `note` events have MAX_NOTES; the recorder's (skipped
+   * lines, bounds reached) have room of their own, so a flood of notes cannot hide them.
+   */
+  private note(what: string, fromProgram = false): void {
+    if (fromProgram ? this.notes >= MAX_NOTES : this.ownNotes >= MAX_NOTES * 2) return;
+    if (fromProgram) this.notes++;
+    else this.ownNotes++;
     this.sink.graph.add(this.sink.node, reprov.unknownReason, `instrumentation: ${what.slice(0, 1000)}`);
   }
 

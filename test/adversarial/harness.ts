@@ -48,6 +48,9 @@ export function snapshot(root: string): Snapshot {
       else if (stat.isDirectory()) {
         entries.set(key, `dir ${(stat.mode & 0o777).toString(8)}`);
         walk(path);
+      } else if (!stat.isFile()) {
+        // A FIFO, socket or device: reading it would block or never end.
+        entries.set(key, `special ${(stat.mode & 0o777).toString(8)}`);
       } else {
         let digest = 'unreadable';
         try {
