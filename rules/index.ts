@@ -1,6 +1,7 @@
 /** Every built-in rule, in the order reports list them. One file per rule, beside its test. */
 import type { Rule } from '../src/check/types.js';
 import S001 from './RPV-S001.js';
+import S002 from './RPV-S002.js';
 import T001 from './RPV-T001.js';
 import T002 from './RPV-T002.js';
 import D001 from './RPV-D001.js';
@@ -25,5 +26,5 @@ import M006 from './RPV-M006.js';
 import X001 from './RPV-X001.js';
 
 export const RULES: readonly Rule[] = [
-  S001, T001, T002, D001, D002, D003, C001, C002, C003, C004, E001, E002, P001, P002, H001, H002, M001, M002, M003, M004, M005, M006, X001,
+  S001, S002, T001, T002, D001, D002, D003, C001, C002, C003, C004, E001, E002, P001, P002, H001, H002, M001, M002, M003, M004, M005, M006, X001,
 ];

@@ -300,6 +300,7 @@ export class InstrumentRecorder {
     const file = text(event.file, 4096);
     if (file) this.sink.graph.add(node, reprov.sourceFile, this.location(file));
     if (typeof event.line === 'number' && Number.isInteger(event.line) && event.line > 0) this.sink.graph.add(node, reprov.line, event.line);
+    if (typeof event.drawn_before === 'boolean') this.sink.graph.add(node, reprov.drawnBeforeSeed, event.drawn_before);
   }
 
   private graphHasSeed(name: string): boolean {
@@ -324,6 +325,7 @@ export class InstrumentRecorder {
     graph.add(node, reprov.settingName, name);
     graph.add(node, prov.value, value);
     graph.add(node, reprov.source, 'instrumentation');
+    if (event.at === 'first step') graph.add(node, reprov.inForceAt, 'first training step');
     graph.add(this.sink.node, prov.used, node);
     if (name === 'PYTHONHASHSEED' && /^\d+$/.test(value.trim()) && !this.graphHasSeed('PYTHONHASHSEED')) this.sink.logSeed('PYTHONHASHSEED', Number(value.trim()), 'python-hash');
   }

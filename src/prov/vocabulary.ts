@@ -65,7 +65,7 @@ export const reprov = terms(REPROV, [
   'migMode', 'pciBusId', 'powerLimitWatts', 'computeCapability', 'cgroupMemoryLimitBytes', 'cgroupCpuLimit', 'unknownReason', 'energyJoules', 'gpuEnergyJoules', 'cpuEnergyJoules',
   'scheduler', 'jobId', 'nodeCount', 'nodeList', 'rank', 'localRank', 'worldSize',
   // in-process instrumentation (`reprov record` of a Python program)
-  'framework', 'cudnnVersion', 'exception', 'exceptionType', 'executedFile',
+  'framework', 'cudnnVersion', 'exception', 'exceptionType', 'executedFile', 'drawnBeforeSeed', 'inForceAt',
 ] as const);
 
 export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'interrupted', 'killed'] as const;

@@ -98,3 +98,65 @@ describe.skipIf(!torchAvailable && !process.env.CI)('recording a PyTorch trainin
     expect(report.categories.determinism).toBeLessThan(100);
   });
 });
+
+describe.skipIf(!torchAvailable && !process.env.CI)('when settings and seeds took effect', () => {
+  it('records the determinism in force at the first training step (first backward pass), with a note when the exit differs', () => {
+    const script = TRAIN.replace('torch.save(', 'torch.backends.cudnn.benchmark = True\ntorch.use_deterministic_algorithms(False)\ntorch.save(');
+    const { cwd, report } = recordAndCheck(script);
+    const bundle = readBundle(join(cwd, 'b'));
+    expect(bundle.values('determinism/torch.backends.cudnn.benchmark', `${PROV}value`)).toEqual(['false']);
+    expect(bundle.values('determinism/torch.use_deterministic_algorithms', `${PROV}value`)).toEqual(['true']);
+    expect(bundle.values('determinism/torch.backends.cudnn.benchmark', `${REPROV}inForceAt`)).toEqual(['first training step']);
+    expect(readFileSync(join(cwd, 'b', 'prov.ttl'), 'utf8')).toContain('torch.backends.cudnn.benchmark was false at the first training step and true at exit');
+    expect(report.categories.determinism).toBe(100);
+  });
+
+  it('a program that never steps (no backward pass) is judged at exit', () => {
+    const { cwd } = recordAndCheck('import torch\ntorch.manual_seed(0)\ntorch.backends.cudnn.benchmark = True\n');
+    const bundle = readBundle(join(cwd, 'b'));
+    expect(bundle.values('determinism/torch.backends.cudnn.benchmark', `${PROV}value`)).toEqual(['true']);
+    expect(bundle.values('determinism/torch.backends.cudnn.benchmark', `${REPROV}inForceAt`)).toEqual([]);
+  });
+
+  it('knows whether each global generator was drawn from before its first seed; RPV-S002 flags numpy and random, not torch', () => {
+    const { cwd, report } = recordAndCheck([
+      'import random, numpy as np, torch',
+      'weights = torch.nn.Linear(3, 3)  # torch drawn before its seed (from its fixed default seed)',
+      'order = np.random.permutation(10)  # numpy drawn before its seed (from entropy)',
+      'torch.manual_seed(1)',
+      'np.random.seed(2)',
+      'random.seed(3)  # python seeded before any draw',
+      'np.random.seed(4)  # a second seed says nothing of order',
+      '',
+    ].join('\n'));
+    const bundle = readBundle(join(cwd, 'b'));
+    expect(bundle.values('seed/torch', `${REPROV}drawnBeforeSeed`)).toEqual(['true']);
+    expect(bundle.values('seed/numpy', `${REPROV}drawnBeforeSeed`)).toEqual(['true']);
+    expect(bundle.values('seed/python', `${REPROV}drawnBeforeSeed`)).toEqual(['false']);
+    expect(bundle.values('seed/numpy-2', `${REPROV}drawnBeforeSeed`)).toEqual([]);
+    expect(report.findings.filter((f) => f.rule === 'RPV-S002').map((f) => f.message)).toEqual([
+      'numpy (seeded at train.py:5) was drawn from before it was seeded: those first numbers are not reproducible',
+    ]);
+  });
+
+  it("numpy generators constructed with a seed in the user's code are recorded; the program sees the same types and streams", () => {
+    const script = [
+      'import pickle, numpy as np',
+      'rs = np.random.RandomState(7)',
+      'gen = np.random.Generator(np.random.PCG64(11))',
+      'mt = np.random.MT19937(13)',
+      'print(isinstance(np.random.mtrand._rand, np.random.RandomState), isinstance(rs, np.random.mtrand.RandomState),',
+      '      issubclass(np.random.mtrand.RandomState, np.random.RandomState), type(rs).__name__, type(rs).__module__)',
+      'print(rs.rand(), gen.random(), pickle.loads(pickle.dumps(rs)).rand(), rs.rand())',
+      'print(np.random.RandomState().rand() != 2)  # from entropy: no seed',
+      '',
+    ].join('\n');
+    const { cwd, stdout } = recordAndCheck(script);
+    const plain = spawnSync(PYTHON, ['train.py'], { cwd, encoding: 'utf8' });
+    expect(stdout).toBe(plain.stdout);
+    expect(stdout.split('\n')[0]).toBe('True True True RandomState numpy.random.mtrand');
+    const bundle = readBundle(join(cwd, 'b'));
+    const seeds = bundle.subjectsOfType(`${REPROV}Seed`).map((node) => [bundle.quads.find((q) => q.subject.value === node && q.predicate.value === `${REPROV}source`)?.object.value, bundle.quads.find((q) => q.subject.value === node && q.predicate.value === `${PROV}value`)?.object.value]);
+    expect(seeds.sort()).toEqual([['numpy.random.MT19937', '13'], ['numpy.random.PCG64', '11'], ['numpy.random.RandomState', '7']]);
+  });
+});

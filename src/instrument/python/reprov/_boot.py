@@ -139,7 +139,7 @@ def _seed_value(value):
     return None
 
 
-def _record_seed(rng, via, value, skip):
+def _record_seed(rng, via, value, skip, drawn_before=None):
     seed = _seed_value(value)
     if seed is None:
         return
@@ -148,7 +148,43 @@ def _record_seed(rng, via, value, skip):
     if key in _seen_seeds:
         return
     _seen_seeds.add(key)
-    _core.emit('seed', rng=rng, value=seed, via=via, file=filename, line=lineno)
+    fields = dict(rng=rng, value=seed, via=via, file=filename, line=lineno)
+    if drawn_before is not None:
+        fields['drawn_before'] = drawn_before
+    _core.emit('seed', **fields)
+
+
+# The state of each global generator when its module was imported, before the program could draw
+# from it: at the generator's first seed, a different state means the program drew unseeded numbers
+# first (a model initialised before `torch.manual_seed`). Reading a state draws nothing.
+_STATE_READERS = {
+    'python': lambda: sys.modules['random'].getstate(),
+    'numpy': lambda: _numpy_state(sys.modules['numpy.random'].get_state()),
+    'torch': lambda: bytes(sys.modules['torch'].get_rng_state().tolist()),
+}
+_initial_states = {}
+_first_seed_checked = set()
+
+
+def _numpy_state(state):
+    return (state[0], state[1].tobytes()) + tuple(state[2:])
+
+
+def _remember_state(rng):
+    if rng not in _initial_states:
+        _initial_states[rng] = _STATE_READERS[rng]()
+
+
+def _drawn_before_first_seed(rng):
+    """True/False at the first seed of a generator whose import-time state is known; None otherwise."""
+    if rng in _first_seed_checked or rng not in _initial_states:
+        return None
+    _first_seed_checked.add(rng)
+    try:
+        return _STATE_READERS[rng]() != _initial_states.pop(rng)
+    except Exception as error:
+        _core.internal_error('state of ' + rng, error)
+        return None
 
 
 def _wrap_seed(owner, attribute, rng, via, argument='seed', position=0, from_result=False):
@@ -159,6 +195,7 @@ def _wrap_seed(owner, attribute, rng, via, argument='seed', position=0, from_res
     def wrapper(*args, **kwargs):
         if _depth[0]:
             return original(*args, **kwargs)
+        drawn_before = _drawn_before_first_seed(rng) if rng in _initial_states else None
         _depth[0] += 1
         try:
             result = original(*args, **kwargs)
@@ -171,12 +208,46 @@ def _wrap_seed(owner, attribute, rng, via, argument='seed', position=0, from_res
                 value = args[position]
             else:
                 value = kwargs.get(argument, _MISSING)
-            _record_seed(rng, via, value, 2)
+            _record_seed(rng, via, value, 2, drawn_before)
         except Exception as error:
             _core.internal_error(via, error)
         return result
 
     _install(owner, attribute, original, wrapper)
+
+
+def _wrap_seeded_type(module, attribute, rng, via):
+    """Records the seed a generator type is constructed with (numpy's RandomState(42), PCG64(42)).
+    These are C types whose __init__ cannot be wrapped in place: the module's name is pointed at a
+    subclass that records, and whose metaclass makes instances of the original still pass
+    isinstance/issubclass checks against it. Instances pickle and copy as the original type. Only
+    a construction called directly from the user's code is a seed the user chose (not a library's
+    own generators)."""
+    original = module.__dict__.get(attribute)
+    if not isinstance(original, type) or getattr(original, '_reprov_original', None) is not None:
+        return
+
+    class _SameAsOriginal(type(original)):
+        def __instancecheck__(cls, instance):
+            return isinstance(instance, original)
+
+        def __subclasscheck__(cls, subclass):
+            return issubclass(subclass, original)
+
+    def __init__(self, *args, **kwargs):
+        original.__init__(self, *args, **kwargs)
+        if _depth[0]:
+            return
+        try:
+            if _is_user_file(sys._getframe(1).f_code.co_filename):
+                _record_seed(rng, via, args[0] if args else kwargs.get('seed', _MISSING), 2)
+        except Exception as error:
+            _core.internal_error(via, error)
+
+    namespace = {'__init__': __init__, '__slots__': (), '_reprov_original': original}
+    for name in ('__module__', '__qualname__', '__doc__'):
+        namespace[name] = getattr(original, name, None)
+    setattr(module, attribute, _SameAsOriginal(original.__name__, (original,), namespace))
 
 
 def _install(owner, attribute, original, wrapper):
@@ -211,20 +282,30 @@ def _wrap_writer(owner, attribute, position):
 
 
 def _patch_random(module):
+    _guard('state of random', _remember_state, 'python')
     _wrap_seed(module, 'seed', 'python', 'random.seed', argument='a')
 
 
+_NUMPY_BIT_GENERATORS = ('MT19937', 'PCG64', 'PCG64DXSM', 'Philox', 'SFC64')
+
+
 def _patch_numpy_random(module):
+    _guard('state of numpy.random', _remember_state, 'numpy')
     _wrap_seed(module, 'seed', 'numpy', 'numpy.random.seed')
     _wrap_seed(module, 'default_rng', 'numpy', 'numpy.random.default_rng')
+    _wrap_seeded_type(module, 'RandomState', 'numpy', 'numpy.random.RandomState')
+    for name in _NUMPY_BIT_GENERATORS:
+        _wrap_seeded_type(module, name, 'numpy', 'numpy.random.' + name)
 
 
 def _patch_torch(module):
+    _guard('state of torch', _remember_state, 'torch')
     _wrap_seed(module, 'manual_seed', 'torch', 'torch.manual_seed')
     random = sys.modules.get('torch.random')
     if random is not None:
         _wrap_seed(random, 'manual_seed', 'torch', 'torch.manual_seed')
     _wrap_writer(module, 'save', 1)
+    _patch_first_step(module)
     cuda = sys.modules.get('torch.cuda')
     if cuda is not None:
         _wrap_seed(cuda, 'manual_seed', 'torch-cuda', 'torch.cuda.manual_seed')
@@ -248,8 +329,8 @@ def _patch_transformers_trainer_utils(module):
 
 
 def _patch_sklearn_validation(module):
-    """numpy's RandomState(seed) cannot be wrapped (a Cython type); scikit-learn turns every
-    `random_state=` into one through check_random_state, which can. Only the first call from each
+    """scikit-learn turns every `random_state=` into a RandomState inside its own code (so the
+    type's wrapper does not see it) through check_random_state, which is recorded. Only the first call from each
     line of the user's code is the seed the user gave: an ensemble's fit then calls it again from
     the same line with seeds it drew for its members (or, without a random_state, from entropy)."""
     original = getattr(module, 'check_random_state', None)
@@ -491,8 +572,70 @@ def _report_frameworks():
             _core.emit('framework', name=name, version=str(version))
 
 
-def _setting(name, value):
-    _core.emit('determinism', name=name, value=value if isinstance(value, str) else ('true' if value else 'false'))
+def _text(value):
+    return value if isinstance(value, str) else ('true' if value else 'false')
+
+
+def _determinism_settings():
+    """[(name, value)] of the determinism switches in force now, read from modules already imported."""
+    settings = []
+    torch = sys.modules.get('torch')
+    if torch is not None:
+        enabled = getattr(torch, 'are_deterministic_algorithms_enabled', None)
+        deterministic = bool(enabled()) if enabled is not None else None
+        if deterministic is not None:
+            settings.append(('torch.use_deterministic_algorithms', deterministic))
+        backends = sys.modules.get('torch.backends.cudnn')
+        if backends is not None:
+            settings.append(('torch.backends.cudnn.benchmark', bool(backends.benchmark)))
+            # Switched off, cuDNN's flag matters only when CUDA ran and deterministic algorithms were not forced.
+            cuda = sys.modules.get('torch.cuda')
+            cuda_ran = cuda is not None and getattr(cuda, 'is_initialized', lambda: False)()
+            if backends.deterministic or (cuda_ran and not deterministic):
+                settings.append(('torch.backends.cudnn.deterministic', bool(backends.deterministic)))
+    tensorflow = sys.modules.get('tensorflow')
+    if tensorflow is not None:
+        experimental = getattr(getattr(tensorflow, 'config', None), 'experimental', None)
+        check = getattr(experimental, 'is_op_determinism_enabled', None)
+        if check is not None:
+            settings.append(('tensorflow.config.experimental.enable_op_determinism', bool(check())))
+    return [(name, _text(value)) for name, value in settings]
+
+
+_first_step = []  # the settings at the first backward pass: those that governed training
+
+
+def _at_first_step():
+    if not _first_step:
+        _first_step.append(_determinism_settings())
+
+
+def _patch_first_step(module):
+    """torch.Tensor.backward and torch.autograd.backward, wrapped until the first call of either:
+    the first backward pass is the first training step, and after it they are the originals again."""
+    installed = []
+
+    def restore():
+        for owner, name, original in installed:
+            setattr(owner, name, original)
+        del installed[:]
+
+    def wrap(owner, name):
+        original = owner.__dict__.get(name)
+        if original is None or getattr(original, '_reprov_original', None) is not None:
+            return
+
+        def wrapper(*args, **kwargs):
+            restore()
+            _guard('determinism at the first step', _at_first_step)
+            return original(*args, **kwargs)
+
+        _install(owner, name, original, wrapper)
+        installed.append((owner, name, original))
+
+    for owner in (getattr(module, 'Tensor', None), sys.modules.get('torch.autograd')):
+        if owner is not None:
+            wrap(owner, 'backward')
 
 
 def _report_determinism():
@@ -501,26 +644,19 @@ def _report_determinism():
         value = os.environ.get(name)
         if value is not None and value != _initial_environ.get(name):
             _core.emit('determinism', name=name, value=value, set='program')
-    torch = sys.modules.get('torch')
-    if torch is not None:
-        enabled = getattr(torch, 'are_deterministic_algorithms_enabled', None)
-        deterministic = bool(enabled()) if enabled is not None else None
-        if deterministic is not None:
-            _setting('torch.use_deterministic_algorithms', deterministic)
-        backends = sys.modules.get('torch.backends.cudnn')
-        if backends is not None:
-            _setting('torch.backends.cudnn.benchmark', bool(backends.benchmark))
-            # Switched off, cuDNN's flag matters only when CUDA ran and deterministic algorithms were not forced.
-            cuda = sys.modules.get('torch.cuda')
-            cuda_ran = cuda is not None and getattr(cuda, 'is_initialized', lambda: False)()
-            if backends.deterministic or (cuda_ran and not deterministic):
-                _setting('torch.backends.cudnn.deterministic', bool(backends.deterministic))
-    tensorflow = sys.modules.get('tensorflow')
-    if tensorflow is not None:
-        experimental = getattr(getattr(tensorflow, 'config', None), 'experimental', None)
-        check = getattr(experimental, 'is_op_determinism_enabled', None)
-        if check is not None:
-            _setting('tensorflow.config.experimental.enable_op_determinism', bool(check()))
+    at_exit = _determinism_settings()
+    if not _first_step:
+        for name, value in at_exit:
+            _core.emit('determinism', name=name, value=value)
+        return
+    first = dict(_first_step[0])
+    for name, value in _first_step[0]:
+        _core.emit('determinism', name=name, value=value, at='first step')
+    for name, value in at_exit:
+        if name not in first:
+            _core.emit('determinism', name=name, value=value)
+        elif first[name] != value:
+            _core.emit('note', text='%s was %s at the first training step and %s at exit: the first is recorded' % (name, first[name], value))
 
 
 def _report_devices():
