@@ -265,13 +265,20 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
  * `reprov:source` (`<format>:<path>`), and their notes into the run's notes.
  */
 async function recordMetricFiles(run: Run, since: number): Promise<void> {
-  const { findMetricFiles, readMetricFile } = await import('../collect/metric-files/index.js');
+  const { findMetricFiles, readMetricFile, dropOverlaps } = await import('../collect/metric-files/index.js');
   const notes: string[] = [];
-  const files = await findMetricFiles(run.cwd, { sinceMs: since - 2000, exclude: [run.dir], notes });
-  for (const file of files) {
+  const found = await findMetricFiles(run.cwd, { sinceMs: since - 2000, exclude: [run.dir], notes });
+  const read = [];
+  for (const file of found) {
     const { points, notes: fileNotes } = await readMetricFile(file);
     notes.push(...fileNotes);
-    const source = `${file.format}:${locationOf(run.cwd, file.path)}`;
+    read.push({ file, points });
+  }
+  const describe = (file: { format: string; path: string }): string => `${file.format}:${locationOf(run.cwd, file.path)}`;
+  const { files, notes: overlapNotes } = dropOverlaps(read, describe);
+  notes.push(...overlapNotes);
+  for (const { file, points } of files) {
+    const source = describe(file);
     const series = new Set<string>();
     for (const point of points) {
       const options: { context: string; step?: number; epoch?: number; timestamp?: number } = { context: point.context };

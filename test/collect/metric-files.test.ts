@@ -413,3 +413,40 @@ describe('CSV that does not parse', () => {
     }
   });
 });
+
+describe('one series written by two files (a Trainer with report_to="tensorboard")', () => {
+  it('keeps the trainer_state.json points and takes from the event file only the steps it lacks, with a note', async () => {
+    const { dropOverlaps } = await import('../../src/collect/metric-files/index.js');
+    const dir = 'hf-t5-summarization/';
+    const state: MetricFile = { path: at(`${dir}trainer_state.json`), format: 'hf-trainer-state' };
+    const events = (await findMetricFiles(at(dir))).filter((file) => file.format === 'tensorboard');
+    expect(events).toHaveLength(2);
+    const read = [];
+    for (const file of [...events, state]) read.push({ file, points: (await readMetricFile(file)).points });
+    const tbLoss = read[0]!.points.filter((p) => p.name === 'loss' && p.context === 'training');
+    const jsonLoss = read[2]!.points.filter((p) => p.name === 'loss' && p.context === 'training');
+    expect(tbLoss.length).toBeGreaterThan(10);
+    const { files, notes } = dropOverlaps(read, (file) => relative(FIXTURES, file.path));
+    const all = files.flatMap((f) => f.points);
+    // Every training step of `loss` once, each from the JSON where it has it (exact values, not float32).
+    const lossSteps = all.filter((p) => p.name === 'loss' && p.context === 'training').map((p) => p.step);
+    expect(new Set(lossSteps).size).toBe(lossSteps.length);
+    expect(files[2]!.points).toEqual(read[2]!.points);
+    for (const point of jsonLoss) expect(all.filter((p) => p.name === 'loss' && p.context === 'training' && p.step === point.step)).toEqual([point]);
+    // The event file is cut after 25 steps, the JSON after 25 entries: steps only one holds stay.
+    const onlyInEvents = tbLoss.filter((p) => !jsonLoss.some((j) => j.step === p.step));
+    expect(files[0]!.points.filter((p) => p.name === 'loss' && p.context === 'training')).toEqual(onlyInEvents);
+    expect(notes.find((n) => n.startsWith('loss (training)'))).toMatch(/^loss \(training\): \d+ point\(s\) of hf-t5-summarization\/tensorboard\/.* are the same steps as hf-t5-summarization\/trainer_state\.json, which is kept$/);
+  });
+
+  it('leaves series of one format alone (two event files of a resumed run), and different series', async () => {
+    const { dropOverlaps } = await import('../../src/collect/metric-files/index.js');
+    const p = (name: string, step: number, context = 'training'): MetricPoint => ({ name, value: step, step, context });
+    const a = { file: { path: 'a', format: 'tensorboard' as const }, points: [p('loss', 1), p('loss', 2)] };
+    const b = { file: { path: 'b', format: 'tensorboard' as const }, points: [p('loss', 2), p('loss', 3)] };
+    const c = { file: { path: 'c', format: 'lightning-csv' as const }, points: [p('acc', 1), p('loss', 1, 'validation')] };
+    const { files, notes } = dropOverlaps([a, b, c]);
+    expect(files).toEqual([a, b, c]);
+    expect(notes).toEqual([]);
+  });
+});

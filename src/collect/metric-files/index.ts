@@ -11,6 +11,7 @@ import { readTrainerState } from './trainer-state.js';
 import type { MetricFile, MetricFileResult } from './types.js';
 
 export { findMetricFiles, type FindMetricFilesOptions } from './find.js';
+export { dropOverlaps, type FilePoints } from './overlap.js';
 export type { MetricFile, MetricFileFormat, MetricFileResult, MetricPoint } from './types.js';
 
 /** The points of one file, with notes on what was read or skipped. Never throws: a problem is a note. */
