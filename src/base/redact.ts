@@ -100,7 +100,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     kind: 'openai-key',
     description: 'OpenAI-style API key (sk-..., sk-proj-...)',
-    pattern: /(?<![A-Za-z0-9_-])sk-(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g,
+    pattern: /(?<![A-Za-z0-9-])sk-(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g,
   },
   { kind: 'nvidia-api-key', description: 'NVIDIA API key (nvapi-...)', pattern: /(?<![A-Za-z0-9_-])nvapi-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g },
   { kind: 'gitlab-token', description: 'GitLab token (glpat-..., gldt-..., glrt-...)', pattern: /(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|ptt|oas)-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g },

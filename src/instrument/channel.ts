@@ -12,6 +12,7 @@
 import { closeSync, constants, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { wellFormed } from '../base/well-formed.js';
 
 /** The protocol version a line carries in `v`; lines of another version are skipped with a note. */
 export const CHANNEL_VERSION = 1;
@@ -166,9 +167,3 @@ export function parseLine(text: string): ChannelEvent | 'malformed' | 'version' 
 }
 
 const LONE_ESCAPE = /\\u[dD][89a-fA-F]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** `text` with each lone surrogate replaced by U+FFFD. */
-function wellFormed(text: string): string {
-  return text.replace(LONE_SURROGATE, '\uFFFD');
-}

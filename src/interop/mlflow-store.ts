@@ -27,6 +27,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { LineCounter, parseDocument, visit, YAMLParseError } from 'yaml';
 import { confine, type Refusal } from '../base/confine.js';
 import { UserError } from '../base/user-error.js';
+import { wellFormed as wellFormedText } from '../base/well-formed.js';
 
 /** MLflow's RunStatus enum as its file store writes it. */
 export const MLFLOW_STATUSES = { 1: 'RUNNING', 2: 'SCHEDULED', 3: 'FINISHED', 4: 'FAILED', 5: 'KILLED' } as const;
@@ -357,7 +358,7 @@ function readMeta(file: string, store: MlflowStoreRoot): Record<string, unknown>
 
 /** `value` with every string made well-formed: a lone surrogate (YAML's `"\uD800"`) becomes U+FFFD, which IRIs and UTF-8 can hold. */
 function wellFormed(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  if (typeof value === 'string') return wellFormedText(value);
   if (Array.isArray(value)) return value.map(wellFormed);
   if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [wellFormed(k) as string, wellFormed(v)]));

@@ -14,6 +14,7 @@ import { DataFactory, type Literal, type NamedNode, type Quad, type Quad_Graph, 
 import { type ExtraPattern, redactText, secretNameKind, secretParamKind } from '../base/redact.js';
 import { XSD } from './namespaces.js';
 import { prov, rdf, rdfs, spdx } from './vocabulary.js';
+import { wellFormed } from '../base/well-formed.js';
 
 const { namedNode, literal, quad } = DataFactory;
 
@@ -159,7 +160,7 @@ export function toLiteral(value: Value): Literal {
     if (Number.isInteger(value)) return literal(String(value), Math.abs(value) < 2 ** 31 ? XSD_INT : XSD_LONG);
     return literal(Number.isFinite(value) ? String(value) : value > 0 ? 'INF' : value < 0 ? '-INF' : 'NaN', XSD_DOUBLE);
   }
-  return literal(value);
+  return literal(wellFormed(value));
 }
 
 export class RunGraph {
@@ -175,7 +176,7 @@ export class RunGraph {
 
   /** The node `<base><path>`; path segments are redacted, then percent-encoded where an IRI needs it. */
   node(...path: string[]): NamedNode {
-    return namedNode(this.base + path.map((p) => encodeURIComponent(redactText(p)).replace(/%2F/g, '/')).join('/'));
+    return namedNode(this.base + path.map((p) => encodeURIComponent(wellFormed(redactText(p))).replace(/%2F/g, '/')).join('/'));
   }
 
   add(subject: NamedNode, predicate: NamedNode, object: GraphObject | undefined | null): this {

@@ -41,6 +41,7 @@ describe('findSecrets', () => {
     ['github-token', 'gho_16C7e42F292c6912E7710c838347Ae178B4a', 'gho_16C7e42F292c6912E7710c838347Ae178B4a'],
     ['huggingface-token', `login ${HF}`, HF],
     ['openai-key', `key: ${OPENAI}`, OPENAI],
+    ['openai-key', `OPENAI_KEY_${OPENAI}`, OPENAI],
     ['slack-token', SLACK, SLACK],
     ['google-api-key', `?k=${GOOGLE}`, GOOGLE],
     ['jwt', `cookie ${JWT};`, JWT],
@@ -93,7 +94,7 @@ describe('findSecrets', () => {
       'token=$HF_TOKEN password=${DB_PASSWORD}', 'the password field', 'AKIA is a prefix', 'password=****',
       // ML code and configs: special tokens, comparisons, calls, PRNG keys
       'tokenizer.pad_token = tokenizer.eos_token', 'pad_token="<pad>"', '{"eos_token": "</s>", "unk_token": "[UNK]"}', 'mask_token=MASK',
-      'token = next(tokens)', 'if token == 3:', 'key = jax.random.PRNGKey(0)', 'password = getpass()', 'api_key=os.getenv("K")',
+      'task-0123456789abcdefghij0123 disk-0123456789abcdefghij', 'token = next(tokens)', 'if token == 3:', 'key = jax.random.PRNGKey(0)', 'password = getpass()', 'api_key=os.getenv("K")',
     ];
     for (const text of harmless) {
       expect(findSecrets(text), text).toEqual([]);

@@ -102,3 +102,18 @@ describe('run API', () => {
     expect(bundle.values('code', `${REPROV}diffSha256`)).toEqual([createHash('sha256').update(git('diff', 'HEAD')).digest('hex')]);
   });
 });
+
+describe('names from the API that no IRI can hold', () => {
+  it('lone surrogates in parameter, metric and seed names become U+FFFD; the run still ends and its bundle reads back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reprov-surrogate-'));
+    const run = await startRun({ dir, experiment: 'x\ud800' });
+    run.logParam('lr\ud800', 0.1);
+    run.logMetric('loss\udc00', 1, { step: 0 });
+    run.logSeed('numpy\ud800', 3);
+    await run.end();
+    const text = readFileSync(join(dir, 'prov.ttl'), 'utf8');
+    expect(text).not.toMatch(/[\ud800-\udfff]/);
+    expect(text).toContain('lr\ufffd');
+    expect((await readProv(readFileSync(join(dir, 'prov.json'), 'utf8'), { format: 'provjson' })).quads.length).toBeGreaterThan(10);
+  });
+});

@@ -449,15 +449,22 @@ def _install_audit_hook():
         sys.addaudithook(_audit)
 
 
-def _audit(event, args):
-    if event != 'open':
-        return
+def _audit(event, args, _seen=_seen_raw):
+    # Called for every audit event of the process: the common case (another event, or a file
+    # opened again the same way) is one comparison and one set lookup, with no call made.
+    if event == 'open':
+        try:
+            if args in _seen:
+                return
+            _seen.add(args)
+        except TypeError:  # an unhashable path-like: not remembered, still reported
+            pass
+        _opened(args)
+
+
+def _opened(args):
     try:
-        raw = args[:2]  # (path, mode): a file opened again the same way costs one set lookup
-        if raw in _seen_raw:
-            return
-        _seen_raw.add(raw)
-        path, mode, flags = args[0], args[1], args[2]
+        path, mode, flags = args
         if path.__class__ is not str:
             if path is None or isinstance(path, int):
                 return
