@@ -33,20 +33,53 @@ const STAND_INS: Record<string, string> = {
   'keras/utils.py': 'def set_random_seed(seed):\n    pass\n',
 };
 
+/** A torch laid out as the real one where the device report reads it, on a machine with two GPUs whose CUDA the program used (or not). */
+const CUDA_TORCH = (initialized: boolean): Record<string, string> => ({
+  'torch/__init__.py': [
+    '__version__ = "2.3.1+cu121"',
+    'from . import version, cuda, backends',
+    'import torch.backends.cudnn',
+    'def manual_seed(seed):',
+    '    pass',
+    'def are_deterministic_algorithms_enabled():',
+    '    return True',
+    'class _State(object):',
+    '    def tolist(self):',
+    '        return [0] * 8',
+    'def get_rng_state():',
+    '    return _State()',
+    '',
+  ].join('\n'),
+  'torch/version.py': 'cuda = "12.1"\n',
+  'torch/cuda/__init__.py': [
+    `def is_initialized():\n    return ${initialized ? 'True' : 'False'}`,
+    // Counting devices initialises CUDA in the real torch: unused CUDA must not be asked.
+    `def device_count():\n    ${initialized ? 'return 2' : 'raise RuntimeError("CUDA initialised by the instrumentation")'}`,
+    'def get_device_name(index):\n    return ["NVIDIA H100 80GB HBM3", "NVIDIA A100-SXM4-40GB"][index]',
+    'def get_device_capability(index):\n    return [(9, 0), (8, 0)][index]',
+    'def manual_seed(seed):\n    pass',
+    'def manual_seed_all(seed):\n    pass',
+    '',
+  ].join('\n'),
+  'torch/backends/__init__.py': '',
+  'torch/backends/cudnn/__init__.py': 'benchmark = False\ndeterministic = True\ndef version():\n    return 8902\n',
+});
+
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function record(script: string): ReturnType<typeof readBundle> {
+function record(script: string, packages: Record<string, string> = STAND_INS): ReturnType<typeof readBundle> {
   const cwd = mkdtempSync(join(tmpdir(), 'reprov-framework-seeds-'));
   dirs.push(cwd);
-  for (const [name, text] of Object.entries({ ...STAND_INS, 'train.py': script })) {
+  for (const [name, text] of Object.entries({ ...packages, 'train.py': script })) {
     mkdirSync(join(cwd, name, '..'), { recursive: true });
     writeFileSync(join(cwd, name), text);
   }
   const result = reprov(['record', ...QUICK, '-o', 'b', '--', PYTHON, 'train.py'], { cwd });
   expect(result.status, result.stderr).toBe(0);
+  expect(result.stderr).not.toContain('instrumentation error');
   return readBundle(join(cwd, 'b'));
 }
 
@@ -94,5 +127,26 @@ describe.skipIf(!pythonPresent && !process.env.CI)('seed hooks of frameworks, on
       { value: '3', rng: 'sklearn', source: 'sklearn random_state', line: '3' },
       { value: '42', rng: 'sklearn', source: 'sklearn random_state', line: '4' },
     ]);
+  });
+});
+
+describe.skipIf(!pythonPresent && !process.env.CI)('CUDA facts, on a stand-in torch with two GPUs', () => {
+  const of = (bundle: ReturnType<typeof readBundle>, suffix: string, predicate: string) => bundle.values(suffix, predicate);
+
+  it('records the CUDA build, cuDNN version, device count, names and capabilities when the program used CUDA', () => {
+    const bundle = record('import torch\ntorch.manual_seed(0)\ntorch.cuda.manual_seed_all(0)\n', CUDA_TORCH(true));
+    expect(of(bundle, 'environment/framework/torch', `${REPROV}cudaVersion`)).toEqual(['12.1']);
+    expect(of(bundle, 'environment/framework/torch', `${REPROV}cudnnVersion`)).toEqual(['8902']);
+    expect(of(bundle, 'environment/framework/torch', `${REPROV}gpuCount`)).toEqual(['2']);
+    expect(of(bundle, 'environment/framework/torch/device/0', 'https://schema.org/name')).toEqual(['NVIDIA H100 80GB HBM3']);
+    expect(of(bundle, 'environment/framework/torch/device/1', `${REPROV}computeCapability`)).toEqual(['8.0']);
+    expect(of(bundle, 'seed/torch-cuda', `${PROV}value`)).toEqual(['0']);
+  });
+
+  it('records only the CUDA build when the program never initialised CUDA (and asks nothing that would)', () => {
+    const bundle = record('import torch\ntorch.manual_seed(0)\n', CUDA_TORCH(false));
+    expect(of(bundle, 'environment/framework/torch', `${REPROV}cudaVersion`)).toEqual(['12.1']);
+    expect(of(bundle, 'environment/framework/torch', `${REPROV}gpuCount`)).toEqual([]);
+    expect(bundle.subjectsOfType(`${REPROV}GPU`).filter((s) => s.includes('/framework/'))).toEqual([]);
   });
 });
