@@ -83,7 +83,6 @@ const NAME_PREDICATE = /^(?:label|name|variableName|parameterName|key)$/;
  * redacted) is `secretParamKind`'s. Each found statement comes with the kind of secret.
  */
 export function namedSecrets(quads: Iterable<Quad>): { quad: Quad; kind: string }[] {
-  const all = [...quads];
   // What each predicate is, worked out once per predicate.
   const roles = new Map<string, { name: boolean; value: boolean; secret: boolean; local: string }>();
   const role = (predicate: string) => {
@@ -95,16 +94,21 @@ export function namedSecrets(quads: Iterable<Quad>): { quad: Quad; kind: string 
     }
     return r;
   };
+  // One pass: a value's name may come after it, so values wait (only literals of a value or secret-named predicate).
   const names = new Map<string, string[]>();
-  for (const q of all) {
-    if (q.object.termType === 'Literal' && role(q.predicate.value).name) {
+  const waiting: Quad[] = [];
+  for (const q of quads) {
+    if (q.object.termType !== 'Literal') continue;
+    const r = role(q.predicate.value);
+    if (r.name) {
       const key = termKey(q.subject);
-      names.set(key, [...(names.get(key) ?? []), q.object.value]);
-    }
+      const list = names.get(key);
+      if (list) list.push(q.object.value);
+      else names.set(key, [q.object.value]);
+    } else if (r.secret || r.value) waiting.push(q);
   }
   const found: { quad: Quad; kind: string }[] = [];
-  for (const q of all) {
-    if (q.object.termType !== 'Literal') continue;
+  for (const q of waiting) {
     const r = role(q.predicate.value);
     let kind = r.secret ? secretParamKind(r.local, q.object.value) : undefined;
     if (!kind && r.value) {
