@@ -109,7 +109,7 @@ function scan(dir, jobs) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(result.stderr);
   const report = JSON.parse(result.stdout);
-  return { seconds, files: report.bundles.length, findings: report.summary.errors + report.summary.warnings + report.summary.infos };
+  return { seconds, files: report.files.length, findings: report.summary.errors + report.summary.warnings + report.summary.infos };
 }
 
 const work = mkdtempSync(join(tmpdir(), 'reprov-bench-scan-'));

@@ -1,4 +1,5 @@
 import { hasKeyword, isTrue, lastSegment, type Call } from '../../src/scan/facts.js';
+import type { Flow } from '../../src/scan/flow.js';
 import type { ScanRule } from '../../src/scan/rule.js';
 import { callHit } from '../../src/scan/rule.js';
 
@@ -37,10 +38,31 @@ function download(call: Call): string | undefined {
   return undefined;
 }
 
+/** Node's own HTTP clients: `http.get`, `https.request`, … (`node:https` is `https`). */
+const NODE_HTTP = /^https?\.(?:get|request)$/;
+
+/** Writing a file: fs (and fs/promises, fs-extra, graceful-fs) writes and write streams, stream pipelines. */
+function writesToDisk(call: Call): boolean {
+  const callee = call.callee ?? '';
+  return /^(?:fs|fs-extra|graceful-fs)(?:\.promises|\/promises)?\.(?:writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|outputFile|outputFileSync)$/.test(callee)
+    || /^stream(?:\.promises|\/promises)?\.pipeline$/.test(callee);
+}
+
 /** Computing a digest: hashlib in Python, node:crypto or Web Crypto in JavaScript. */
 function digests(call: Call): boolean {
   const callee = call.callee ?? '';
   return callee.startsWith('hashlib.') || callee === 'crypto.createHash' || callee === 'crypto.subtle.digest' || callee === 'pooch.file_hash';
+}
+
+/**
+ * A response of Node's http(s) arrives in a callback, where it is usually hashed as it streams
+ * (`res.on('data', (c) => hash.update(c))`) into a hash made just before the request: a digest
+ * inside the request's callback, after it on that path, or made before it in the same function counts.
+ */
+function nodeDownloadVerified(request: Call, calls: readonly Call[], flow: Flow): boolean {
+  // From the request's start: its callback's calls (and the functions they call) and what follows it.
+  const start = { offset: request.offset, end: request.offset, scope: request.scope };
+  return calls.some((c) => digests(c) && c.scope === request.scope && c.end <= request.offset) || flow.followedBy(start, digests);
 }
 
 const rule: ScanRule = {
@@ -51,7 +73,7 @@ const rule: ScanRule = {
     severity: 'warning',
     weight: 5,
     languages: ['python', 'typescript'],
-    description: 'Downloads (requests.get, urllib, wget, gdown, pandas.read_csv("https://…") and the other pandas readers, torch.hub without check_hash, keras get_file without file_hash, pooch.retrieve without known_hash; fetch and axios in JavaScript) with no digest computed after them on that path (hashlib, node:crypto createHash, crypto.subtle.digest).',
+    description: 'Downloads (requests.get, urllib, wget, gdown, pandas.read_csv("https://…") and the other pandas readers, torch.hub without check_hash, keras get_file without file_hash, pooch.retrieve without known_hash; fetch and axios in JavaScript, and Node\'s `http`/`https` `get`/`request` in a file that writes to disk with fs or a stream pipeline) with no digest computed after them on that path (hashlib, node:crypto createHash, crypto.subtle.digest; for http(s), also a hash made before the request in the same function or computed in its callback).',
     why: 'A URL names a place, not the content: the file behind it can be replaced, truncated or corrected between runs, and a rerun silently trains on different data.',
     fix: 'Verify what was downloaded against a known digest before using it (`hashlib.sha256(data).hexdigest() == EXPECTED`), use a downloader that does (`pooch.retrieve(url, known_hash="sha256:…")`, `get_file(..., file_hash=…)`), and record the input with its hash (`reprov record --input data/`).',
     example: {
@@ -61,7 +83,15 @@ const rule: ScanRule = {
     },
   },
   check({ facts, flow }) {
+    // An http(s) request is a download when the file writes what it receives to disk; with no
+    // file written it is taken for an API call.
+    const writes = facts.language === 'typescript' && facts.calls.some(writesToDisk);
     return facts.calls.flatMap((call) => {
+      if (call.callee && NODE_HTTP.test(call.callee) && !call.spread && writes) {
+        if (nodeDownloadVerified(call, facts.calls, flow)) return [];
+        const url = call.args[0]?.kind === 'string' ? `'${call.args[0].value}'` : '';
+        return [callHit(call, `${call.callee}(${url}) downloads to disk with no checksum verified`)];
+      }
       const what = download(call);
       if (!what || flow.followedBy(call, digests)) return [];
       return [callHit(call, `${what} downloads with no checksum verified after it`)];

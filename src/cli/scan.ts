@@ -15,7 +15,8 @@ export function registerScan(program: Command): void {
       const { result, gate, gateOptions } = await scanSources(paths, { config: flags.config, failOn: flags.failOn, maxWarnings, jobs });
       const color = !flags.output && flags.format === 'text' && shouldColor(process.stdout, process.env);
       await withOutput(flags.output, async (sink) => {
-        sink.write(report.render(flags.format, result, {
+        // JSON names the scanned source files `files` (check's report calls its inputs `bundles`).
+        sink.write(flags.format === 'json' ? report.renderScanJson(result) : report.render(flags.format, result, {
           color, rules: SCAN_RULES.map((r) => r.meta), unit: 'file', hideClean: true, title: 'reprov scan',
           failOn: gateOptions.failOn,
         }));

@@ -33,6 +33,7 @@ export function render(format: ReportFormat, result: CheckResult, options: Repor
 
 export { renderText, explainScore, shouldColor, type TextOptions, type ExplainOptions } from './text.js';
 export { renderJson, toJsonReport, CHECK_REPORT_SCHEMA_PATH, CHECK_REPORT_VERSION, type JsonOptions, type JsonReport } from './json.js';
+export { renderScanJson, toScanJsonReport, SCAN_REPORT_SCHEMA_PATH, type ScanJsonReport } from './json.js';
 export { renderSarif, toSarif, fingerprint, artifactUri, FINGERPRINT_KEY, type SarifOptions, type SarifLog } from './sarif.js';
 export { renderMarkdown, escapeMarkdown, codeSpan, type MarkdownOptions } from './markdown.js';
 export { renderJunit, escapeXmlText, escapeXmlAttribute, type JunitOptions } from './junit.js';

@@ -10,6 +10,8 @@ import { categoryEntries, sortFindings, summarize, type Summary } from './common
 
 /** The shipped JSON schema of the report. */
 export const CHECK_REPORT_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'check-report.schema.json');
+/** The shipped JSON schema of `reprov scan`'s report (check's, with source files under `files`). */
+export const SCAN_REPORT_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'scan-report.schema.json');
 
 /** The version of the report's shape; raised only when a field changes meaning or goes away. */
 export const CHECK_REPORT_VERSION = 1;
@@ -64,4 +66,26 @@ export function toJsonReport(result: CheckResult, options: JsonOptions = {}): Js
 export function renderJson(result: CheckResult, options: JsonOptions = {}): string {
   const indent = options.indent ?? 2;
   return `${JSON.stringify(toJsonReport(result, options), null, indent > 0 ? indent : undefined)}\n`;
+}
+
+/** `reprov scan`'s JSON report: check's, with the scanned source files under `files` (and counted as `summary.files`). */
+export interface ScanJsonReport {
+  version: typeof CHECK_REPORT_VERSION;
+  tool: JsonReport['tool'];
+  files: JsonReport['bundles'];
+  errors: JsonReport['errors'];
+  summary: Omit<Summary, 'bundles'> & { files: number };
+}
+
+export function toScanJsonReport(result: CheckResult, options: JsonOptions = {}): ScanJsonReport {
+  const { version, tool, bundles, errors, summary } = toJsonReport(result, options);
+  return {
+    version, tool, files: bundles, errors,
+    summary: { errors: summary.errors, warnings: summary.warnings, infos: summary.infos, files: summary.bundles, lowestScore: summary.lowestScore },
+  };
+}
+
+export function renderScanJson(result: CheckResult, options: JsonOptions = {}): string {
+  const indent = options.indent ?? 2;
+  return `${JSON.stringify(toScanJsonReport(result, options), null, indent > 0 ? indent : undefined)}\n`;
 }

@@ -1,11 +1,14 @@
 /**
  * The source files a scan reads: the files named, and under each directory named every Python,
  * TypeScript and JavaScript file that git would not ignore (.gitignore files of the directory, of
- * those under it, and of those above it up to the repository's root), leaving out dependency and
- * virtual-environment folders.
+ * those under it, and of those above it up to the repository's root; in a repository also
+ * `.git/info/exclude` and the user's global excludes file, `core.excludesFile`), leaving out
+ * dependency and virtual-environment folders.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { UserError } from '../base/user-error.js';
 import type { Language } from './facts.js';
@@ -39,6 +42,13 @@ interface IgnoreFile {
 /** Throws a UserError for a path that does not exist. */
 export function findSources(paths: readonly string[], cwd: string = process.cwd()): SourceFile[] {
   const found = new Map<string, SourceFile>();
+  // Each repository's info/exclude and global excludes file, read once per scan.
+  const excludes = new Map<string, IgnoreFile[]>();
+  const repositoryExcludes = (root: string) => {
+    let files = excludes.get(root);
+    if (!files) excludes.set(root, (files = readRepositoryExcludes(root)));
+    return files;
+  };
   const add = (path: string, language: Language) => {
     const rel = relative(cwd, path);
     found.set(path, { file: rel.startsWith('..') || rel === '' ? path : rel, path, language });
@@ -53,7 +63,7 @@ export function findSources(paths: readonly string[], cwd: string = process.cwd(
       add(path, language);
       continue;
     }
-    walk(path, ancestorIgnores(path), add);
+    walk(path, ancestorIgnores(path, repositoryExcludes), add);
   }
   return [...found.values()];
 }
@@ -74,28 +84,111 @@ function walk(dir: string, ignores: IgnoreFile[], add: (path: string, language: 
   }
 }
 
+/**
+ * Whether git ignores the path. `ignores` runs from the lowest precedence (the global excludes
+ * file, then info/exclude) to the highest (the deepest .gitignore); as in git, the highest source
+ * with a pattern matching the path decides, so a deeper `!pattern` re-includes what a shallower
+ * file or the excludes file leaves out.
+ */
 function isIgnored(ignores: IgnoreFile[], path: string, directory: boolean): boolean {
-  return ignores.some(({ dir, rules }) => {
+  for (let index = ignores.length - 1; index >= 0; index--) {
+    const { dir, rules } = ignores[index]!;
     const rel = relative(dir, path).split(sep).join('/');
-    return !rel.startsWith('..') && rules.ignores(directory ? `${rel}/` : rel);
-  });
+    if (rel.startsWith('..') || rel === '' || isAbsolute(rel)) continue;
+    const { ignored, unignored } = rules.test(directory ? `${rel}/` : rel);
+    if (ignored) return true;
+    if (unignored) return false;
+  }
+  return false;
 }
 
 function readIgnoreFile(dir: string): IgnoreFile | undefined {
-  const file = join(dir, '.gitignore');
-  if (!existsSync(file)) return undefined;
-  return { dir, rules: ignore().add(readFileSync(file, 'utf8')) };
+  return readPatterns(join(dir, '.gitignore'), dir);
 }
 
-/** The .gitignore files above `dir` up to the repository root (the directory holding .git), outermost first; none outside a repository. */
-function ancestorIgnores(dir: string): IgnoreFile[] {
+/** An ignore file's patterns, taken relative to `base`; undefined when it is missing or not a readable file. */
+function readPatterns(file: string, base: string): IgnoreFile | undefined {
+  try {
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
+    return { dir: base, rules: ignore().add(readFileSync(file, 'utf8')) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The excludes of the repository at `root`, lowest precedence first: the global excludes file
+ * (`core.excludesFile`, by default `$XDG_CONFIG_HOME/git/ignore` or `~/.config/git/ignore`), then
+ * `info/exclude` in the repository's git directory. Patterns of both are relative to the root.
+ */
+function readRepositoryExcludes(root: string): IgnoreFile[] {
   const found: IgnoreFile[] = [];
-  for (let current = dir; !existsSync(join(current, '.git')); ) {
+  const global = globalExcludesFile(root);
+  const globalRules = global ? readPatterns(global, root) : undefined;
+  if (globalRules) found.push(globalRules);
+  const gitDir = commonGitDir(root);
+  const info = gitDir ? readPatterns(join(gitDir, 'info', 'exclude'), root) : undefined;
+  if (info) found.push(info);
+  return found;
+}
+
+/** The git directory holding `info/`: `.git`, or for a worktree or submodule the one its `.git` file points to (and that one's common directory). */
+function commonGitDir(root: string): string | undefined {
+  const dotGit = join(root, '.git');
+  try {
+    const stat = statSync(dotGit, { throwIfNoEntry: false });
+    if (!stat) return undefined;
+    if (stat.isDirectory()) return dotGit;
+    if (!stat.isFile() || stat.size > 4096) return undefined;
+    const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+    if (!pointer) return undefined;
+    const gitDir = resolve(root, pointer);
+    const common = join(gitDir, 'commondir');
+    return existsSync(common) ? resolve(gitDir, readFileSync(common, 'utf8').trim()) : gitDir;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The global excludes file as git finds it: `core.excludesFile` from git's configuration (asked of
+ * git itself, so that includes, `GIT_CONFIG_GLOBAL` and `~` expansion behave as in git), else
+ * `$XDG_CONFIG_HOME/git/ignore`, else `~/.config/git/ignore`.
+ */
+function globalExcludesFile(root: string): string | undefined {
+  const configured = gitConfigPath(root, 'core.excludesFile');
+  if (configured) return resolve(root, configured);
+  const xdg = process.env.XDG_CONFIG_HOME;
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'git', 'ignore');
+  const home = process.env.HOME || homedir();
+  return home ? join(home, '.config', 'git', 'ignore') : undefined;
+}
+
+/** A path-valued git setting, read in the repository (or, when git refuses it, e.g. for dubious ownership, outside it); undefined when unset or git is missing. */
+function gitConfigPath(root: string, key: string): string | undefined {
+  for (const cwd of [root, homedir()]) {
+    try {
+      const value = execFileSync('git', ['config', '--path', '--get', key], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000, windowsHide: true }).trim();
+      return value || undefined;
+    } catch (error) {
+      const status = (error as { status?: number | null }).status;
+      // 1: the key is not set. No status: git is not installed (or timed out).
+      if (status === 1 || status === undefined || status === null) return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The .gitignore files above `dir` up to the repository root (the directory holding .git), outermost first, after the repository's excludes; none outside a repository. */
+function ancestorIgnores(dir: string, repositoryExcludes: (root: string) => IgnoreFile[]): IgnoreFile[] {
+  const found: IgnoreFile[] = [];
+  let current = dir;
+  while (!existsSync(join(current, '.git'))) {
     const parent = dirname(current);
     if (parent === current) return [];
     current = parent;
     const own = readIgnoreFile(current);
     if (own) found.unshift(own);
   }
-  return found;
+  return [...repositoryExcludes(current), ...found];
 }

@@ -69,7 +69,9 @@ export class Flow {
       if (test(call) || this.calledFunctions(call).some((fn) => this.contains(fn, test))) return true;
     }
     if (point.scope === -1 || visiting.has(point.scope)) return false;
-    const sites = this.invokedAt.get(point.scope) ?? [];
+    // A function invoked from inside itself (recursion, Python 2's `super(Net, self)` naming its own
+    // class) is entered first from elsewhere: those sites decide.
+    const sites = (this.invokedAt.get(point.scope) ?? []).filter((site) => site.scope !== point.scope);
     if (sites.length === 0) return false;
     visiting.add(point.scope);
     try {

@@ -51,8 +51,15 @@ function importsOf(source: ts.SourceFile): Map<string, string> {
     if (ts.isIdentifier(name)) imports.set(name.text, path);
     else if (ts.isObjectBindingPattern(name)) {
       for (const element of name.elements) {
-        const property = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : ts.isIdentifier(element.name) ? element.name.text : undefined;
-        if (property) bindPattern(element.name, `${path}.${property}`);
+        // `...rest` holds the other properties of the same object.
+        if (element.dotDotDotToken) {
+          bindPattern(element.name, path);
+          continue;
+        }
+        const key = element.propertyName;
+        const property = key && (ts.isIdentifier(key) || ts.isStringLiteral(key)) ? key.text : !key && ts.isIdentifier(element.name) ? element.name.text : undefined;
+        // `{ default: fetch }` is the module's default export, which an import names by the module.
+        if (property) bindPattern(element.name, property === 'default' ? path : `${path}.${property}`);
       }
     }
   };
@@ -75,11 +82,44 @@ function importsOf(source: ts.SourceFile): Map<string, string> {
     if (ts.isVariableDeclaration(node) && node.initializer) {
       const module = requiredModule(node.initializer);
       if (module) bindPattern(node.name, module);
+      else aliases.push(node);
     }
     ts.forEachChild(node, visit);
   };
+  // Names taken from an import or a known global, by destructuring or plain assignment
+  // (`const { randomNormal } = tf`, `const { a: { b } } = lib`, `const { random } = Math`,
+  // `const get = https.get`), resolve like the import itself. Repeated, so that an alias of an
+  // alias declared before it resolves too.
+  const aliases: ts.VariableDeclaration[] = [];
   visit(source);
+  for (let changed = true, round = 0; changed && round < 8; round++) {
+    changed = false;
+    for (const declaration of aliases) {
+      const path = aliasedPath(declaration.initializer!, imports);
+      if (path === undefined) continue;
+      const before = imports.size;
+      bindPattern(declaration.name, path);
+      if (imports.size !== before) changed = true;
+    }
+  }
   return imports;
+}
+
+/** The dotted path an initializer names when its root is an import or a known global (`tf.random`, `Math`). */
+function aliasedPath(node: ts.Expression, imports: Map<string, string>): string | undefined {
+  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node)) return aliasedPath(node.expression, imports);
+  if (ts.isAwaitExpression(node)) {
+    // `await import('node:https')`
+    const call = node.expression;
+    if (ts.isCallExpression(call) && call.expression.kind === ts.SyntaxKind.ImportKeyword && call.arguments[0] && ts.isStringLiteralLike(call.arguments[0])) return moduleName(call.arguments[0].text);
+    return undefined;
+  }
+  if (ts.isIdentifier(node)) return imports.get(node.text) ?? (GLOBALS.has(node.text) ? node.text : undefined);
+  if (ts.isPropertyAccessExpression(node)) {
+    const base = aliasedPath(node.expression, imports);
+    return base && `${base}.${node.name.text}`;
+  }
+  return undefined;
 }
 
 /** `require('x')` or `require('x').y` as a dotted path. */

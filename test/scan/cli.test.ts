@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { CHECK_REPORT_SCHEMA_PATH } from '../../src/report/json.js';
+import { CHECK_REPORT_SCHEMA_PATH, SCAN_REPORT_SCHEMA_PATH } from '../../src/report/json.js';
 import { REPO, reprov } from '../support/cli.js';
 
 const UNSEEDED = 'fixtures/scan/python/torch_unseeded.py';
@@ -16,8 +16,9 @@ describe('reprov scan', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(`error    RPV-S103  ${UNSEEDED}:21:16  torch.randn() draws from torch's default generator with no torch.manual_seed() before it`);
     expect(result.stdout).toContain(`warning  RPV-T101  ${UNSEEDED}:6:1`);
-    expect(result.stdout).toMatch(/5 errors, 1 warning in 1 file; lowest score \d+\n$/);
-    expect(result.stderr).toBe('reprov: scan failed: 5 error findings\n');
+    expect(result.stdout).toContain(`error    RPV-S103  ${UNSEEDED}:12:20  torch.nn.Linear() initialises its weights from torch's default generator with no torch.manual_seed() before it (and 1 more module in this file)`);
+    expect(result.stdout).toMatch(/6 errors, 1 warning in 1 file; lowest score \d+\n$/);
+    expect(result.stderr).toBe('reprov: scan failed: 6 error findings\n');
   });
 
   it('exits 0 on a correctly seeded script, and when --fail-on none', () => {
@@ -28,20 +29,26 @@ describe('reprov scan', () => {
     expect(reprov(['scan', 'fixtures/scan/python/determinism_off.py', '--max-warnings', '2']).status).toBe(1);
   });
 
-  it('writes a JSON report valid against the check report schema, with locations', () => {
+  it('writes a JSON report valid against the scan report schema, naming the scanned files `files`, with locations', () => {
     const result = reprov(['scan', 'fixtures/scan/ts', '-f', 'json']);
-    const doc = JSON.parse(result.stdout) as { bundles: { file: string; findings: { rule: string; location: unknown }[] }[] };
-    const validate = new Ajv2020({ strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(CHECK_REPORT_SCHEMA_PATH, 'utf8')) as object);
-    expect(validate(doc)).toBe(true);
-    const math = doc.bundles.find((b) => b.file === 'fixtures/scan/ts/math_random.ts')!;
+    const doc = JSON.parse(result.stdout) as { files: { file: string; findings: { rule: string; location: unknown }[] }[]; summary: Record<string, unknown> };
+    const compile = (path: string) => new Ajv2020({ strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(path, 'utf8')) as object);
+    const validate = compile(SCAN_REPORT_SCHEMA_PATH);
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(Object.keys(doc)).toEqual(['version', 'tool', 'files', 'errors', 'summary']);
+    expect(doc.summary).toMatchObject({ files: doc.files.length });
+    expect(doc.summary).not.toHaveProperty('bundles');
+    // Not check's shape: check's report keeps `bundles`.
+    expect(compile(CHECK_REPORT_SCHEMA_PATH)(doc)).toBe(false);
+    const math = doc.files.find((b) => b.file === 'fixtures/scan/ts/math_random.ts')!;
     expect(math.findings[0]).toMatchObject({ rule: 'RPV-S106', location: { file: 'fixtures/scan/ts/math_random.ts', line: 10, column: 26 } });
-    expect(doc.bundles.find((b) => b.file === 'fixtures/scan/ts/seeded_prng.ts')!.findings).toEqual([]);
+    expect(doc.files.find((b) => b.file === 'fixtures/scan/ts/seeded_prng.ts')!.findings).toEqual([]);
   });
 
   it('writes SARIF with a region per finding, and Markdown and JUnit naming file:line:column', () => {
     const sarif = JSON.parse(reprov(['scan', UNSEEDED, '-f', 'sarif']).stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: unknown } }[] }[] }[] };
     const first = sarif.runs[0]!.results.find((r) => r.ruleId === 'RPV-S103')!;
-    expect(first.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: UNSEEDED }, region: { startLine: 14, startColumn: 9 } });
+    expect(first.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: UNSEEDED }, region: { startLine: 12, startColumn: 20 } });
     expect(reprov(['scan', UNSEEDED, '-f', 'markdown']).stdout).toContain(`| error | RPV-S103 | \`${UNSEEDED}:14:9\` |`);
     expect(reprov(['scan', UNSEEDED, '-f', 'junit']).stdout).toContain(`error RPV-S103 ${UNSEEDED}:14:9: torch.nn.init.xavier_uniform_() initialises weights`);
   });
@@ -66,10 +73,10 @@ describe('reprov scan', () => {
     expect(two.stdout).toBe(one.stdout);
     expect(two.stderr).toBe(one.stderr);
     expect(two.stderr).toMatch(/^reprov: warning: scan\/python\/broken\.py:1:/m);
-    const report = JSON.parse(two.stdout) as { bundles: { file: string; findings: { rule: string; severity: string }[] }[] };
-    expect(report.bundles.some((b) => b.file.startsWith('scan/ts/'))).toBe(false);
-    expect(report.bundles.flatMap((b) => b.findings).filter((f) => f.rule === 'RPV-S103').every((f) => f.severity === 'info')).toBe(true);
-    expect(report.bundles.flatMap((b) => b.findings).some((f) => f.rule === 'RPV-S103')).toBe(true);
+    const report = JSON.parse(two.stdout) as { files: { file: string; findings: { rule: string; severity: string }[] }[] };
+    expect(report.files.some((b) => b.file.startsWith('scan/ts/'))).toBe(false);
+    expect(report.files.flatMap((b) => b.findings).filter((f) => f.rule === 'RPV-S103').every((f) => f.severity === 'info')).toBe(true);
+    expect(report.files.flatMap((b) => b.findings).some((f) => f.rule === 'RPV-S103')).toBe(true);
   });
 
   it('a missing path is a usage error: one line, exit 2', () => {
