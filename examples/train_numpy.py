@@ -2,7 +2,7 @@
 examples/data/blobs.csv, trained by gradient descent with a seeded generator.
 
     npx reprov record --seed numpy=0 --param lr=0.5 --param epochs=200 \
-        --input examples/data/blobs.csv --output runs/py/model.npy -o runs/py \
+        --input examples/data/blobs.csv --produces runs/py/model.npy -o runs/py \
         -- python3 examples/train_numpy.py --lr 0.5 --epochs 200 --seed 0 --out runs/py/model.npy
 """
 import argparse

@@ -13,7 +13,7 @@ const meta = {
   weight: 6,
   description: 'Every output a run produced (an entity prov:wasGeneratedBy the run or one of its phases, directly or through a qualified generation) that is an mls:Model, reprov:File, reprov:Directory or reprov:Artifact has an SPDX SHA-256 checksum. Metric files are checked by RPV-M004.',
   why: 'A rerun is judged by comparing what it produces with what the original run produced. Without the digest of the original model or output there is nothing to compare with, and a file later overwritten under the same name passes for the original.',
-  fix: 'Log outputs through reprov so they are hashed when the run ends: `run.logModel("model.pt")`, `run.logArtifact("predictions.csv")`, or `reprov record --output PATH -- …`.',
+  fix: 'Log outputs through reprov so they are hashed when the run ends: `run.logModel("model.pt")`, `run.logArtifact("predictions.csv")`, or `reprov record --produces PATH -- …`.',
   example: {
     failing: '<urn:r/run> a prov:Activity, mls:Run .\n<urn:r/data/output/model.pt> a prov:Entity, reprov:File, mls:Model ; prov:atLocation "model.pt" ; prov:wasGeneratedBy <urn:r/run> .',
     passing: '<urn:r/run> a prov:Activity, mls:Run .\n<urn:r/data/output/model.pt> a prov:Entity, reprov:File, mls:Model ; prov:atLocation "model.pt" ; prov:wasGeneratedBy <urn:r/run> ; spdx:checksum <urn:r/data/output/model.pt/checksum/sha256> .\n<urn:r/data/output/model.pt/checksum/sha256> a prov:Entity, spdx:Checksum ; spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" .',

@@ -29,6 +29,10 @@ const metric = (path: string, hex?: string) =>
 /** A metric stored in the bundle in a form of its own (a file or a directory): what RPV-M004 reads through prov:atLocation. */
 const output = (types: string, path: string, hex?: string) =>
   `${RUN}\n<urn:r/out> a prov:Entity, reprov:Metric, ${types} ; prov:atLocation "${path}" ; prov:wasGeneratedBy <urn:r/run> .${hex ? `\n${checksum('out', hex)}` : ''}`;
+const severities = async (turtle: string) => {
+  const outcome = await runRule(rule, turtle, { baseDir: bundle });
+  return outcome.applies ? outcome.findings.map((f) => f.severity) : [outcome.reason];
+};
 const messages = async (turtle: string) => {
   const outcome = await runRule(rule, turtle, { baseDir: bundle });
   return outcome.applies ? outcome.findings.map((f) => f.message) : [outcome.reason];
@@ -46,21 +50,30 @@ describe('RPV-M004 files the bundle names exist and match', () => {
     write('metrics/loss.csv', LOSS);
     expect(await focuses(rule, metric('metrics/loss.csv'), { baseDir: bundle })).toEqual([]);
   });
-  it('flags a missing file, naming the node', async () => {
+  it('warns of a missing file (the files were not at hand), naming the node', async () => {
     expect(await focuses(rule, metric('metrics/loss.csv', sha256(LOSS)), { baseDir: bundle })).toEqual(['r:metric/loss']);
-    expect(await messages(metric('metrics/loss.csv'))).toEqual(['metrics/loss.csv (reprov:metricFile) does not exist in the bundle directory']);
+    expect(await messages(metric('metrics/loss.csv'))).toEqual([expect.stringMatching(/^metrics\/loss.csv \(reprov:metricFile\) is not at hand: no such file in the bundle directory/)]);
+    expect(await severities(metric('metrics/loss.csv', sha256(LOSS)))).toEqual(['warning']);
     expect(await focuses(rule, output('mls:Model', 'model.pt'), { baseDir: bundle })).toEqual(['r:out']);
   });
-  it('flags a file whose SHA-256 differs from the recorded one', async () => {
+  it('flags a file whose SHA-256 differs from the recorded one as an error', async () => {
     write('metrics/loss.csv', `${LOSS}1,0.1,1714564860000,1\n`);
     expect(await focuses(rule, metric('metrics/loss.csv', sha256(LOSS)), { baseDir: bundle })).toEqual(['r:metric/loss']);
     const [message] = await messages(metric('metrics/loss.csv', sha256(LOSS)));
     expect(message).toMatch(/^metrics\/loss.csv \(reprov:metricFile\) has changed since the run: its SHA-256 is [0-9a-f]{12}…, the bundle records [0-9a-f]{12}…$/);
+    expect(await severities(metric('metrics/loss.csv', sha256(LOSS)))).toEqual(['error']);
+  });
+  it('finds a file named from the directory the run started in (the path repeats the bundle directory\'s trailing folders, as yProv4ML writes it)', async () => {
+    write('metrics/loss.csv', LOSS);
+    // The bundle directory is <tmp>/bundle: yProv4ML would name the file bundle/metrics/loss.csv.
+    expect(await focuses(rule, metric('bundle/metrics/loss.csv', sha256(LOSS)), { baseDir: bundle })).toEqual([]);
+    write('metrics/loss.csv', 'changed\n');
+    expect(await messages(metric('bundle/metrics/loss.csv', sha256(LOSS)))).toEqual([expect.stringMatching(/^bundle\/metrics\/loss.csv \(reprov:metricFile\) has changed since the run/)]);
   });
   it('checks a different prov:atLocation beside the metric file', async () => {
     write('metrics/loss.csv', LOSS);
     const bundleText = `${RUN}\n<urn:r/metric/loss> a reprov:Metric ; reprov:metricFile "metrics/loss.csv" ; prov:atLocation "metrics/old.csv" .`;
-    expect(await messages(bundleText)).toEqual(['metrics/old.csv (prov:atLocation) does not exist in the bundle directory']);
+    expect(await messages(bundleText)).toEqual(['metrics/old.csv (prov:atLocation) is not at hand: no such file in the bundle directory (the bundle was checked without its files, or they were lost when it was copied), so its content cannot be inspected']);
   });
   it('hashes a directory output with the reprov directory digest', async () => {
     write('artifacts/model/weights.bin', 'w');
@@ -80,6 +93,13 @@ describe('RPV-M004 files the bundle names exist and match', () => {
       expect(await messages(metric(outside, sha256(secret)))).toEqual([`${outside} (reprov:metricFile) is an absolute path: a bundle names its files relative to its own directory, and a path outside it is not read`]);
       expect(await focuses(rule, metric(`file://${outside}`, sha256(secret)), { baseDir: bundle })).toEqual(['r:metric/loss']);
       expect(await focuses(rule, output('reprov:File', 'C:\\\\data\\\\model.pt'), { baseDir: bundle })).toEqual(['r:out']);
+    });
+    it('flags repeated folders followed by a climb out as leaving it, as an error, without reading what lies there', async () => {
+      // bundle/../outside.csv read as written stays inside (<tmp>/bundle/bundle/../outside.csv is absent);
+      // dropping the repeated folder would read <tmp>/outside.csv, whose digest the bundle records: refused.
+      expect(await messages(metric('bundle/../outside.csv', sha256(secret)))).toEqual(['bundle/../outside.csv (reprov:metricFile) (looked for as ../outside.csv) leaves the bundle directory (..): a path outside it is not read']);
+      expect(await severities(metric('bundle/../outside.csv', sha256(secret)))).toEqual(['error']);
+      expect(await severities(metric('../../etc/passwd'))).toEqual(['error']);
     });
     it('flags a path that leaves it with ..', async () => {
       expect(await messages(metric('../outside.csv', sha256(secret)))).toEqual(['../outside.csv (reprov:metricFile) leaves the bundle directory (..): a path outside it is not read']);

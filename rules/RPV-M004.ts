@@ -6,7 +6,8 @@ import { focusName } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import type { CheckInput, Finding } from '../src/check/types.js';
 import { DIRECTORY_DIGEST_METHOD, hashDirectory, hashFile } from '../src/base/hash.js';
-import { confine, type Refusal } from '../src/base/confine.js';
+import type { Refusal } from '../src/base/confine.js';
+import { locateSideFile } from '../src/base/side-file.js';
 import { prov, rdf, reprov, spdx } from '../src/prov/vocabulary.js';
 
 const example = (sha256: string) => `<urn:r/run> a prov:Activity, mls:Run .
@@ -21,7 +22,7 @@ const meta = {
   category: 'provenance',
   severity: 'error',
   weight: 8,
-  description: 'Every file the bundle names as part of the run\'s record (a reprov:metricFile, or the prov:atLocation of a reprov:Metric) exists under the bundle\'s directory and, when the node records a SHA-256 checksum, has that digest. A path that leaves the bundle directory (absolute, `..`, or a symbolic link out of it) is a finding and is never read. Applies when the bundle\'s directory is known and the bundle names such files.',
+  description: 'Every file the bundle names as part of the run\'s record (a reprov:metricFile, or the prov:atLocation of a reprov:Metric) exists under the bundle\'s directory and, when the node records a SHA-256 checksum, has that digest. A path whose head repeats the bundle directory\'s own trailing folders (yProv4ML names `examples/prov/mnist_exp_0/metrics/loss.nc` from the directory the run started in) is also looked for with that head dropped. Severity: a file that is present with another digest (or is not the kind of file recorded, or cannot be read) is an error; a file that is absent is a warning, saying the files were not at hand (a bundle checked on its own, as CI linting a committed bundle file does). A path that leaves the bundle directory (absolute, `..`, or a symbolic link out of it) is an error and is never read. Applies when the bundle\'s directory is known and the bundle names such files.',
   why: 'The bundle is the evidence of what the run produced: its metric curves and outputs are in those files. A missing file leaves a claim nobody can inspect; a file whose digest differs was changed after the run (or belongs to another run), so its numbers are not the ones the bundle describes. A path outside the bundle points at whatever is on the reader\'s machine.',
   fix: 'Keep the bundle directory whole when copying or archiving it (metrics/ and artifacts/ beside prov.json), name files relative to the bundle, and do not edit files after the run; if a file was replaced on purpose, record the run again.',
   example: {
@@ -85,19 +86,21 @@ function recordedSha256(store: Store, node: Term): string[] {
 
 const short = (hex: string) => (hex.length > 16 ? `${hex.slice(0, 12)}…` : hex);
 
-/** What is wrong with one named file, or undefined when it is there and matches. Never reads outside `base`. */
-async function problem(input: CheckInput, base: string, file: NamedFile): Promise<string | undefined> {
+/** What is wrong with one named file (an absent file is a warning), or undefined when it is there and matches. Never reads outside `base`. */
+async function problem(input: CheckInput, base: string, file: NamedFile): Promise<string | { absent: string } | undefined> {
   const { store } = input;
   const named = `${file.path} (${file.via})`;
-  const where = confine(base, file.path);
-  if (!where.ok) return `${named} ${REFUSED[where.problem]}`;
+  const where = locateSideFile(base, file.path, { alias: input.baseDir });
+  if (!where.ok) return `${named} ${where.path === file.path ? '' : `(looked for as ${where.path}) `}${REFUSED[where.problem]}`;
   const real = where.absolute;
   let stats;
   try {
     stats = statSync(real);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? `${named} does not exist in the bundle directory` : `${named} cannot be read (${code ?? String(error)})`;
+    return code === 'ENOENT' || code === 'ENOTDIR'
+      ? { absent: `${named} is not at hand: no such file in the bundle directory (the bundle was checked without its files, or they were lost when it was copied), so its content cannot be inspected` }
+      : `${named} cannot be read (${code ?? String(error)})`;
   }
   const directory = typed(store, file.node, reprov.Directory);
   if (stats.isDirectory() && !directory) return `${named} is a directory, but the bundle describes a file`;
@@ -135,7 +138,8 @@ export default defineRule({
     const out: Finding[] = [];
     for (const file of files) {
       const what = await problem(input, base, file);
-      if (what) out.push(finding(input, meta, file.node, what));
+      if (typeof what === 'string') out.push(finding(input, meta, file.node, what));
+      else if (what) out.push({ ...finding(input, meta, file.node, what.absent), severity: 'warning' });
     }
     return findings(out);
   },

@@ -11,10 +11,12 @@ import C001 from './RPV-C001.js';
 import C002 from './RPV-C002.js';
 import C003 from './RPV-C003.js';
 import C004 from './RPV-C004.js';
+import C005 from './RPV-C005.js';
 import E001 from './RPV-E001.js';
 import E002 from './RPV-E002.js';
 import P001 from './RPV-P001.js';
 import P002 from './RPV-P002.js';
+import P003 from './RPV-P003.js';
 import H001 from './RPV-H001.js';
 import H002 from './RPV-H002.js';
 import M001 from './RPV-M001.js';
@@ -26,5 +28,5 @@ import M006 from './RPV-M006.js';
 import X001 from './RPV-X001.js';
 
 export const RULES: readonly Rule[] = [
-  S001, S002, T001, T002, D001, D002, D003, C001, C002, C003, C004, E001, E002, P001, P002, H001, H002, M001, M002, M003, M004, M005, M006, X001,
+  S001, S002, T001, T002, D001, D002, D003, C001, C002, C003, C004, C005, E001, E002, P001, P002, P003, H001, H002, M001, M002, M003, M004, M005, M006, X001,
 ];

@@ -13,7 +13,10 @@ export { provJsonToQuads, declaredPrefixes, type FromProvJsonOptions } from './p
 export { quadsToProvJson, type ProvJsonContainer } from './prov/to-prov-json.js';
 export { RELATIONS, ELEMENTS, DERIVATION_SUBTYPES, type RelationSpec, type ElementSpec } from './prov/relations.js';
 export * as namespaces from './prov/namespaces.js';
-export { startRun, withRun, Run, type StartRunOptions, type EndOptions, type BundleFiles } from './run/run.js';
+export { startRun, withRun, Run, type StartRunOptions, type EndOptions, type BundleFiles, type Collector } from './run/run.js';
+export type { Params, ParamValue, ParamsOf, ParamOf, NotAParam } from './run/params.js';
+export type { Value } from './prov/graph.js';
+export type { DataKind } from './collect/data.js';
 export { record, prepareRecord, RecordUsageError, type RecordOptions, type RecordResult } from './run/record.js';
 export type { MetricPointOptions } from './run/metrics.js';
 export { RUN_STATUSES, type RunStatus } from './prov/vocabulary.js';
@@ -22,11 +25,11 @@ export { importMlflow, mlflowRunGraph, type MlflowImportOptions, type MlflowImpo
 export { readRuns as readMlflowRuns, readExperiments as readMlflowExperiments, MlflowLayoutError, type MlflowRun, type MlflowExperiment } from './interop/mlflow-store.js';
 export { writeYProv4mlBundle, type YProv4mlBundle } from './interop/yprov4ml-bundle.js';
 export { exportRoCrate, planCrate, PROCESS_RUN_CRATE, type RoCrateOptions, type RoCrateExport } from './interop/ro-crate.js';
-export { checkBundles, rulesFor, type CheckOptions } from './check/check.js';
+export { checkBundles, rulesFor, type CheckOptions, type CheckedBundles } from './check/check.js';
 export { evaluateGate, type GateOptions, type GateResult } from './check/gate.js';
 export { Checker } from './check/engine.js';
 export { findBundles } from './io/find-bundles.js';
-export { loadConfig, findConfig, ConfigError } from './check/config.js';
+export { loadConfig, findConfig, ConfigError, type LoadedConfig, type ReprovConfig } from './check/config.js';
 export { CATEGORIES, SEVERITIES, type Category, type Severity, type Rule, type RuleMeta, type Finding, type BundleResult, type CheckResult } from './check/types.js';
 export { score, SCORE_FORMULA } from './check/score.js';
 export { scanSources, scanFiles, type ScanOptions } from './scan/scan.js';

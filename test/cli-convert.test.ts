@@ -46,7 +46,7 @@ describe('reprov convert', () => {
   it.each(['turtle', 'ntriples', 'nquads', 'trig', 'jsonld'])('round-trips the example through %s and back to PROV-JSON', async (format) => {
     const rdf = join(dir, `run.${format}`);
     expect(reprov(['convert', EXAMPLE, '-t', format, '-o', rdf]).status).toBe(0);
-    const back = reprov(['convert', rdf, '-f', format, '-t', 'provjson']);
+    const back = reprov(['convert', rdf, '--from', format, '-t', 'provjson']);
     expect(back.status).toBe(0);
     const original = await readProv(readFileSync(EXAMPLE, 'utf8'), { format: 'provjson' });
     const again = await readProv(back.stdout, { format: 'provjson' });
@@ -149,7 +149,7 @@ describe('reprov convert', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('<urn:reprov:ns:yProv4ML:e1> <urn:reprov:ns:yProv4ML:size> "3"^^<http://www.w3.org/2001/XMLSchema#int> .');
     expect(result.stderr).toContain("warning: <stdin>:/prefix/yProv4ML: namespace 'yProv4ML' is not an absolute IRI; resolved to <urn:reprov:ns:yProv4ML:>");
-    const back = reprov(['convert', '-', '-f', 'nt', '-t', 'provjson'], { input: result.stdout });
+    const back = reprov(['convert', '-', '--from', 'nt', '-t', 'provjson'], { input: result.stdout });
     expect(JSON.parse(back.stdout).prefix).toEqual({ yProv4ML: 'yProv4ML' });
   });
 });

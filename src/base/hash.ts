@@ -50,6 +50,7 @@ import {
 import { mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { ProgressBar } from './progress.js';
 
 /** The name recorded (as `reprov:digestMethod`) for the directory digest described above. */
 export const DIRECTORY_DIGEST_METHOD = 'reprov-dir-sha256/1';
@@ -74,6 +75,7 @@ export interface HashOptions {
   /**
    * A progress bar on standard error: `'auto'` (the default) draws one only when standard error
    * is a TTY and more than 256 MiB are to be read; `false` never; `true` whenever it is a TTY.
+   * Never after `disableProgress()` (src/base/progress.ts; the CLI's `-q`).
    */
   progress?: boolean | 'auto';
   /** What the progress bar names (default: the path). */
@@ -511,48 +513,24 @@ function isCacheEntry(value: unknown): value is CacheEntry {
 
 // --- progress -------------------------------------------------------------------------------
 
-/** Progress of one hashing call: the callback on every chunk, a bar on a terminal at most 10 times a second. */
+/** Progress of one hashing call: the callback on every chunk, and the shared bar (src/base/progress.ts). */
 class Progress {
   private done = 0;
-  private lastDraw = 0;
-  private drawn = false;
-  private readonly started = Date.now();
-  private readonly bar: boolean;
+  private readonly bar: ProgressBar;
 
-  constructor(private readonly total: number, private readonly options: HashOptions, private readonly label: string) {
+  constructor(private readonly total: number, private readonly options: HashOptions, label: string) {
     const wanted = options.progress ?? 'auto';
-    this.bar = Boolean(process.stderr.isTTY) && wanted !== false && (wanted === true || total > PROGRESS_THRESHOLD_BYTES);
+    this.bar = new ProgressBar(total, label, { show: wanted !== false && (wanted === true || total > PROGRESS_THRESHOLD_BYTES) });
   }
 
   add(bytes: number): void {
     this.done += bytes;
     this.options.onProgress?.(this.done, this.total);
-    if (!this.bar) return;
-    const now = Date.now();
-    if (now - this.lastDraw < 100 && this.done < this.total) return;
-    this.lastDraw = now;
-    this.draw(now);
+    this.bar.add(bytes);
   }
 
   end(): void {
-    if (this.drawn) process.stderr.write('\r\x1b[K');
-  }
-
-  private draw(now: number): void {
-    const fraction = this.total > 0 ? Math.min(1, this.done / this.total) : 1;
-    const seconds = Math.max(0.001, (now - this.started) / 1000);
-    const mib = (n: number) => (n / 1048576).toFixed(0);
-    const rate = `${(this.done / 1e6 / seconds).toFixed(0)} MB/s`;
-    const tail = ` ${(fraction * 100).toFixed(0).padStart(3)}% ${mib(this.done)}/${mib(this.total)} MiB ${rate}`;
-    const columns = process.stderr.columns || 80;
-    const room = columns - 1 - tail.length - '\u0020[]'.length - 'reprov: hashing '.length;
-    const width = Math.max(10, Math.min(40, room - Math.min(this.label.length, 30)));
-    const labelRoom = Math.max(8, room - width);
-    const label = this.label.length > labelRoom ? `...${this.label.slice(-(labelRoom - 3))}` : this.label;
-    const filled = Math.round(width * fraction);
-    const line = `reprov: hashing ${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}]${tail}`;
-    process.stderr.write(`\r${line.slice(0, columns - 1)}\x1b[K`);
-    this.drawn = true;
+    this.bar.end();
   }
 }
 

@@ -12,6 +12,11 @@
  * - The lock `.reprov-bundle.lock` (created with O_EXCL; JSON: pid, host, start) is held while a
  *   writer works in the directory. A second writer is refused while the holder lives; a lock whose
  *   process is gone from this host is stale and taken over, with a note.
+ * - The ranks of a distributed run (`rank`) share one directory: each has its own marker
+ *   `.reprov-bundle.rank<N>`, lock `.reprov-bundle.rank<N>.lock` and files (`prov.rank<N>.json`,
+ *   `prov.rank<N>.ttl`, `metrics/*_GR<N>.csv`, `artifacts/*.rank<N>.*`), so ranks never refuse
+ *   each other while two writers of one rank still do, and `--overwrite` replaces one rank's files
+ *   only. A whole-directory writer (import, merge, export) never replaces a directory of ranks.
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -23,6 +28,47 @@ export const BUNDLE_MARKER = '.reprov-bundle';
 export const BUNDLE_LOCK = '.reprov-bundle.lock';
 /** What a run's bundle consists of, beside its marker: all that replacing a run's bundle removes. */
 export const BUNDLE_NAMES: ReadonlySet<string> = new Set(['prov.json', 'prov.ttl', 'metrics', 'artifacts']);
+
+/** `.rank<N>` for a distributed run's rank, `` for a run of one process: what sets a rank's file names apart. */
+export function rankSuffix(rank?: number): string {
+  return rank === undefined ? '' : `.rank${rank}`;
+}
+
+/** The marker of a run's bundle (`.reprov-bundle`, or a rank's `.reprov-bundle.rank<N>`). */
+export function markerName(rank?: number): string {
+  return `${BUNDLE_MARKER}${rankSuffix(rank)}`;
+}
+
+/** The lock of a run's bundle (`.reprov-bundle.lock`, or a rank's `.reprov-bundle.rank<N>.lock`). */
+export function lockName(rank?: number): string {
+  return `${BUNDLE_MARKER}${rankSuffix(rank)}.lock`;
+}
+
+/** The bundle files of a run (`prov.json`, `prov.ttl`), or of a rank (`prov.rank<N>.json`, `prov.rank<N>.ttl`). */
+export function bundleFileNames(rank?: number): [json: string, turtle: string] {
+  return [`prov${rankSuffix(rank)}.json`, `prov${rankSuffix(rank)}.ttl`];
+}
+
+const RANK_MARKER = /^\.reprov-bundle\.rank\d+$/;
+const ANY_LOCK = /^\.reprov-bundle(?:\.rank\d+)?\.lock$/;
+const RANK_FILE = /^prov\.rank\d+\.(?:json|ttl)$/;
+
+/** Whether `name` is reprov's marker, of a run or of a rank. */
+export function isMarkerName(name: string): boolean {
+  return name === BUNDLE_MARKER || RANK_MARKER.test(name);
+}
+
+/** Whether `name` is a lock reprov holds on a directory, of a run or of a rank. */
+export function isLockName(name: string): boolean {
+  return ANY_LOCK.test(name);
+}
+
+/** Whether a file in `metrics/` or `artifacts/` is a rank's (`*_GR<N>.csv`, `*.rank<N>.*`); a run of one process has rank 0's metric files. */
+function ownsRankFile(folder: string, name: string, rank: number | undefined): boolean {
+  if (folder === 'metrics') return new RegExp(`_GR${rank ?? 0}(?:-\\d+)?\\.csv$`).test(name);
+  const tagged = /\.rank(\d+)\./.exec(name);
+  return rank === undefined ? !tagged : tagged?.[1] === String(rank);
+}
 
 /** What the marker and the lock say. */
 export interface DirectoryOwner {
@@ -50,6 +96,8 @@ export interface ClaimOptions {
   label?: string;
   /** A run's bundle: may go into a directory that holds other files (see the file comment). */
   share?: boolean;
+  /** A distributed run's rank: its own marker, lock and files in a directory its ranks share (with `share`). */
+  rank?: number;
 }
 
 export interface DirectoryClaim {
@@ -114,7 +162,10 @@ export function claimDirectory(target: string, options: ClaimOptions): Directory
   const owner: DirectoryOwner = { tool: options.tool, pid: process.pid, host: hostname(), started: new Date().toISOString() };
   if (options.runId) owner.runId = options.runId;
   const notes: string[] = [];
-  const lockPath = join(dir, BUNDLE_LOCK);
+  const rank = options.share ? options.rank : undefined;
+  const ownMarker = markerName(rank);
+  const ownFiles = new Set(bundleFileNames(rank));
+  const lockPath = join(dir, lockName(rank));
   let forget: () => void;
   try {
     forget = acquire(lockPath, target, owner, notes);
@@ -131,19 +182,30 @@ export function claimDirectory(target: string, options: ClaimOptions): Directory
     forget();
   };
   let replaces = false;
+  /** Other ranks' bundles share the directory: replacing ours removes our files only. */
+  let ranksBeside = false;
   try {
-    const entries = readdirSync(dir).filter((name) => name !== BUNDLE_LOCK);
-    const others = entries.filter((name) => name !== BUNDLE_MARKER && !BUNDLE_NAMES.has(name));
+    // Locks are not content: the other ranks' locks say who writes, not what the directory holds.
+    const entries = readdirSync(dir).filter((name) => !isLockName(name));
+    const markers = entries.filter(isMarkerName);
+    const bundleFiles = entries.filter((name) => BUNDLE_NAMES.has(name) || RANK_FILE.test(name));
+    const others = entries.filter((name) => !isMarkerName(name) && !BUNDLE_NAMES.has(name) && !RANK_FILE.test(name));
+    ranksBeside = markers.some((name) => name !== ownMarker);
     if (entries.length) {
-      if (!entries.includes(BUNDLE_MARKER)) {
-        const clash = entries.filter((name) => BUNDLE_NAMES.has(name));
-        if (!options.share || clash.length) {
-          throw new UserError(`${target}: not empty and not written by reprov (no ${BUNDLE_MARKER}${clash.length ? `; it holds ${clash.join(', ')}` : ''}): refusing to write into it; choose another directory`);
+      if (!markers.length) {
+        if (!options.share || bundleFiles.length) {
+          throw new UserError(`${target}: not empty and not written by reprov (no ${BUNDLE_MARKER}${bundleFiles.length ? `; it holds ${bundleFiles.join(', ')}` : ''}): refusing to write into it; choose another directory`);
         }
+      } else if (!options.share && markers.some((name) => RANK_MARKER.test(name))) {
+        throw new UserError(`${target}: holds the bundles of a distributed run's ranks (${markers.filter((name) => RANK_MARKER.test(name)).slice(0, 3).join(', ')}${markers.length > 3 ? ', …' : ''}): refusing to replace the whole directory; choose another directory`);
+      } else if (!markers.includes(ownMarker)) {
+        // Another rank's (or the single run's) directory: ours to share, unless our own names are there unmarked.
+        const clash = entries.filter((name) => ownFiles.has(name));
+        if (clash.length) throw new UserError(`${target}: holds ${clash.join(', ')} without ${ownMarker}: not written by reprov for this ${rank === undefined ? 'run' : `rank (${rank})`}: refusing to write into it; choose another directory`);
       } else if (!options.overwrite) {
-        const previous = readOwner(join(dir, BUNDLE_MARKER));
+        const previous = readOwner(join(dir, ownMarker));
         const by = previous ? ` (${previous.runId ? `run ${previous.runId}, ` : ''}written by ${previous.tool} at ${previous.started})` : '';
-        throw new UserError(`${target} already holds ${what}${by}: pass --overwrite to replace it, or choose another directory`);
+        throw new UserError(`${target} already holds ${what}${rank === undefined ? '' : ` of rank ${rank}`}${by}: pass --overwrite to replace it, or choose another directory`);
       } else if (!options.share && (others.length && readOwner(join(dir, BUNDLE_MARKER))?.shared)) {
         throw new UserError(`${target}: holds a run's bundle beside files that are not reprov's: refusing to replace the whole directory; choose another directory`);
       } else replaces = true;
@@ -166,12 +228,26 @@ export function claimDirectory(target: string, options: ClaimOptions): Directory
     },
     async writeMarker(into = dir, status) {
       const marker = status ? { ...owner, status } : owner;
-      await withOutput(join(into, BUNDLE_MARKER), async (sink) => sink.write(JSON.stringify(marker, null, 2) + '\n'));
+      await withOutput(join(into, ownMarker), async (sink) => sink.write(JSON.stringify(marker, null, 2) + '\n'));
     },
     empty() {
       if (!replaces) return;
-      // A run's bundle is its own files; what else is in the directory stays.
-      for (const name of readdirSync(dir)) if (BUNDLE_NAMES.has(name)) rmSync(join(dir, name), { recursive: true, force: true });
+      if (rank === undefined && !ranksBeside) {
+        // A run's bundle is its own files; what else is in the directory stays.
+        for (const name of readdirSync(dir)) if (BUNDLE_NAMES.has(name)) rmSync(join(dir, name), { recursive: true, force: true });
+        return;
+      }
+      // Ranks share metrics/ and artifacts/: only this rank's files in them go.
+      for (const name of ownFiles) rmSync(join(dir, name), { force: true });
+      for (const folder of ['metrics', 'artifacts']) {
+        let names: string[] = [];
+        try {
+          names = readdirSync(join(dir, folder));
+        } catch {
+          continue;
+        }
+        for (const name of names) if (ownsRankFile(folder, name, rank)) rmSync(join(dir, folder, name), { recursive: true, force: true });
+      }
     },
   };
 }

@@ -22,6 +22,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Ajv, AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
 import { requireOnUse } from '../base/require-on-use.js';
 import { ParseErrorCode, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
@@ -34,8 +35,12 @@ import { didYouMean } from '../base/suggest.js';
 
 export const CONFIG_FILE = 'reprov.config.json';
 export const CONFIG_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'reprov-config.schema.json');
-/** What `reprov init` writes as `$schema` when no installed reprov is found above the directory. */
-export const CONFIG_SCHEMA_REF = './node_modules/reprov/schemas/reprov-config.schema.json';
+/**
+ * What `reprov init` writes as `$schema` when no reprov is installed in a node_modules above the
+ * directory (a Python project, a global install): the schema this reprov ships, as a file: URL
+ * (the package has no published schema URL).
+ */
+export const CONFIG_SCHEMA_REF = pathToFileURL(CONFIG_SCHEMA_PATH).href;
 
 /** `off` disables a rule; a severity replaces the rule's own. */
 export type RuleSetting = 'off' | Severity;

@@ -13,7 +13,7 @@ import { categoryScores, score } from './score.js';
 import { ShapeSet } from './shacl.js';
 import { BundleStore } from './bundle-store.js';
 import { collectOutcomes, type Outcome } from './worker-pool.js';
-import type { BundleResult, CheckInput, CheckResult, Rule, RuleResult } from './types.js';
+import { SEVERITIES, type BundleResult, type CheckInput, type CheckResult, type Rule, type RuleResult, type Severity } from './types.js';
 
 export type { RuleSetting } from './config.js';
 import type { RuleSetting } from './config.js';
@@ -26,6 +26,11 @@ export interface CheckerOptions {
   isIgnored?: (file: string) => boolean;
   /** Read invalid UTF-8 with U+FFFD in place and a warning, instead of refusing the bundle. */
   lenient?: boolean;
+}
+
+/** The less severe of two severities. */
+function milder(a: Severity, b: Severity): Severity {
+  return SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b) ? a : b;
 }
 
 export class Checker {
@@ -52,8 +57,11 @@ export class Checker {
       const setting = settings[rule.meta.id] ?? rule.meta.severity;
       if (setting === 'off') continue;
       const outcome = await rule.check(input);
-      const findings = outcome.applies ? outcome.findings.map((f) => ({ ...f, severity: setting })) : [];
-      rules.push({ rule: rule.meta, severity: setting, applies: outcome.applies, reason: outcome.applies ? undefined : outcome.reason, findings });
+      // A finding the rule itself rates below the rule's severity (RPV-M004: an absent file is a warning) keeps the lower of the two.
+      const findings = outcome.applies ? outcome.findings.map((f) => ({ ...f, severity: f.severity === rule.meta.severity ? setting : milder(f.severity, setting) })) : [];
+      // The rule loses its weight at its worst finding's severity (the setting when it has none).
+      const severity = findings.length ? findings.reduce((worst, f) => milder(worst, f.severity) === worst ? f.severity : worst, findings[0]!.severity) : setting;
+      rules.push({ rule: rule.meta, severity, applies: outcome.applies, reason: outcome.applies ? undefined : outcome.reason, findings });
     }
     return { file, score: score(rules), categories: categoryScores(rules), findings: rules.flatMap((r) => r.findings), rules, ...(warnings.length && { warnings }) };
   }

@@ -55,7 +55,10 @@ export function initConfig(dir: string, options: InitOptions = {}): string {
   return target;
 }
 
-/** `$schema` for the new file: the installed reprov's schema, relative to `dir`, when one is found above it. */
+/**
+ * `$schema` for the new file: the schema of a reprov installed in a node_modules above `dir`,
+ * relative to `dir` (the file can be committed); else the schema this reprov ships (a file: URL).
+ */
 function schemaRef(dir: string): string {
   for (let at = dir; ; at = dirname(at)) {
     const schema = join(at, 'node_modules', 'reprov', 'schemas', 'reprov-config.schema.json');

@@ -68,7 +68,7 @@ export interface Rule {
 
 export interface RuleResult {
   rule: RuleMeta;
-  /** Severity after configuration. */
+  /** Severity after configuration; with findings, that of its worst finding (what the score charges). */
   severity: Severity;
   applies: boolean;
   reason?: string;

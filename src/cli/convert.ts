@@ -5,6 +5,7 @@ import { withOutput } from '../base/output.js';
 import { PathError } from '../base/user-error.js';
 import { statSync } from 'node:fs';
 import { UsageError } from './errors.js';
+import { deprecatedOption, setTo } from './flags.js';
 
 const FORMAT_NAMES = FORMATS.map((f) => f.format);
 
@@ -26,11 +27,13 @@ function format(name: string, flag: string): Format {
 }
 
 export function registerConvert(program: Command): void {
-  program
-    .command('convert')
+  const command = program.command('convert');
+  // `-f` was `--from` here; everywhere else it is `--format` (docs/cli.md).
+  deprecatedOption(command, '-f <format>', '--from', setTo('from'));
+  command
     .description('convert provenance between PROV-JSON and PROV-O RDF (Turtle, N-Triples, N-Quads, TriG, JSON-LD)')
     .argument('<input>', 'input file, or - for standard input')
-    .addOption(new Option('-f, --from <format>', 'input format (default: from the extension, then the content)'))
+    .addOption(new Option('--from <format>', 'input format (default: from the extension, then the content)'))
     .addOption(new Option('-t, --to <format>', `output format: ${FORMAT_NAMES.join(', ')} (default: from the -o extension)`))
     .option('-o, --output <file>', 'output file, written atomically (default: standard output)')
     .option('--lenient', 'convert what can be converted and list what was skipped, instead of failing')
@@ -42,6 +45,15 @@ export function registerConvert(program: Command): void {
       // `-o somedir` is a place that cannot be written, whatever the format: said first, as withOutput says it.
       if (flags.output && flags.output !== '-' && statSync(flags.output, { throwIfNoEntry: false })?.isDirectory()) {
         throw new PathError(flags.output, 'EISDIR', 'is a directory (name a file to write)');
+      }
+      // Graphviz DOT is a drawing, not a PROV serialisation: written from the graph read, never read back.
+      if (flags.to?.toLowerCase() === 'dot' || (!flags.to && /\.(dot|gv)$/i.test(flags.output ?? ''))) {
+        const [{ readInputText: readText, refuseEmpty: refuse, readProv }, { toDot }] = await Promise.all([import('../io/read.js'), import('../io/dot.js')]);
+        const text = await readText(input, { lenient: flags.lenient });
+        refuse(text, input === '-' ? '<stdin>' : input);
+        const read = await readProv(text, { format: flags.from ? format(flags.from, '--from') : input === '-' ? undefined : formatFromPath(input), file: input === '-' ? '<stdin>' : input, lenient: flags.lenient, namespaceBase: flags.namespaceBase });
+        await withOutput(flags.output, async (sink) => sink.write(toDot(read.quads, read.prefixes)));
+        return;
       }
       const to = flags.to ? format(flags.to, '--to') : flags.output ? formatFromPath(flags.output) : undefined;
       if (!to) throw new UsageError('convert: say the output format with -t FORMAT (or an -o file with a known extension)');

@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
 import { reportNotes } from './notes.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { collect, withQuiet } from './flags.js';
 
 export function registerImport(program: Command): void {
   const command = program
     .command('import')
     .description('turn runs recorded by other tools into reprov bundles that check can score');
 
-  command
+  withQuiet(command
     .command('mlflow')
     .description("import the runs of an MLflow file store (mlruns directory): one bundle per run, OUT/<run id>/")
     .argument('<mlruns>', 'the MLflow mlruns directory')
@@ -17,7 +16,7 @@ export function registerImport(program: Command): void {
     .option('--run <id>', 'import only this run (repeatable)', collect)
     .option('--include-deleted', 'also import runs MLflow marks deleted')
     .option('--copy-artifacts', "copy each run's artifacts and models into its bundle (artifacts/), for export and verify")
-    .option('--overwrite', 'replace bundles an earlier import wrote (a directory reprov did not write is never replaced)')
+    .option('--overwrite', 'replace bundles an earlier import wrote (a directory reprov did not write is never replaced)'), 'do not print notes or progress')
     .action(async (mlruns: string, flags: { output: string; experiment?: string[]; run?: string[]; includeDeleted?: boolean; copyArtifacts?: boolean; overwrite?: boolean }) => {
       const { importMlflow } = await import('../interop/mlflow.js');
       const result = await importMlflow(mlruns, { out: flags.output, experiments: flags.experiment, runs: flags.run, includeDeleted: flags.includeDeleted, copyArtifacts: flags.copyArtifacts, overwrite: flags.overwrite });
@@ -28,12 +27,12 @@ export function registerImport(program: Command): void {
       for (const skipped of result.skipped) reportNotes(`skipped MLflow run ${skipped}`, []);
     });
 
-  command
+  withQuiet(command
     .command('yprov4ml')
     .description('write the normalised bundle of a yProv4ML document (what check reads from it) as prov.json + prov.ttl')
     .argument('<file>', 'the yProv4ML PROV document (PROV-JSON or any RDF format)')
     .requiredOption('-o, --output <dir>', 'bundle directory to write (atomically)')
-    .option('--overwrite', 'replace a bundle reprov wrote earlier there (a directory reprov did not write is never replaced)')
+    .option('--overwrite', 'replace a bundle reprov wrote earlier there (a directory reprov did not write is never replaced)'), 'do not print notes')
     .action(async (file: string, flags: { output: string; overwrite?: boolean }) => {
       const { writeYProv4mlBundle } = await import('../interop/yprov4ml-bundle.js');
       const result = await writeYProv4mlBundle(file, flags.output, { overwrite: flags.overwrite });

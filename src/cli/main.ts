@@ -12,6 +12,8 @@ import { registerImport } from './import.js';
 import { registerExport } from './export.js';
 import { registerVerify } from './verify.js';
 import { registerDiff } from './diff.js';
+import { registerReport } from './report.js';
+import { registerReproduce } from './reproduce.js';
 import { exitCodeFor, reportError } from './errors.js';
 import { version } from '../base/version.js';
 
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
   registerExport(program);
   registerVerify(program);
   registerDiff(program);
+  registerReport(program);
+  registerReproduce(program);
   return program;
 }
 

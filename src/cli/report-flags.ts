@@ -4,7 +4,7 @@ import type { ReportFormat } from '../report/index.js';
 import { wholeNumber } from './numbers.js';
 
 // src/report/index.ts's REPORT_FORMATS, written out so that parsing flags loads no reporter.
-const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit'] as const satisfies readonly ReportFormat[];
+const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'html'] as const satisfies readonly ReportFormat[];
 
 export interface ReportFlags {
   format: ReportFormat;

@@ -1,12 +1,13 @@
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import { withOutput } from '../base/output.js';
 import { reportNumbers, withReportFlags, type ReportFlags } from './report-flags.js';
+import { isQuiet, withQuiet } from './flags.js';
 
 export function registerScan(program: Command): void {
-  withReportFlags(program
+  withQuiet(withReportFlags(program
     .command('scan')
     .description('find what would make a run unreproducible in Python and TypeScript/JavaScript training code, before it runs')
-    .argument('[paths...]', 'files or directories (searched for .py, .ts, .js, …; .gitignore is honoured)', ['.']), 'when scanning 64 or more files')
+    .addArgument(new Argument('[paths...]', 'files or directories (searched for .py, .ts, .js, …; .gitignore is honoured)').default(['.'], '.')), 'when scanning 64 or more files'), 'do not print warnings (files that could not be parsed)')
     .action(async (paths: string[], flags: ReportFlags) => {
       const { maxWarnings, jobs } = reportNumbers(flags);
       const [{ scanSources }, { SCAN_RULES }, report, { shouldColor }] = await Promise.all([
@@ -18,11 +19,11 @@ export function registerScan(program: Command): void {
         // JSON names the scanned source files `files` (check's report calls its inputs `bundles`).
         sink.write(flags.format === 'json' ? report.renderScanJson(result) : report.render(flags.format, result, {
           color, rules: SCAN_RULES.map((r) => r.meta), unit: 'file', hideClean: true, title: 'reprov scan',
-          failOn: gateOptions.failOn,
+          failOn: gateOptions.failOn, errorsElsewhere: true,
         }));
       });
       // Files that do not parse are warnings: the others were scanned, and the gate judges their findings.
-      for (const error of result.errors) process.stderr.write(`reprov: warning: ${error.message}\n`);
+      if (!isQuiet()) for (const error of result.errors) process.stderr.write(`reprov: warning: ${error.message}\n`);
       if (!gate.passed && flags.format === 'text') process.stderr.write(`reprov: scan failed: ${gate.reasons.join('; ')}\n`);
       process.exitCode = gate.passed ? 0 : 1;
     });

@@ -27,15 +27,33 @@
  * - pyproject.toml: every dependency declared in `[project]` (`dependencies`,
  *   `optional-dependencies`), `[dependency-groups]` and Poetry's dependency tables is exact.
  *
- * Only counts, digests and (for pip freeze) `name==version` strings are recorded, never the
+ * The requirements a requirements*.txt, `[project] dependencies` of pyproject.toml and the `pip:`
+ * list of environment.yml declare are recorded as `reprov:requirement` strings rebuilt from their
+ * parts: the PEP 508 name and the PEP 440 specifiers (`torch==1.13.0`, `numpy>=1.24,<2`; a URL
+ * requirement as its bare name). Extras are dropped; requirements with an environment marker are
+ * left out (whether they apply is not decided here). RPV-P003 compares them with what was installed.
+ *
+ * With pip freeze, the interpreter's installed distributions are also listed once through
+ * `importlib.metadata` (one Python process) and each becomes a `reprov:InstalledPackage`
+ * (`schema:name`, `schema:version`) saying where it came from (`reprov:packageOrigin`): `conda`
+ * when a `conda-meta/*.json` record of the interpreter's prefix lists its metadata directory,
+ * `dpkg` when an OS package owns it (Debian: one `dpkg-query -S` for all packages under a
+ * `dist-packages` directory and one `dpkg-query -W` for the owners' versions, recorded as
+ * `reprov:osPackage` / `reprov:osPackageVersion`), else what its INSTALLER file says (`pip`, `uv`...),
+ * else `unknown`. `reprov:indexInstallable false` marks a build pip cannot install again from an
+ * index: a local version (`1.13.0a0+gitunknown`), a version that is not PEP 440, or a direct
+ * reference (VCS, archive, directory, editable: `reprov:directUrlKind`).
+ *
+ * Only counts, digests, `name==version` strings and rebuilt requirements are recorded, never the
  * lines themselves, so index URLs with credentials in a requirements file cannot leak.
  */
 import { execFile } from 'node:child_process';
+import { parse as parsePep440 } from '@renovatebot/pep440';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { NamedNode } from 'n3';
-import { prov, reprov } from '../prov/vocabulary.js';
+import { prov, reprov, schema } from '../prov/vocabulary.js';
 import type { CollectContext } from './context.js';
 import { locationOf } from './data.js';
 import { redactText } from '../base/redact.js';
@@ -67,6 +85,27 @@ export interface DependencyFileSummary {
   packageCount: number;
   sha256?: string;
   unknownReason?: string;
+  /** Declared requirements (`name` + PEP 440 specifiers), for formats that declare them. */
+  requirements?: string[];
+}
+
+export type PackageOrigin = 'pip' | 'conda' | 'dpkg' | 'unknown' | (string & {});
+
+/** One distribution installed in the interpreter. */
+export interface InstalledPackage {
+  /** Normalised (PEP 503) name. */
+  name: string;
+  version: string;
+  origin: PackageOrigin;
+  /** INSTALLER file content, when there is one. */
+  installer?: string;
+  osPackage?: string;
+  osPackageVersion?: string;
+  /** False when pip cannot install this exact build from an index. */
+  indexInstallable: boolean;
+  directUrlKind?: 'vcs' | 'archive' | 'directory' | 'editable';
+  /** Metadata directory (`.dist-info` / `.egg-info`). */
+  path?: string;
 }
 
 export interface PipFreezeSummary {
@@ -77,6 +116,9 @@ export interface PipFreezeSummary {
   unpinnedCount: number;
   sha256?: string;
   unknownReason?: string;
+  /** Every installed distribution and where it came from; undefined when it could not be listed (`installedUnknownReason`). */
+  installed?: InstalledPackage[];
+  installedUnknownReason?: string;
 }
 
 export interface DependenciesSummary {
@@ -94,6 +136,8 @@ interface Analysis {
   unknownReason?: string;
   /** Absolute paths of `-r` includes read on the way (requirements files only). */
   includes?: string[];
+  /** Declared requirements, rebuilt (see the file comment). */
+  requirements?: string[];
 }
 
 const FIXED_FILES: Record<string, Ecosystem> = {
@@ -167,10 +211,12 @@ async function recordFile(ctx: CollectContext, absolute: string, name: string, e
   graph.add(node, reprov.unpinnedCount, analysis.unpinnedCount);
   graph.add(node, reprov.packageCount, analysis.packageCount);
   graph.add(node, reprov.unknownReason, analysis.unknownReason);
+  for (const requirement of new Set(analysis.requirements ?? [])) graph.add(node, reprov.requirement, requirement);
   const summary: DependencyFileSummary = {
     node, file, ecosystem, pinned: analysis.pinned, unpinnedCount: analysis.unpinnedCount, packageCount: analysis.packageCount, sha256,
   };
   if (analysis.unknownReason) summary.unknownReason = analysis.unknownReason;
+  if (analysis.requirements) summary.requirements = [...new Set(analysis.requirements)];
   return analysis.includes ? { summary, includes: analysis.includes } : { summary };
 }
 
@@ -357,6 +403,23 @@ export function classifyRequirement(line: string, constraints?: ReadonlyMap<stri
   return { name, pinned: exact || constraints?.get(name) === true };
 }
 
+/**
+ * A requirement line rebuilt as `name` + PEP 440 specifiers (`torch==1.13.0`, `numpy>=1.24,<2`),
+ * a URL requirement as its bare name; undefined for what declares no named package, for a
+ * requirement with an environment marker, and for specifiers that are not PEP 440.
+ */
+export function declaredRequirement(line: string): string | undefined {
+  const spec = line.replace(/\s+--?[a-zA-Z][\w-]*(?:[=\s]\S+)?/g, '').trim();
+  const at = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*@\s*\S+/.exec(spec);
+  if (at) return /;/.test(spec.replace(/^[^@]*@\s*\S+/, '')) ? undefined : normalizeName(at[1] ?? '');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec) || /^[./~]/.test(spec) || spec.includes('/') || spec.includes(';')) return undefined;
+  const match = PIP_NAME.exec(spec);
+  if (!match) return undefined;
+  const specifiers = (match[3] ?? '').replace(/^\(|\)$/g, '').split(',').map((s) => s.replace(/\s+/g, '')).filter(Boolean);
+  if (!specifiers.every((s) => /^(?:===|==|!=|~=|<=|>=|<|>)[A-Za-z0-9.*+!_-]+$/.test(s))) return undefined;
+  return normalizeName(match[1] ?? '') + specifiers.join(',');
+}
+
 function nameOf(line: string): { name?: string } {
   const match = PIP_NAME.exec(line.trim());
   return match?.[1] && !/^-/.test(line.trim()) ? { name: normalizeName(match[1]) } : {};
@@ -384,6 +447,7 @@ interface RequirementsScan {
   unpinnedCount: number;
   includes: string[];
   problems: string[];
+  requirements?: string[];
 }
 
 const INCLUDE = /^(?:-r|--requirement)(?:\s*=\s*|\s+|(?=\S))(\S+)$/;
@@ -430,17 +494,20 @@ async function scanRequirements(text: string, directory: string, seen: Set<strin
   for (const requirement of requirements) {
     scan.packageCount++;
     if (!classifyRequirement(requirement, constraints).pinned) scan.unpinnedCount++;
+    const declared = declaredRequirement(requirement);
+    if (declared !== undefined) (scan.requirements ??= []).push(declared);
   }
 }
 
 async function analyseRequirementsFile(absolute: string, text: string, root: string | undefined): Promise<Analysis> {
-  const scan: RequirementsScan = { packageCount: 0, unpinnedCount: 0, includes: [], problems: [] };
+  const scan: RequirementsScan = { packageCount: 0, unpinnedCount: 0, includes: [], problems: [], requirements: [] };
   await scanRequirements(text, dirname(absolute), new Set([absolute]), scan, root);
   const analysis: Analysis = {
     pinned: scan.unpinnedCount === 0 && scan.problems.length === 0,
     unpinnedCount: scan.unpinnedCount,
     packageCount: scan.packageCount,
     includes: scan.includes,
+    requirements: scan.requirements ?? [],
   };
   if (scan.problems.length) analysis.unknownReason = scan.problems.join('; ');
   return analysis;
@@ -466,6 +533,7 @@ async function analyseCondaEnvironment(absolute: string, text: string, root: str
   let unpinnedCount = 0;
   const problems: string[] = [];
   const includes: string[] = [];
+  const requirements: string[] = [];
   if (Array.isArray(dependencies)) {
     for (const dependency of dependencies) {
       if (typeof dependency === 'string' || typeof dependency === 'number') {
@@ -473,7 +541,7 @@ async function analyseCondaEnvironment(absolute: string, text: string, root: str
         if (!condaSpecPinned(String(dependency))) unpinnedCount++;
       } else if (dependency && typeof dependency === 'object' && Array.isArray((dependency as { pip?: unknown }).pip)) {
         const pipLines = ((dependency as { pip: unknown[] }).pip).map(String).join('\n');
-        const scan: RequirementsScan = { packageCount: 0, unpinnedCount: 0, includes, problems };
+        const scan: RequirementsScan = { packageCount: 0, unpinnedCount: 0, includes, problems, requirements };
         await scanRequirements(pipLines, dirname(absolute), new Set([absolute]), scan, root);
         packageCount += scan.packageCount;
         unpinnedCount += scan.unpinnedCount;
@@ -482,7 +550,7 @@ async function analyseCondaEnvironment(absolute: string, text: string, root: str
   } else if (dependencies !== undefined && dependencies !== null) {
     problems.push(`${basename(absolute)}: dependencies is not a list`);
   }
-  const analysis: Analysis = { pinned: unpinnedCount === 0 && problems.length === 0, unpinnedCount, packageCount, includes };
+  const analysis: Analysis = { pinned: unpinnedCount === 0 && problems.length === 0, unpinnedCount, packageCount, includes, requirements };
   if (problems.length) analysis.unknownReason = problems.join('; ');
   return analysis;
 }
@@ -492,6 +560,7 @@ export function analysePyproject(text: string): Analysis {
   let table = '';
   let packageCount = 0;
   let unpinnedCount = 0;
+  const requirements: string[] = [];
   const count = (pinned: boolean) => {
     packageCount++;
     if (!pinned) unpinnedCount++;
@@ -513,14 +582,19 @@ export function analysePyproject(text: string): Analysis {
     if (pep508Array) {
       const { strings, end } = readValue(lines, i, keyValue[2] ?? '');
       i = end;
-      for (const requirement of strings) count(classifyRequirement(requirement).pinned);
+      for (const requirement of strings) {
+        count(classifyRequirement(requirement).pinned);
+        // What `pip install .` installs: [project] dependencies (extras and groups are asked for by name).
+        const declared = table === 'project' ? declaredRequirement(requirement) : undefined;
+        if (declared !== undefined) requirements.push(declared);
+      }
     } else if (poetryTable && key !== 'python') {
       const { strings, raw, end } = readValue(lines, i, keyValue[2] ?? '');
       i = end;
       count(poetryPinned(raw, strings));
     }
   }
-  return { pinned: unpinnedCount === 0, unpinnedCount, packageCount };
+  return { pinned: unpinnedCount === 0, unpinnedCount, packageCount, requirements };
 }
 
 /** Poetry: `"1.2.3"` and `"==1.2.3"` are exact; `{ version = ... }` likewise; git with a full `rev` too. */
@@ -576,20 +650,29 @@ function readValue(lines: string[], start: number, first: string): { strings: st
 
 // --- pip freeze -----------------------------------------------------------------------------
 
-async function recordPipFreeze(ctx: CollectContext, python: string): Promise<PipFreezeSummary> {
+/**
+ * `pip freeze` of `python` and the origin of each installed distribution, recorded on the
+ * `dependencies/pip-freeze` node (see the file comment). `reprov verify` calls it again for the
+ * interpreter a bundle names.
+ */
+export async function recordPipFreeze(ctx: CollectContext, python: string): Promise<PipFreezeSummary> {
   const { graph } = ctx;
   const node = graph.node('dependencies', 'pip-freeze');
   const command = redactText(`${python} -m pip freeze`);
   graph.describe(node, [prov.Entity, reprov.DependencyFile], command);
   graph.add(node, reprov.ecosystem, 'pypi');
   graph.add(node, reprov.source, 'pip freeze');
+  graph.add(node, reprov.interpreter, redactText(python));
   graph.add(ctx.run, prov.used, node);
 
-  const outcome = await run(python, ['-m', 'pip', 'freeze'], ctx);
+  const [outcome, inventory] = await Promise.all([run(python, ['-m', 'pip', 'freeze'], ctx), installedPackages(ctx, python)]);
+  const installed = 'reason' in inventory ? {} : { installed: inventory.packages };
+  if ('reason' in inventory) graph.add(node, reprov.unknownReason, redactText(`listing installed packages failed: ${inventory.reason}`));
+  else for (const p of inventory.packages) recordInstalled(ctx, node, p);
   if ('reason' in outcome) {
     const unknownReason = redactText(`${command} failed: ${outcome.reason}`);
     graph.add(node, reprov.unknownReason, unknownReason);
-    return { node, packages: [], unpinnedCount: 0, unknownReason };
+    return { node, packages: [], unpinnedCount: 0, unknownReason, ...installed, ...('reason' in inventory ? { installedUnknownReason: redactText(inventory.reason) } : {}) };
   }
   const packages: string[] = [];
   let unpinnedCount = 0;
@@ -604,10 +687,165 @@ async function recordPipFreeze(ctx: CollectContext, python: string): Promise<Pip
   graph.add(node, reprov.packageCount, packages.length + unpinnedCount);
   graph.add(node, reprov.unpinnedCount, unpinnedCount);
   graph.add(node, reprov.pinned, unpinnedCount === 0);
-  return { node, packages, unpinnedCount, sha256 };
+  return { node, packages, unpinnedCount, sha256, ...installed, ...('reason' in inventory ? { installedUnknownReason: redactText(inventory.reason) } : {}) };
 }
 
-function run(file: string, args: string[], ctx: CollectContext): Promise<{ stdout: string } | { reason: string }> {
+function recordInstalled(ctx: CollectContext, list: NamedNode, p: InstalledPackage): void {
+  const { graph } = ctx;
+  const node = graph.node('dependencies', 'pip-freeze', 'package', p.name);
+  graph.add(list, reprov.installedPackage, node);
+  graph.describe(node, [prov.Entity, reprov.InstalledPackage], `${p.name}==${p.version}`);
+  graph.add(node, schema.name, p.name);
+  graph.add(node, schema.version, p.version);
+  graph.add(node, reprov.packageOrigin, p.origin);
+  graph.add(node, reprov.installer, p.installer);
+  graph.add(node, reprov.osPackage, p.osPackage);
+  graph.add(node, reprov.osPackageVersion, p.osPackageVersion);
+  graph.add(node, reprov.indexInstallable, p.indexInstallable);
+  graph.add(node, reprov.directUrlKind, p.directUrlKind);
+}
+
+/** Lists the distributions of `python` in one process: name, version, metadata directory, INSTALLER and direct_url.json. */
+const INVENTORY_SCRIPT = [
+  'import json, sys',
+  'import importlib.metadata as m',
+  'out = []',
+  'for d in m.distributions():',
+  '    def text(n):',
+  '        try:',
+  '            return d.read_text(n)',
+  '        except Exception:',
+  '            return None',
+  "    p = getattr(d, '_path', None)",
+  "    out.append({'name': d.metadata['Name'], 'version': d.version, 'path': str(p) if p is not None else None, 'installer': text('INSTALLER'), 'direct_url': text('direct_url.json')})",
+  "json.dump({'prefix': sys.prefix, 'packages': out}, sys.stdout)",
+].join('\n');
+
+interface RawDistribution { name?: unknown; version?: unknown; path?: unknown; installer?: unknown; direct_url?: unknown }
+
+/** The installed distributions of `python` and where each came from (conda-meta, dpkg, INSTALLER). */
+export async function installedPackages(ctx: CollectContext, python: string): Promise<{ packages: InstalledPackage[] } | { reason: string }> {
+  const outcome = await run(python, ['-c', INVENTORY_SCRIPT], ctx);
+  if ('reason' in outcome) return { reason: outcome.reason };
+  let raw: { prefix?: unknown; packages?: unknown };
+  try {
+    raw = JSON.parse(outcome.stdout) as typeof raw;
+  } catch {
+    return { reason: `${python} printed no package list: ${outcome.stdout.slice(0, 80)}` };
+  }
+  if (!Array.isArray(raw.packages)) return { reason: `${python} printed no package list` };
+  const prefix = typeof raw.prefix === 'string' ? raw.prefix : undefined;
+  const packages: InstalledPackage[] = [];
+  const seen = new Set<string>();
+  for (const d of raw.packages as RawDistribution[]) {
+    if (typeof d?.name !== 'string' || typeof d.version !== 'string') continue;
+    const name = normalizeName(d.name);
+    if (seen.has(name)) continue; // the first on sys.path is the one imported, as pip sees it
+    seen.add(name);
+    const p: InstalledPackage = { name, version: d.version, origin: 'unknown', indexInstallable: true };
+    if (typeof d.path === 'string') p.path = d.path;
+    const installer = typeof d.installer === 'string' ? d.installer.trim().split(/\r?\n/)[0]?.trim().slice(0, 40) : undefined;
+    if (installer) p.installer = installer;
+    const kind = typeof d.direct_url === 'string' ? directUrlKind(d.direct_url) : undefined;
+    if (kind) p.directUrlKind = kind;
+    p.indexInstallable = kind === undefined && versionInstallable(d.version);
+    packages.push(p);
+  }
+  const conda = prefix ? await condaOwned(prefix) : new Set<string>();
+  const dpkg = await dpkgOwners(packages.map((p) => p.path).filter((x): x is string => x !== undefined && /\/dist-packages\//.test(x)), ctx);
+  for (const p of packages) {
+    const owner = p.path ? dpkg.get(p.path) : undefined;
+    if (p.path && conda.has(p.path)) p.origin = 'conda';
+    else if (owner) {
+      p.origin = 'dpkg';
+      p.osPackage = owner.name;
+      if (owner.version) p.osPackageVersion = owner.version;
+    } else if (p.installer === 'debian') p.origin = 'dpkg';
+    else if (p.installer) p.origin = p.installer.toLowerCase();
+  }
+  return { packages };
+}
+
+/** A version pip can ask an index for: PEP 440, with no local label. */
+function versionInstallable(version: string): boolean {
+  const parsed = parsePep440(version);
+  return parsed !== null && parsed !== undefined && !parsed.local;
+}
+
+function directUrlKind(text: string): InstalledPackage['directUrlKind'] {
+  try {
+    const d = JSON.parse(text) as { url?: unknown; vcs_info?: unknown; dir_info?: { editable?: unknown }; archive_info?: unknown };
+    if (d.vcs_info) return 'vcs';
+    if (d.dir_info) return d.dir_info.editable === true ? 'editable' : 'directory';
+    if (d.archive_info || typeof d.url === 'string') return 'archive';
+  } catch { /* an unreadable direct_url.json says nothing */ }
+  return undefined;
+}
+
+/** Metadata directories (absolute) that a conda-meta record of `prefix` lists files of. */
+async function condaOwned(prefix: string): Promise<Set<string>> {
+  const owned = new Set<string>();
+  const dir = resolve(prefix, 'conda-meta');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.endsWith('.json')).slice(0, 20_000)) {
+    let record: { files?: unknown };
+    try {
+      record = JSON.parse(await readFile(resolve(dir, name), 'utf8')) as typeof record;
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(record.files)) continue;
+    for (const file of record.files) {
+      if (typeof file !== 'string') continue;
+      const m = /^(.*?\.(?:dist-info|egg-info))(?:\/|$)/.exec(file);
+      if (m?.[1]) owned.add(resolve(prefix, m[1]));
+    }
+  }
+  return owned;
+}
+
+/** The dpkg package (and its version) owning each path: one `dpkg-query -S` for all paths (per 1000), one `dpkg-query -W` for the versions. */
+async function dpkgOwners(paths: string[], ctx: CollectContext): Promise<Map<string, { name: string; version?: string }>> {
+  const owners = new Map<string, { name: string; version?: string }>();
+  if (!paths.length) return owners;
+  // Absolute paths only (nothing an interpreter prints can pass for an option), in chunks that fit a command line.
+  const wanted = new Set(paths.filter((p) => p.startsWith('/') && !p.includes('\n')));
+  const chunks: string[][] = [];
+  for (const path of wanted) {
+    if (!chunks.length || (chunks[chunks.length - 1]?.length ?? 0) >= 1000) chunks.push([]);
+    chunks[chunks.length - 1]?.push(path);
+  }
+  let text = '';
+  for (const chunk of chunks) {
+    const search = await run('dpkg-query', ['-S', ...chunk], ctx);
+    // dpkg-query exits 1 when some path is not owned, printing the owned ones all the same.
+    text += 'reason' in search ? search.stdout ?? '' : search.stdout;
+  }
+  for (const line of text.split('\n')) {
+    const at = line.indexOf(': /');
+    if (at < 0) continue;
+    const path = line.slice(at + 2).trim();
+    const name = line.slice(0, at).split(',')[0]?.trim();
+    if (name && wanted.has(path) && !/^diversion by/.test(name)) owners.set(path, { name });
+  }
+  const names = [...new Set([...owners.values()].map((o) => o.name))];
+  if (!names.length) return owners;
+  const versions = await run('dpkg-query', ['-W', '--showformat=${binary:Package}\t${Package}\t${Version}\n', ...names], ctx);
+  const byName = new Map<string, string>();
+  for (const line of ('reason' in versions ? versions.stdout ?? '' : versions.stdout).split('\n')) {
+    const [qualified, plain, version] = line.split('\t');
+    if (!version) continue;
+    if (qualified) byName.set(qualified, version);
+    if (plain) byName.set(plain, version);
+  }
+  for (const owner of owners.values()) {
+    const version = byName.get(owner.name);
+    if (version) owner.version = version;
+  }
+  return owners;
+}
+
+function run(file: string, args: string[], ctx: CollectContext): Promise<{ stdout: string } | { reason: string; stdout?: string }> {
   return new Promise((done) => {
     execFile(file, args, {
       cwd: ctx.cwd,
@@ -621,9 +859,10 @@ function run(file: string, args: string[], ctx: CollectContext): Promise<{ stdou
       if (!error) return done({ stdout });
       const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: string | number; signal?: string };
       if (e.code === 'ENOENT') return done({ reason: `${file} not found` });
+      if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return done({ reason: `${file} printed more than 32 MiB` });
       if (e.killed || e.signal === 'SIGKILL') return done({ reason: `timed out after ${PIP_FREEZE_TIMEOUT_MS / 1000} s` });
       const lastLine = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).pop();
-      done({ reason: lastLine ?? `exit status ${String(e.code ?? e.signal)}` });
+      done({ reason: lastLine ?? `exit status ${String(e.code ?? e.signal)}`, stdout });
     });
   });
 }

@@ -3,8 +3,14 @@
  * different energy) on a different CPU, GPU, driver or share of a node.
  *
  * Records CPU model, physical cores and hardware threads, memory, container (cgroup v2/v1) limits,
- * the NVIDIA GPUs `nvidia-smi` reports (model, memory, driver, CUDA version, UUID, MIG mode), and
- * the cluster context a launcher leaves in the environment (Slurm, torchrun, Open MPI, PMI).
+ * the NVIDIA GPUs `nvidia-smi` reports (model, memory, driver, CUDA version, UUID, MIG mode), the
+ * AMD GPUs `rocm-smi --json` reports when nvidia-smi lists none (model, memory, driver, bus, unique
+ * id, gfx version: src/collect/rocm-smi.ts), and the cluster context a launcher leaves in the
+ * environment (Slurm, torchrun, Open MPI, PMI). Each GPU node carries `reprov:gpuVendor`.
+ *
+ * GPU reasons: when rocm-smi is absent the reason is nvidia-smi's alone (`nvidia-smi not found`);
+ * when nvidia-smi is absent and rocm-smi answers, rocm-smi's (`driver not loaded: ...`, `no
+ * devices`, `rocm-smi printed invalid JSON: ...`); when both are there and both fail, both, `; `-joined.
  *
  * Nothing here throws for a machine that lacks something: a missing `nvidia-smi`, an unloaded
  * driver or zero devices become `reprov:unknownReason` on the hardware node, so a check can tell
@@ -25,6 +31,7 @@ import {
   GPU_QUERY_FIELDS, GPU_QUERY_FIELDS_LEGACY, isUnknown, parseCudaVersion, parseGpuQuery, parseSmiHeader, parseSmiTable,
   queryArgs, type GpuInfo,
 } from './nvidia-smi.js';
+import { parseRocmSmiJson, ROCM_SMI_ARGS } from './rocm-smi.js';
 
 
 
@@ -90,7 +97,7 @@ export interface HardwareInfo {
   cpuThreads: number;
   memoryBytes: number;
   cgroup: CgroupLimits;
-  gpus: GpuInfo[];
+  gpus: (GpuInfo & { vendor?: string; gfxVersion?: string })[];
   /** Why GPU facts are missing (`nvidia-smi not found`, `driver not loaded: ...`, `no devices`). */
   gpuUnknownReason?: string;
   cudaVersion?: string;
@@ -113,7 +120,7 @@ export async function collectHardware(ctx: CollectContext, options: HardwareOpti
   const cpus = os.cpus();
   const cpuinfo = await readText(`${procRoot}/cpuinfo`);
   const cpu = cpuinfo !== undefined ? parseCpuinfo(cpuinfo) : {};
-  const gpu = await queryGpus(run);
+  const gpu = await queryAllGpus(run);
   const info: HardwareInfo = {
     node: ctx.graph.node('hardware'),
     cpuThreads: cpus.length,
@@ -135,7 +142,34 @@ export async function collectHardware(ctx: CollectContext, options: HardwareOpti
 
 // --- GPUs --------------------------------------------------------------------------------------
 
-interface GpuResult { gpus: GpuInfo[]; reason?: string; cudaVersion?: string }
+interface GpuResult { gpus: (GpuInfo & { vendor?: string; gfxVersion?: string })[]; reason?: string; cudaVersion?: string; absent?: boolean }
+
+/** NVIDIA first; AMD (rocm-smi) when nvidia-smi lists no GPU. See the file comment for the reasons. */
+async function queryAllGpus(run: CommandRunner): Promise<GpuResult> {
+  const nvidia = await queryGpus(run);
+  if (nvidia.gpus.length) {
+    for (const g of nvidia.gpus) g.vendor = 'NVIDIA';
+    return nvidia;
+  }
+  const amd = await queryRocmGpus(run);
+  if (amd.absent) return nvidia;
+  if (amd.gpus.length || nvidia.absent) return amd;
+  const reason = nvidia.reason === amd.reason ? nvidia.reason : [nvidia.reason, amd.reason].filter(Boolean).join('; ');
+  return reason ? { gpus: [], reason } : { gpus: [] };
+}
+
+async function queryRocmGpus(run: CommandRunner): Promise<GpuResult> {
+  let answer: CommandResult;
+  try {
+    answer = await run('rocm-smi', [...ROCM_SMI_ARGS]);
+  } catch (error) {
+    const absent = (error as { code?: unknown } | null)?.code === 'ENOENT';
+    return { gpus: [], reason: runnerFailureReason('rocm-smi', error), ...(absent ? { absent } : {}) };
+  }
+  const parsed = parseRocmSmiJson(answer.stdout.trim() === '' ? answer.stderr : answer.stdout);
+  if (isUnknown(parsed)) return { gpus: [], reason: parsed.reason === 'no devices' ? parsed.reason : `rocm-smi: ${parsed.reason}` };
+  return { gpus: parsed.gpus };
+}
 
 async function queryGpus(run: CommandRunner): Promise<GpuResult> {
   const call = async (args: string[]): Promise<CommandResult | { failed: string }> => {
@@ -147,7 +181,7 @@ async function queryGpus(run: CommandRunner): Promise<GpuResult> {
   };
 
   let answer = await call(queryArgs(GPU_QUERY_FIELDS));
-  if ('failed' in answer) return { gpus: [], reason: answer.failed };
+  if ('failed' in answer) return { gpus: [], reason: answer.failed, ...(answer.failed === 'nvidia-smi not found' ? { absent: true } : {}) };
   let fields: readonly string[] = GPU_QUERY_FIELDS;
   if (/is not a valid field to query/i.test(answer.stdout + answer.stderr)) {
     // Drivers before R510 do not know compute_cap.
@@ -298,6 +332,7 @@ function writeGraph(ctx: CollectContext, info: HardwareInfo): void {
     graph.describe(node, [prov.Entity, reprov.GPU], `GPU ${gpu.index}${gpu.name ? `: ${gpu.name}` : ''}`);
     graph.add(node, reprov.gpuIndex, gpu.index);
     graph.add(node, schema.name, gpu.name);
+    graph.add(node, reprov.gpuVendor, gpu.vendor);
     graph.add(node, reprov.memoryBytes, gpu.memoryBytes);
     graph.add(node, reprov.driverVersion, gpu.driverVersion);
     graph.add(node, reprov.cudaVersion, info.cudaVersion);

@@ -341,7 +341,7 @@ class RunMapper {
     const refused = local !== undefined ? refusal(within(this.project, local), `the directory holding mlruns, ${this.projectDir}`) : undefined;
     let entity: NamedNode;
     if (local && !refused && isFileOrDirectory(local)) {
-      entity = (await collectData(this.ctx, { path: local, role: 'input', kind: 'dataset', name: dataset.name, progress: false })).node;
+      entity = (await collectData(this.ctx, { path: local, role: 'input', kind: 'dataset', name: dataset.name, progress: 'auto' })).node;
       this.notes.push(`dataset ${dataset.name}: SHA-256 computed at import from ${local} (the file as it is now)`);
     } else {
       entity = this.freeNode('data', 'input', dataset.name);
@@ -371,7 +371,7 @@ class RunMapper {
       claimed.add(top);
       let entity: NamedNode;
       if (path && atHand) {
-        entity = (await collectData(this.ctx, { path, role: 'output', kind: 'model', name: model.artifact_path, progress: false })).node;
+        entity = (await collectData(this.ctx, { path, role: 'output', kind: 'model', name: model.artifact_path, progress: 'auto' })).node;
         if (statSync(path).isDirectory()) await this.mapModelDependencies(model.artifact_path, path);
       } else {
         entity = this.freeNode('data', 'output', model.artifact_path);
@@ -397,7 +397,7 @@ class RunMapper {
         left.push(`${name} (${where.ok ? 'not a regular file or directory' : where.reason})`);
         continue;
       }
-      await collectData(this.ctx, { path: join(artifacts, name), role: 'output', kind: 'artifact', name, progress: false });
+      await collectData(this.ctx, { path: join(artifacts, name), role: 'output', kind: 'artifact', name, progress: 'auto' });
       count++;
     }
     if (left.length) this.notes.push(`artifacts not read: ${left.join(', ')}`);

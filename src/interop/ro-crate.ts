@@ -16,9 +16,17 @@
  * location that is absolute, climbs out with `..`, is a symbolic link out of it, or is missing
  * is described by its PROV id and not copied, and the export says why, one line each.
  * `sha256` is not in the RO-Crate 1.1 context: it is declared inline as schema.org's term.
+ * - the code: a diff of uncommitted changes stored in the bundle (reprov:diffFile) and the run's
+ *   entry script (the script its command ran, reprov:entryPoint, taken from the root: the run's
+ *   working directory) are copied when they are regular files inside their directory, and are
+ *   `hasPart` of the run's `instrument`. An entry script the root does not hold, or an absolute
+ *   one outside the recorded working directory (a system program), is left out without a line;
+ *   one whose path leaves the root (`..`, a link out) is reported like any other file.
+ * The bundle's own files are found as their producer meant them (src/base/side-file.ts: a yProv4ML
+ * path that repeats the bundle directory's trailing folders).
  */
 import { copyFileSync, createReadStream, mkdirSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Literal, NamedNode, Term } from 'n3';
 import { BundleStore } from '../check/bundle-store.js';
 import { XSD } from '../prov/namespaces.js';
@@ -26,6 +34,7 @@ import { Zip, ZipDeflate } from 'fflate';
 import { hashFile } from '../base/hash.js';
 import { hasType, isBundleFile, objects } from '../check/graph-query.js';
 import { confine, inside, type Refusal } from '../base/confine.js';
+import { locateSideFile } from '../base/side-file.js';
 import type { LoadedBundle } from '../io/load-bundle.js';
 import { dcat, mls, prov, rdf, rdfs, reprov, schema, spdx } from '../prov/vocabulary.js';
 import { UserError } from '../base/user-error.js';
@@ -60,6 +69,7 @@ export interface RoCrateExport {
 
 type Json = Record<string, unknown>;
 const ref = (id: string) => ({ '@id': id });
+const refs = (value: unknown): string[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => (v as { '@id': string })['@id']);
 
 interface CrateFile {
   /** Path in the crate (POSIX separators). */
@@ -194,6 +204,8 @@ class CratePlanner {
     });
     const status = this.first(run, reprov.status);
     const command = used.find((e) => this.hasType(e, reprov.Command));
+    const instrument = this.instrument(run, used, command);
+    await this.planCode(instrument, used, command);
     const action: Json = {
       '@id': run.value,
       '@type': 'CreateAction',
@@ -201,7 +213,7 @@ class CratePlanner {
       description: command && (this.first(command, reprov.commandLine) ?? this.first(command, reprov.entryPoint)),
       startTime: this.first(run, prov.startedAtTime),
       endTime: this.first(run, prov.endedAtTime),
-      instrument: ref(this.instrument(run, used, command)),
+      instrument: ref(instrument),
       object: object.length ? object.map(ref) : undefined,
       result: result.length ? result.map(ref) : undefined,
       agent: agents.length ? agents.map(ref) : undefined,
@@ -234,6 +246,81 @@ class CratePlanner {
     const id = `${run.value}#software`;
     this.entities.set(id, { '@id': id, '@type': 'SoftwareApplication', name: 'unrecorded code', description: 'The bundle does not record the code or command the run executed.' });
     return id;
+  }
+
+  /** The code files of a run, `hasPart` of its instrument: the stored diff of its uncommitted changes, and its entry script. */
+  private async planCode(instrument: string, used: Term[], command: Term | undefined): Promise<void> {
+    const parts: string[] = [];
+    for (const code of used.filter((e) => this.hasType(e, reprov.CodeState))) {
+      for (const diff of this.values(code, reprov.diffFile)) {
+        const found = this.inside(diff, true);
+        if (!('path' in found)) {
+          this.notCopied.push(`${diff} (${code.value}, the stored diff): ${found.reason}; not copied`);
+          continue;
+        }
+        if (!statSync(found.real).isFile()) {
+          this.notCopied.push(`${diff} (${code.value}, the stored diff): not a regular file; not copied`);
+          continue;
+        }
+        if (!this.entities.has(found.id)) {
+          const { sha256, bytes } = await hashFile(found.real, { progress: false });
+          this.files.push({ path: found.path, source: found.real });
+          this.parts.push(found.id);
+          this.entities.set(found.id, {
+            '@id': found.id, '@type': 'File', name: 'uncommitted changes (git diff HEAD)', identifier: code.value,
+            description: `The uncommitted changes the run's code had on top of commit ${this.first(code, reprov.commit) ?? '(unrecorded)'}, as stored in the bundle (secrets redacted): apply with git apply.`,
+            encodingFormat: 'text/x-diff', contentSize: bytes, sha256,
+          });
+        }
+        parts.push(found.id);
+      }
+    }
+    const script = command && this.entryScript(command, used);
+    if (script) parts.push(await this.addEntryScript(script, command!));
+    if (!parts.length) return;
+    const entity = this.entities.get(instrument)!;
+    entity.hasPart = [...refs(entity.hasPart), ...parts.filter((p) => !refs(entity.hasPart).includes(p))].map(ref);
+  }
+
+  /**
+   * The entry script's place under the root, when the command names a script file that is a
+   * regular file there (an absolute path recorded under the run's working directory counts by its
+   * place in it); undefined when there is none at hand. A path refused by `confine` is reported.
+   */
+  private entryScript(command: Term, used: Term[]): { path: string; real: string; id: string; named: string } | undefined {
+    const named = this.first(command, reprov.entryPoint)?.trim();
+    if (!named || named.startsWith('-') || /^[A-Za-z][A-Za-z0-9+.-]+:\/\//.test(named)) return undefined; // `-m package`, `-c code`, a URL
+    let location = named;
+    if (isAbsolute(named)) {
+      const workingDirectories = used.filter((e) => this.hasType(e, reprov.Environment)).flatMap((e) => this.values(e, reprov.workingDirectory));
+      const under = workingDirectories.find((dir) => isAbsolute(dir) && inside(dir, resolve(named)));
+      if (under) location = relative(under, resolve(named)).split(sep).join('/');
+    }
+    const where = confine(this.realRoot, location);
+    if (!where.ok) {
+      // An absolute path outside the working directory is a program of the system (`/usr/bin/make`), not the run's code: left out without a line.
+      if (where.problem !== 'absolute') this.notCopied.push(`${named} (${command.value}, the entry script): ${this.refused(where.problem, this.root)}; not copied`);
+      return undefined;
+    }
+    // A regular file only: a directory, a FIFO or a device named by the bundle is not code to archive.
+    if (!statSync(where.absolute, { throwIfNoEntry: false })?.isFile()) return undefined;
+    const path = relative(this.realRoot, resolve(this.realRoot, location)).split(sep).join('/');
+    return { path, real: where.absolute, id: path.split('/').map(encodeURIComponent).join('/'), named };
+  }
+
+  private async addEntryScript(script: { path: string; real: string; id: string; named: string }, command: Term): Promise<string> {
+    const existing = this.entities.get(script.id);
+    if (existing) return script.id;
+    const { sha256, bytes } = await hashFile(script.real, { progress: false });
+    this.files.push({ path: script.path, source: script.real });
+    this.parts.push(script.id);
+    this.entities.set(script.id, {
+      '@id': script.id, '@type': ['File', 'SoftwareSourceCode'], name: basename(script.path), identifier: command.value,
+      programmingLanguage: this.first(command, schema.programmingLanguage),
+      description: `The run's entry script (${script.named}), as the run's working directory holds it at export time: the run's code is the recorded commit plus its uncommitted changes.`,
+      encodingFormat: encodingFormat(script.path), contentSize: bytes, sha256,
+    });
+    return script.id;
   }
 
   private codeDescription(code: Term): string | undefined {
@@ -298,9 +385,10 @@ class CratePlanner {
   private inside(location: string, inBundle: boolean): { path: string; real: string; id: string } | { reason: string } {
     if (/^[A-Za-z][A-Za-z0-9+.-]+:/.test(location) && !/^file:/i.test(location)) return { reason: 'a remote location' };
     const [base, shown] = inBundle ? [this.realBundleDir, this.bundle.baseDir!] : [this.realRoot, this.root];
-    const where = confine(base, location);
+    // Found as their producer meant them: a yProv4ML path, written from the directory the run started in, repeats the trailing folders of the bundle's directory (the default root).
+    const where = locateSideFile(base, location, { alias: shown });
     if (!where.ok) return { reason: this.refused(where.problem, shown) };
-    const local = relative(base, resolve(base, location)).split(sep).join('/');
+    const local = relative(base, resolve(base, where.path)).split(sep).join('/');
     if (!local) return { reason: `${shown} itself: only files inside it are copied` };
     const stats = statSync(where.absolute, { throwIfNoEntry: false });
     if (!stats) return { reason: `not found in ${shown}` };

@@ -86,7 +86,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { DataFactory, type Literal, type NamedNode, type Quad, type Term } from 'n3';
 import { classifyRequirement, isDependencyFileName } from '../collect/dependencies.js';
 import { redactText, redactUrl, secretParamKind } from '../base/redact.js';
-import { confine } from '../base/confine.js';
+import { locateSideFile } from '../base/side-file.js';
 import { usesYProv4mlTerm } from './yprov4ml-mark.js';
 import { PREDEFINED_PREFIXES, PROV, RDF, RDFS, RELATIVE_NAMESPACE_BASE, XSD, XSD_STRING } from '../prov/namespaces.js';
 import { RunGraph, type Value } from '../prov/graph.js';
@@ -723,7 +723,8 @@ class Importer {
     const base = realpathSync(this.options.baseDir);
     for (const candidate of candidates) {
       // Paths come from the document: never read outside the base directory (no `..`, absolute paths or links out).
-      const where = confine(base, candidate);
+      // A path that repeats the base directory's trailing folders (the directory the run started in) is found too.
+      const where = locateSideFile(base, candidate, { alias: this.options.baseDir });
       if (!where.ok) continue;
       try {
         // A regular file only: a FIFO or a device named by the document would block or never end.

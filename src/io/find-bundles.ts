@@ -11,6 +11,18 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'metrics', 'artifac
  * (`prov.json` beside `prov.ttl`) is checked once, from its Turtle.
  */
 export function findBundles(path: string): string[] {
+  return find(path, false);
+}
+
+/**
+ * Every bundle file a path names, in every format it is written in (`prov.json` and `prov.ttl`
+ * both): for `merge`, which takes each run once whatever the files it is written in.
+ */
+export function findBundleFiles(path: string): string[] {
+  return find(path, true);
+}
+
+function find(path: string, everyFormat: boolean): string[] {
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat?.isDirectory()) return [path];
   const found: string[] = [];
@@ -23,7 +35,7 @@ export function findBundles(path: string): string[] {
         if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(full);
       } else if (BUNDLE_FILE.test(entry.name)) {
         const stem = entry.name.replace(/\.[^.]+$/, '');
-        if (!entry.name.endsWith('.ttl') && names.has(`${stem}.ttl`)) continue;
+        if (!everyFormat && !entry.name.endsWith('.ttl') && names.has(`${stem}.ttl`)) continue;
         found.push(full);
       }
     }

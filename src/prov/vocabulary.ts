@@ -44,7 +44,7 @@ export const reprov = terms(REPROV, [
   // classes
   'Context', 'Parameter', 'Metric', 'Seed', 'DeterminismSetting', 'File', 'Directory', 'Artifact',
   'CodeState', 'Command', 'Environment', 'EnvironmentVariable', 'DependencyFile', 'Hardware', 'GPU',
-  'ClusterContext', 'ScanFinding', 'Exception',
+  'ClusterContext', 'ScanFinding', 'Exception', 'InstalledPackage',
   // run
   'experiment', 'status', 'exitCode', 'signal', 'complete', 'context', 'contextKind',
   // parameters, metrics, seeds
@@ -59,10 +59,11 @@ export const reprov = terms(REPROV, [
   // environment and dependencies
   'kernel', 'architecture', 'nodeVersion', 'pythonVersion', 'hostname', 'variable', 'variableName', 'redacted',
   'ecosystem', 'pinned', 'unpinnedCount', 'package', 'packageCount',
+  'requirement', 'interpreter', 'installedPackage', 'packageOrigin', 'installer', 'osPackage', 'osPackageVersion', 'indexInstallable', 'directUrlKind',
   'containerRuntime', 'containerImage', 'containerImageDigest',
   // hardware and energy
   'cpuModel', 'cpuCores', 'cpuThreads', 'memoryBytes', 'gpu', 'gpuCount', 'gpuIndex', 'uuid', 'driverVersion', 'cudaVersion',
-  'migMode', 'pciBusId', 'powerLimitWatts', 'computeCapability', 'cgroupMemoryLimitBytes', 'cgroupCpuLimit', 'unknownReason', 'energyJoules', 'gpuEnergyJoules', 'cpuEnergyJoules',
+  'migMode', 'gpuVendor', 'pciBusId', 'powerLimitWatts', 'computeCapability', 'cgroupMemoryLimitBytes', 'cgroupCpuLimit', 'unknownReason', 'energyJoules', 'gpuEnergyJoules', 'cpuEnergyJoules',
   'scheduler', 'jobId', 'nodeCount', 'nodeList', 'rank', 'localRank', 'worldSize',
   // in-process instrumentation (`reprov record` of a Python program)
   'framework', 'cudnnVersion', 'exception', 'exceptionType', 'executedFile', 'drawnBeforeSeed', 'inForceAt',

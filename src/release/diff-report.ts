@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../base/package-root.js';
 import { version } from '../base/version.js';
 import { RESULT_SECTIONS, type DiffEntry, type DiffReport } from './diff.js';
+import { decimalDifference } from './decimal.js';
 
 export const DIFF_REPORT_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'diff-report.schema.json');
 
@@ -22,11 +23,21 @@ export function toDiffJson(report: DiffReport, options: DiffRenderOptions = {}):
 
 /** Digests shortened for reading; JSON keeps them whole. */
 const short = (value: string | null) => (value === null ? '(not recorded)' : /^[0-9a-f]{40,}$/.test(value) ? `${value.slice(0, 12)}…` : value);
-const signed = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${Number(Math.abs(n).toPrecision(6))}`;
+/**
+ * A delta with every digit that differs: the exact decimal difference of the two values as
+ * recorded (`+487010304`, `+0.2` for 0.3 − 0.1, `+2e-16`), or, for values not written in decimal,
+ * the shortest text that reads back as the same double. Never rounded to a fixed precision.
+ */
+function signed(entry: DiffEntry, delta: number): string {
+  const exact = entry.a !== null && entry.b !== null ? decimalDifference(entry.a, entry.b) : undefined;
+  const text = exact ?? String(delta);
+  const negative = text.startsWith('-');
+  return `${negative ? '−' : text === '0' ? '±' : '+'}${negative ? text.slice(1) : text}`;
+}
 
 function line(entry: DiffEntry, resultSection: boolean): string {
   const value = entry.change === 'same' ? short(entry.a) : `${short(entry.a)} → ${short(entry.b)}`;
-  const delta = entry.delta !== undefined && entry.change === 'changed' ? ` (Δ ${signed(entry.delta)})` : '';
+  const delta = entry.delta !== undefined && entry.change === 'changed' ? ` (Δ ${signed(entry, entry.delta)})` : '';
   const note = entry.change !== 'same' && !entry.reproduction && !resultSection ? '  (informational)' : '';
   return `  ${entry.change === 'same' ? '=' : entry.change === 'added' ? '+' : entry.change === 'removed' ? '-' : '~'} ${entry.key}: ${value}${delta}${note}`;
 }

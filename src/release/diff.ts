@@ -13,6 +13,7 @@ import type { LoadedBundle } from '../io/load-bundle.js';
 import { mls, rdf } from '../prov/vocabulary.js';
 import { UserError } from '../base/user-error.js';
 import { bundleFacts, type BundleFacts, type Property } from './facts.js';
+import { decimalDifference } from './decimal.js';
 
 export const DIFF_SECTIONS = [
   'run', 'parameters', 'seeds', 'determinism', 'inputs', 'code', 'dependencies', 'environment', 'hardware', 'outputs', 'metrics',
@@ -33,7 +34,7 @@ export interface DiffEntry {
   change: Change;
   /** A difference here can change what the run computes. */
   reproduction: boolean;
-  /** b − a, for numeric metric values. */
+  /** b − a, for numeric metric values: the double nearest the exact decimal difference of the values as recorded. */
   delta?: number;
 }
 
@@ -189,7 +190,9 @@ function metricSection(a: BundleFacts, b: BundleFacts): DiffEntry[] {
     return [[`${name} last`, m.last], [`${name} min`, m.min], [`${name} max`, m.max], [`${name} points`, m.points]];
   }));
   return compare(values(a), values(b), false).map((entry) => {
-    const delta = entry.a !== null && entry.b !== null ? Number(entry.b) - Number(entry.a) : NaN;
+    // From the exact decimal difference of the values as recorded (0.3 − 0.1 is 0.2, not 0.19999999999999998).
+    const exact = entry.a !== null && entry.b !== null ? decimalDifference(entry.a, entry.b) : undefined;
+    const delta = exact !== undefined ? Number(exact) : entry.a !== null && entry.b !== null ? Number(entry.b) - Number(entry.a) : NaN;
     return Number.isFinite(delta) && !entry.key.endsWith(' points') ? { ...entry, delta } : entry;
   });
 }

@@ -58,6 +58,10 @@ export interface DependencyFact {
   pinned?: string;
   /** `name==version` strings, when the bundle lists packages. */
   packages: string[];
+  /** The PROV id of the node. */
+  id: string;
+  /** The Python a package list was taken from (`reprov:interpreter`, or the `<python> -m pip freeze` label of older bundles). */
+  interpreter?: string;
 }
 
 export interface MetricFact {
@@ -163,7 +167,9 @@ export function bundleFacts(bundle: LoadedBundle): BundleFacts {
     files,
     code: of(reprov.CodeState).map((node) => codeFact(node)),
     dependencies: dependencyNodes.map((node) => {
-      const dependency: DependencyFact = { key: locationOf(node) ?? name(node), packages: all(node, reprov.package).sort() };
+      const dependency: DependencyFact = { key: locationOf(node) ?? name(node), packages: all(node, reprov.package).sort(), id: focusName(input, node) };
+      const interpreter = one(node, reprov.interpreter) ?? (one(node, reprov.source) === 'pip freeze' ? /^(\S+) -m pip freeze$/.exec(one(node, rdfs.label) ?? '')?.[1] : undefined);
+      if (interpreter) dependency.interpreter = interpreter;
       const checksum = sha256Of(node);
       const value = checksum && one(checksum, spdx.checksumValue);
       if (value) dependency.sha256 = value;

@@ -18,7 +18,7 @@ const SHOWN: Record<VerifyStatus, string> = {
 };
 const KIND: Record<VerifyItem['kind'], string> = {
   input: 'input', output: 'output', metric: 'metric file', dependency: 'dependencies', diff: 'stored diff',
-  commit: 'git commit', changes: 'git changes', untracked: 'untracked',
+  commit: 'git commit', changes: 'git changes', untracked: 'untracked', packages: 'installed packages',
 };
 
 /** Digests shortened for reading; JSON keeps them whole. */

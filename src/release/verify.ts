@@ -8,6 +8,10 @@
  * Data and dependency files are resolved under the root (the run's working directory: `--root`,
  * default the current directory); metric files and a stored diff under the bundle's own
  * directory. Neither kind may leave the directory it is resolved under.
+ *
+ * A package list (`pip freeze`, recorded with `reprov record --python`) is taken again from the
+ * same interpreter (`reprov:interpreter`), exactly as a recording takes it, and the packages
+ * added, removed and changed since are reported (kind `packages`).
  */
 import { BUNDLE_LOCK, BUNDLE_MARKER, BUNDLE_NAMES } from '../base/lock.js';
 import { realpathSync, statSync } from 'node:fs';
@@ -18,14 +22,16 @@ import { DIRECTORY_DIGEST_METHOD, HashError, hashDirectory, hashFile } from '../
 import type { LoadedBundle } from '../io/load-bundle.js';
 import { UserError } from '../base/user-error.js';
 import { confine, inside } from '../base/confine.js';
-import { bundleFacts, type CodeFact, type FileFact, type FileRole } from './facts.js';
+import { locateSideFile } from '../base/side-file.js';
+import { bundleFacts, type CodeFact, type DependencyFact, type FileFact, type FileRole } from './facts.js';
+import { recordPipFreeze } from '../collect/dependencies.js';
 
 export const VERIFY_STATUSES = ['match', 'mismatch', 'missing', 'unreadable', 'refused', 'unchecked'] as const;
 export type VerifyStatus = (typeof VERIFY_STATUSES)[number];
 /** Statuses that make verification fail (exit 1). */
 export const FAILING_STATUSES: readonly VerifyStatus[] = ['mismatch', 'missing', 'unreadable', 'refused'];
 
-export type VerifyKind = FileRole | 'diff' | 'commit' | 'changes' | 'untracked';
+export type VerifyKind = FileRole | 'diff' | 'commit' | 'changes' | 'untracked' | 'packages';
 
 export interface VerifyItem {
   kind: VerifyKind;
@@ -74,12 +80,16 @@ export async function verifyBundle(bundle: LoadedBundle, options: VerifyOptions 
   const seen = new Set<string>();
   const order: FileRole[] = ['input', 'output', 'dependency', 'metric'];
   const files = [...facts.files].sort((x, y) => order.indexOf(x.role) - order.indexOf(y.role) || (x.location ?? '').localeCompare(y.location ?? ''));
+  const packageLists = facts.dependencies.filter((d) => d.interpreter !== undefined && d.packages.length > 0);
   for (const file of files) {
+    if (file.location === undefined && packageLists.some((d) => d.id === file.id)) continue; // listed again below
     const key = [file.role, file.base, file.location, file.sha256, ...file.otherChecksums].join('\0');
     if (seen.has(key)) continue; // a merged bundle names each rank's copy of a shared file
     seen.add(key);
-    items.push(await verifyFile(file, file.base === 'bundle' ? bundleDir : root, bundle.importedFrom !== undefined));
+    items.push(await verifyFile(file, file.base === 'bundle' ? bundleDir : root, bundle.importedFrom !== undefined, file.base === 'bundle' ? bundle.baseDir : undefined));
   }
+
+  for (const list of packageLists) items.push(await verifyPackages(list, root));
 
   const codeStates = facts.code.filter((c) => c.commit !== undefined || c.dirty !== undefined || c.noRepository !== undefined);
   if (codeStates.length) {
@@ -89,7 +99,7 @@ export async function verifyBundle(bundle: LoadedBundle, options: VerifyOptions 
       ...(bundleDir ? [basename(bundle.file), ...BUNDLE_LAYOUT].map((name) => join(bundleDir, name)) : []),
       ...facts.files.filter((f) => f.role === 'output' && f.location).map((f) => resolve(root, f.location ?? '')),
     ];
-    for (const code of codeStates) items.push(...verifyCode(code, workspace, products), ...(await verifyStoredDiff(code, bundleDir)));
+    for (const code of codeStates) items.push(...verifyCode(code, workspace, products), ...(await verifyStoredDiff(code, bundleDir, bundle.baseDir)));
   }
 
   // Nothing to verify is not a pass: "verified" would be said of a bundle that names nothing (a fragment, the wrong file).
@@ -108,23 +118,33 @@ function realDirectory(path: string): string {
 
 // --- files ----------------------------------------------------------------------------------
 
-/** `imported`: the bundle is yProv4ML output, whose digests (yProv4ML records none) reprov took while reading it, not while the run ran. */
-async function verifyFile(file: FileFact, base: string | undefined, imported: boolean): Promise<VerifyItem> {
+/**
+ * `imported`: the bundle is yProv4ML output, whose digests (yProv4ML records none) reprov took while reading it, not while the run ran.
+ * `alias`: for the bundle's own files, its directory as named (they are found as their producer meant them: src/base/side-file.ts).
+ */
+async function verifyFile(file: FileFact, base: string | undefined, imported: boolean, alias?: string): Promise<VerifyItem> {
   const item = (status: VerifyStatus, message: string, extra: Partial<VerifyItem> = {}): VerifyItem => ({
     kind: file.role, id: file.id, ...(file.location !== undefined ? { path: file.location } : {}), status, message, ...extra,
   });
   if (file.location === undefined) return item('unchecked', 'the bundle names no path for it');
+  const located = base === undefined ? undefined : file.base === 'bundle' ? locateSideFile(base, file.location, { alias }) : { ...confine(base, file.location), path: file.location };
+  // Not checkable, but whether the bundle's own file is at hand is still worth saying.
+  const atHand = () => {
+    if (file.base !== 'bundle' || !located) return '';
+    if (!located.ok) return `; not followed: ${located.reason}`;
+    return statSync(located.absolute, { throwIfNoEntry: false }) ? `; the file is at hand${located.path === file.location ? '' : ` as ${located.path}`}` : `; the file is not under ${base}`;
+  };
   if (file.sha256 === undefined) {
     const other = file.otherChecksums.length ? ` (only ${file.otherChecksums.join(', ')}, which reprov does not re-hash)` : '';
-    return item('unchecked', `no SHA-256 recorded${other}`);
+    return item('unchecked', `no SHA-256 recorded${other}${atHand()}`);
   }
-  if (imported) return item('unchecked', 'yProv4ML records no digest: the SHA-256 beside it was taken when reprov read the yProv4ML document, not when the run ran');
+  if (imported) return item('unchecked', `yProv4ML records no digest: the SHA-256 beside it was taken when reprov read the yProv4ML document, not when the run ran${atHand()}`);
   const expectDirectory = file.directory || file.digestMethod !== undefined;
   if (expectDirectory && file.digestMethod !== undefined && file.digestMethod !== DIRECTORY_DIGEST_METHOD) {
     return item('unchecked', `directory digest method ${file.digestMethod} is not one reprov computes (${DIRECTORY_DIGEST_METHOD})`);
   }
-  if (base === undefined) return item('unchecked', 'the bundle was read without a directory to resolve its files against');
-  const where = confine(base, file.location);
+  if (base === undefined || located === undefined) return item('unchecked', 'the bundle was read without a directory to resolve its files against');
+  const where = located;
   if (!where.ok) return item('refused', `not followed: ${where.reason} (${base})`);
 
   const stats = statSync(where.absolute, { throwIfNoEntry: false });
@@ -144,6 +164,30 @@ async function verifyFile(file: FileFact, base: string | undefined, imported: bo
   return actual === file.sha256
     ? item('match', 'same content (SHA-256)', { expected: file.sha256, actual })
     : item('mismatch', 'the content differs from the recorded SHA-256', { expected: file.sha256, actual });
+}
+
+// --- packages -------------------------------------------------------------------------------
+
+/** Lists the packages of the bundle's interpreter again (as a recording does) and compares them with the recorded list. */
+async function verifyPackages(list: DependencyFact, root: string): Promise<VerifyItem> {
+  const python = list.interpreter ?? '';
+  const item = (status: VerifyStatus, message: string, extra: Partial<VerifyItem> = {}): VerifyItem => ({ kind: 'packages', id: list.id, path: python, status, message, ...extra });
+  const graph = new RunGraph('urn:reprov:verify/');
+  const now = await recordPipFreeze({ graph, run: graph.node('run'), cwd: root, env: process.env }, python);
+  const recorded = `${list.packages.length} packages`;
+  if (now.unknownReason !== undefined) {
+    return item(/ not found$/.test(now.unknownReason) ? 'missing' : 'unreadable', `cannot list the packages again: ${now.unknownReason}`, { expected: recorded });
+  }
+  const versions = (lines: string[]) => new Map(lines.map((l) => [l.slice(0, l.indexOf('==')).toLowerCase().replace(/[-_.]+/g, '-'), l.slice(l.indexOf('==') + 2)]));
+  const before = versions(list.packages);
+  const after = versions(now.packages);
+  const added = [...after].filter(([n]) => !before.has(n)).map(([n, v]) => `${n} ${v}`);
+  const removed = [...before].filter(([n]) => !after.has(n)).map(([n, v]) => `${n} ${v}`);
+  const changed = [...after].filter(([n, v]) => before.has(n) && before.get(n) !== v).map(([n, v]) => `${n} ${before.get(n)} -> ${v}`);
+  const some = (what: string, names: string[]) => names.length ? `${what} ${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${names.length})` : ''}` : '';
+  if (!added.length && !removed.length && !changed.length) return item('match', `${python} has the same ${after.size} packages at the same versions`, { expected: recorded, actual: `${now.packages.length} packages` });
+  const message = [some('changed:', changed), some('added:', added), some('removed:', removed)].filter(Boolean).join('; ');
+  return item('mismatch', `${python} now has other packages than the run: ${message}`, { expected: recorded, actual: `${now.packages.length} packages` });
 }
 
 // --- code -----------------------------------------------------------------------------------
@@ -209,11 +253,11 @@ function verifyCode(code: CodeFact, workspace: GitState, products: string[]): Ve
 }
 
 /** A diff stored in the bundle (`reprov:diffFile`): present, and equal to the recorded digest unless redaction changed it. */
-async function verifyStoredDiff(code: CodeFact, bundleDir: string | undefined): Promise<VerifyItem[]> {
+async function verifyStoredDiff(code: CodeFact, bundleDir: string | undefined, alias?: string): Promise<VerifyItem[]> {
   if (code.diffFile === undefined) return [];
   const item = (status: VerifyStatus, message: string, extra: Partial<VerifyItem> = {}): VerifyItem => ({ kind: 'diff', id: code.id, path: code.diffFile, status, message, ...extra });
   if (bundleDir === undefined) return [item('unchecked', 'the bundle was read without a directory to resolve its files against')];
-  const where = confine(bundleDir, code.diffFile);
+  const where = locateSideFile(bundleDir, code.diffFile, { alias });
   if (!where.ok) return [item('refused', `not followed: ${where.reason} (${bundleDir})`)];
   let actual: string;
   try {

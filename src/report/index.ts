@@ -1,12 +1,13 @@
 /** The reports of `reprov check`: one module per format, and `render` to pick one by name. */
 import type { CheckResult } from '../check/types.js';
 import { renderJson, type JsonOptions } from './json.js';
+import { renderHtml, type HtmlOptions } from './html.js';
 import { renderJunit, type JunitOptions } from './junit.js';
 import { renderMarkdown, type MarkdownOptions } from './markdown.js';
 import { renderSarif, type SarifOptions } from './sarif.js';
 import { renderText, type ExplainOptions } from './text.js';
 
-export const REPORT_FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit'] as const;
+export const REPORT_FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /**
@@ -14,7 +15,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
  * `failOn` and `minScore` (the gate) are Markdown's PASS/FAIL and JUnit's failures; `formula` and
  * `factors` are explainScore's (render does not explain).
  */
-export type ReportOptions = ExplainOptions & JsonOptions & SarifOptions & MarkdownOptions & JunitOptions;
+export type ReportOptions = ExplainOptions & JsonOptions & SarifOptions & MarkdownOptions & JunitOptions & HtmlOptions;
 
 export function render(format: ReportFormat, result: CheckResult, options: ReportOptions = {}): string {
   switch (format) {
@@ -28,6 +29,8 @@ export function render(format: ReportFormat, result: CheckResult, options: Repor
       return renderMarkdown(result, options);
     case 'junit':
       return renderJunit(result, options);
+    case 'html':
+      return renderHtml(result, options);
   }
 }
 
@@ -36,5 +39,6 @@ export { renderJson, toJsonReport, CHECK_REPORT_SCHEMA_PATH, CHECK_REPORT_VERSIO
 export { renderScanJson, toScanJsonReport, SCAN_REPORT_SCHEMA_PATH, type ScanJsonReport } from './json.js';
 export { renderSarif, toSarif, fingerprint, artifactUri, FINGERPRINT_KEY, type SarifOptions, type SarifLog } from './sarif.js';
 export { renderMarkdown, escapeMarkdown, codeSpan, type MarkdownOptions } from './markdown.js';
+export { renderHtml, type HtmlOptions } from './html.js';
 export { renderJunit, escapeXmlText, escapeXmlAttribute, type JunitOptions } from './junit.js';
 export { summarize, summaryLine, sortFindings, bundlePasses, type Summary, type GateOptions, type FailOn } from './common.js';

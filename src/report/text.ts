@@ -13,6 +13,8 @@ export interface TextOptions {
   unit?: string;
   /** Leave out entries without findings (a scan of many files lists only those with findings). */
   hideClean?: boolean;
+  /** Leave out the lines of inputs that could not be read (the CLI writes them to stderr); the summary still counts them. */
+  errorsElsewhere?: boolean;
 }
 
 /**
@@ -89,8 +91,9 @@ export function renderText(result: CheckResult, options: TextOptions = {}): stri
     }
     lines.push('');
   }
-  for (const error of result.errors) lines.push(`${p.severity.error('error'.padEnd(SEVERITY_WIDTH))}  ${errorText(error, p)}`);
-  if (result.errors.length > 0) lines.push('');
+  const errors = options.errorsElsewhere ? [] : result.errors;
+  for (const error of errors) lines.push(`${p.severity.error('error'.padEnd(SEVERITY_WIDTH))}  ${errorText(error, p)}`);
+  if (errors.length > 0) lines.push('');
   lines.push(p.bold(summaryLine(result, options.unit)));
   return `${lines.join('\n')}\n`;
 }
@@ -123,8 +126,9 @@ export function explainScore(result: CheckResult, options: ExplainOptions = {}):
   const lines: string[] = [`${p.bold('Formula')}: ${options.formula ?? SCORE_FORMULA}`, ''];
   for (const bundle of result.bundles) lines.push(...explainBundle(bundle, factors, p), '');
   if (result.bundles.length === 0) lines.push('No bundle was checked.', '');
-  for (const error of result.errors) lines.push(`not scored: ${errorText(error, p)}`);
-  if (result.errors.length > 0) lines.push('');
+  const errors = options.errorsElsewhere ? [] : result.errors;
+  for (const error of errors) lines.push(`not scored: ${errorText(error, p)}`);
+  if (errors.length > 0) lines.push('');
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }
 

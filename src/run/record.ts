@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { UserError } from '../base/user-error.js';
 import { redactedName, redactText } from '../base/redact.js';
 import { analyseCommand } from '../collect/environment.js';
@@ -27,6 +27,7 @@ import { instrumentedEnv, uninstrumentedEnv } from '../instrument/python.js';
 import { InstrumentRecorder, type InstrumentSummary } from '../instrument/recorder.js';
 import { Run, type BundleFiles, type StartRunOptions } from './run.js';
 import { startWatchdog } from './watchdog.js';
+import { flattenParams, type Params } from './params.js';
 import type { Value } from '../prov/graph.js';
 
 export class RecordUsageError extends UserError {}
@@ -221,14 +222,14 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
       }));
     }
     const status = signal ? 'interrupted' : exitCode === 0 ? 'succeeded' : 'failed';
-    const bundle = { dir: run.dir, provJson: join(run.dir, 'prov.json'), turtle: join(run.dir, 'prov.ttl') };
+    const bundle = run.files;
     let writeError: unknown;
     let instrumentation: InstrumentSummary | undefined;
     if (polling) clearInterval(polling);
     if (started) {
       for (const output of options.outputs ?? []) {
-        if (!existsSync(resolve(options.cwd ?? process.cwd(), output))) process.stderr.write(`reprov: record: --output ${redactText(output)} was not produced by the command\n`);
-        else await run.logOutput(output).catch((error: Error) => process.stderr.write(`reprov: record: --output ${output}: ${error.message}\n`));
+        if (!existsSync(resolve(options.cwd ?? process.cwd(), output))) process.stderr.write(`reprov: record: --produces ${redactText(output)} was not produced by the command\n`);
+        else await run.logOutput(output).catch((error: Error) => process.stderr.write(`reprov: record: --produces ${redactText(output)}: ${error.message}\n`));
       }
       if (recorder) {
         try {
@@ -324,18 +325,8 @@ async function readParamFile(path: string, name: string): Promise<Record<string,
     throw new RecordUsageError(`record: --params ${name}: invalid ${yaml ? 'YAML' : 'JSON'}: ${message}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new RecordUsageError(`record: --params ${name}: expected an object of parameters`);
-  return flatten(doc as Record<string, unknown>);
-}
-
-/** `{ optimizer: { lr: 0.1 } }` -> `{ 'optimizer.lr': 0.1 }`; arrays and nulls are kept as JSON text. */
-function flatten(object: Record<string, unknown>, prefix = ''): Record<string, Value> {
-  const flat: Record<string, Value> = {};
-  for (const [key, value] of Object.entries(object)) {
-    const name = prefix + key;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) Object.assign(flat, flatten(value as Record<string, unknown>, `${name}.`));
-    else flat[name] = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : JSON.stringify(value);
-  }
-  return flat;
+  // `{ optimizer: { lr: 0.1 } }` -> `optimizer.lr`, as the run API and the Python API flatten; lists and nulls as JSON text.
+  return Object.fromEntries(flattenParams(doc as Params));
 }
 
 /** `--param lr=0.001` records a number, `--param amp=true` a boolean, anything else a string. */

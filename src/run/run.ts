@@ -24,17 +24,23 @@ import { collectHardware } from '../collect/hardware.js';
 import { collectDeterminism, recordSeed } from '../collect/seeds.js';
 import { startSystemSampler, type SamplerSummary } from '../collect/system-sampler.js';
 import { withOutput } from '../base/output.js';
-import { BUNDLE_LOCK, BUNDLE_MARKER, BUNDLE_NAMES, claimDirectory, type DirectoryClaim } from '../base/lock.js';
+import { BUNDLE_LOCK, BUNDLE_MARKER, BUNDLE_NAMES, bundleFileNames, claimDirectory, lockName, markerName, rankSuffix, type DirectoryClaim } from '../base/lock.js';
+import { UserError } from '../base/user-error.js';
 import { safeName } from '../base/safe-name.js';
 import { redactedName, redactParam, redactText, secretParamKind } from '../base/redact.js';
 import { writeProvTo } from '../io/write.js';
 import { version } from '../base/version.js';
 import { RunGraph, type Value } from '../prov/graph.js';
 import { describeMetric, MetricLog, type MetricPointOptions } from './metrics.js';
+import { isDistributed, rankFromEnv, type DistributedRank } from './rank.js';
+import { flattenParam, flattenParams, type ParamOf, type Params, type ParamsOf } from './params.js';
 import { mls, prov, reprov, RUN_PREFIXES, schema, type RunStatus } from '../prov/vocabulary.js';
 
-/** Where `includeDiff` stores the (redacted) diff of a dirty tree, relative to the bundle. */
-const DIFF_ARTIFACT = 'artifacts/code.diff';
+/** Where `includeDiff` stores the (redacted) diff of a dirty tree, relative to the bundle (`artifacts/code.rank<N>.diff` for a rank). */
+const diffArtifact = (rank?: number) => `artifacts/code${rankSuffix(rank)}.diff`;
+
+/** The most ranks whose file names the git collector is told to ignore in a shared bundle directory. */
+const MAX_IGNORED_RANKS = 1024;
 
 export type Collector = 'git' | 'environment' | 'hardware' | 'dependencies' | 'determinism' | 'system';
 
@@ -65,12 +71,20 @@ export interface StartRunOptions {
   metricFlushEvery?: number;
   /** Bundle rewrite period while running; 0: only at start and end. */
   snapshotIntervalMs?: number;
-  /** Distributed runs: rank of this process (bundle per rank), from RANK/SLURM_PROCID when absent. */
+  /**
+   * Distributed runs: the rank of this process. Default: from the launcher's variables (torchrun's
+   * `RANK`, `OMPI_COMM_WORLD_RANK`, `PMI_RANK`, `SLURM_PROCID` under srun: ./rank.ts). A rank of
+   * several (given here, or a rank above 0 or a world size above 1 in the environment) writes
+   * `prov.rank<N>.json`, `prov.rank<N>.ttl` and its own marker and lock, so the ranks of one run can
+   * share a directory; a run of one process writes `prov.json` and `prov.ttl`.
+   */
   rank?: number;
+  /** With `rank`: how many ranks the run has (default: from the launcher's variables). */
+  worldSize?: number;
   /** Replace the earlier reprov bundle in `dir` (never a directory reprov did not write). */
   overwrite?: boolean;
-  /** Parameters known at start: in the bundle from its first snapshot on. */
-  params?: Record<string, Value>;
+  /** Parameters known at start (nested objects allowed, keys joined with `.`): in the bundle from its first snapshot on. */
+  params?: Params;
   /** Seeds known at start (`[name, value, rng?]`): in the bundle from its first snapshot on. */
   seeds?: [string, number | string, string?][];
   /** Input paths known at start: named in the first snapshot, hashed before the collectors run. */
@@ -96,6 +110,10 @@ export interface BundleFiles {
 }
 
 export class Run {
+  /** The files this run writes (`prov.json`, or a rank's `prov.rank<N>.json`). */
+  readonly files: BundleFiles;
+  /** This process's rank when the run is one rank of several; undefined for a run of one process. */
+  readonly rank?: DistributedRank;
   readonly graph: RunGraph;
   readonly node: NamedNode;
   private readonly context: CollectContext;
@@ -117,12 +135,15 @@ export class Run {
   /** Things the user should know (a stale lock taken over). */
   readonly notes: string[];
 
-  private constructor(readonly id: string, readonly dir: string, readonly options: StartRunOptions, cwd: string, private readonly claim: DirectoryClaim) {
+  private constructor(readonly id: string, readonly dir: string, readonly options: StartRunOptions, cwd: string, private readonly claim: DirectoryClaim, rank: DistributedRank | undefined) {
     this.notes = claim.notes;
+    if (isDistributed(rank)) this.rank = rank;
+    const [json, turtle] = bundleFileNames(this.rank?.rank);
+    this.files = { dir, provJson: join(dir, json), turtle: join(dir, turtle) };
     this.graph = new RunGraph(options.namespace ?? `urn:reprov:run:${id}/`);
     this.node = this.graph.node('run');
     this.context = { graph: this.graph, run: this.node, cwd, env: options.env ?? process.env };
-    this.metrics = new MetricLog(dir, options.metricFlushEvery, 'reprov', options.rank ?? rankFrom(this.context.env));
+    this.metrics = new MetricLog(dir, options.metricFlushEvery, 'reprov', rank?.rank ?? 0);
   }
 
   static async start(options: StartRunOptions): Promise<Run> {
@@ -147,11 +168,15 @@ export class Run {
     // The run id (given, or made from the experiment's name) is a name, not a path: `../x` stays under prov/.
     const dir = resolve(cwd, options.dir ?? join('prov', safeName(id)));
     options.onDirectory?.(dir);
-    const claim = claimDirectory(dir, { tool: options.tool ?? 'reprov run API', runId: id, overwrite: options.overwrite, label: options.dir ?? dir, share: true });
+    const rank = rankOf(options);
+    const claim = claimDirectory(dir, {
+      tool: options.tool ?? 'reprov run API', runId: id, overwrite: options.overwrite, label: options.dir ?? dir, share: true,
+      ...(isDistributed(rank) && { rank: rank.rank }),
+    });
     try {
       claim.empty();
       await claim.writeMarker(undefined, 'running');
-      const run = new Run(id, dir, options, cwd, claim);
+      const run = new Run(id, dir, options, cwd, claim, rank);
       run.describeRun();
       if (options.params) run.logParams(options.params);
       for (const [name, value, rng] of options.seeds ?? []) run.logSeed(name, value, rng);
@@ -185,13 +210,22 @@ export class Run {
     }
   }
 
-  /** A parameter; its value is redacted when its name says it is a secret (`password`, `api_key`, `hf-token`: see `redactParam`). */
-  logParam(name: string, value: Value): void {
-    this.parameters.set(name, typeof value === 'string' || typeof value === 'number' ? paramValue(name, value) : value);
+  /**
+   * A parameter; its value is redacted when its name says it is a secret (`password`, `api_key`,
+   * `hf-token`: see `redactParam`). A nested object is flattened (`logParam('optimizer', { lr: 0.1 })`
+   * records `optimizer.lr`); a list is recorded as its JSON text.
+   */
+  logParam<V>(name: string, value: V & ParamOf<V>): void {
+    for (const [key, scalar] of flattenParam(name, value)) this.setParam(key, scalar);
   }
 
-  logParams(parameters: Record<string, Value>): void {
-    for (const [name, value] of Object.entries(parameters)) this.logParam(name, value);
+  /** Parameters by name; nested objects are flattened, their keys joined with `.` (`{ optimizer: { lr: 0.1 } }` -> `optimizer.lr`). */
+  logParams<P extends ParamsOf<P>>(parameters: P): void {
+    for (const [name, value] of flattenParams(parameters)) this.setParam(name, value);
+  }
+
+  private setParam(name: string, value: Value): void {
+    this.parameters.set(name, typeof value === 'string' || typeof value === 'number' ? paramValue(name, value) : value);
   }
 
   logMetric(name: string, value: number, options?: MetricPointOptions): void {
@@ -258,7 +292,7 @@ export class Run {
     const dynamic = this.dynamicQuads();
     const quads = [...this.graph.quads, ...dynamic];
     const dataset = { quads, prefixes: { ...RUN_PREFIXES, run: this.graph.base }, warnings: [], skipped: [] };
-    const files = { dir: this.dir, provJson: join(this.dir, 'prov.json'), turtle: join(this.dir, 'prov.ttl') };
+    const files = this.files;
     await withOutput(files.provJson, (sink) => writeProvTo(dataset, 'provjson', sink));
     await withOutput(files.turtle, (sink) => writeProvTo(dataset, 'turtle', sink));
     return files;
@@ -307,6 +341,18 @@ export class Run {
     const software = graph.node('agent', 'reprov');
     graph.describe(software, [prov.Agent, prov.SoftwareAgent], 'reprov').add(software, schema.name, 'reprov').add(software, schema.version, version);
     graph.add(node, prov.wasAssociatedWith, user).add(node, prov.wasAssociatedWith, software);
+    if (this.rank) {
+      graph.add(node, reprov.rank, this.rank.rank).add(node, reprov.worldSize, this.rank.worldSize).add(node, reprov.localRank, this.rank.localRank);
+    }
+  }
+
+  /** The files of every rank of this run (theirs share the directory), as far as the world size says; none for a run of one process. */
+  private rankFileNames(): string[] {
+    if (!this.rank) return [];
+    const count = Math.min(Math.max(this.rank.worldSize ?? 0, this.rank.rank + 1), MAX_IGNORED_RANKS);
+    const names: string[] = [];
+    for (let r = 0; r < count; r++) names.push(...bundleFileNames(r), markerName(r), lockName(r));
+    return names;
   }
 
   private async collect(signal?: AbortSignal): Promise<void> {
@@ -314,12 +360,13 @@ export class Run {
     const argv = this.options.argv ?? process.argv;
     const tasks: Promise<unknown>[] = [];
     if (enabled('git')) {
-      // The bundle is written before the code state is read: its own files are not the code's changes.
-      const own = [...BUNDLE_NAMES, BUNDLE_MARKER, BUNDLE_LOCK].map((name) => join(realDir(this.dir), name));
+      // The bundle is written before the code state is read: its own files (and its ranks') are not the code's changes.
+      const own = [...BUNDLE_NAMES, BUNDLE_MARKER, BUNDLE_LOCK, ...this.rankFileNames()].map((name) => join(realDir(this.dir), name));
+      const artifact = diffArtifact(this.rank?.rank);
       tasks.push(collectGit(this.context, { includeDiff: this.options.includeDiff, ignore: own }).then((state) => {
         if (!this.options.includeDiff || !('diff' in state) || !state.diff) return;
-        this.graph.add(state.node, reprov.diffFile, DIFF_ARTIFACT);
-        return this.writeArtifact(DIFF_ARTIFACT.slice('artifacts/'.length), state.diff);
+        this.graph.add(state.node, reprov.diffFile, artifact);
+        return this.writeArtifact(artifact.slice('artifacts/'.length), state.diff);
       }));
     }
     if (enabled('environment')) tasks.push(collectEnvironment(this.context, { argv, command: this.options.command }));
@@ -430,9 +477,13 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-function rankFrom(env: NodeJS.ProcessEnv): number {
-  const rank = env.RANK ?? env.SLURM_PROCID ?? env.OMPI_COMM_WORLD_RANK ?? env.PMI_RANK;
-  return rank !== undefined && /^\d+$/.test(rank) ? Number(rank) : 0;
+/** The rank `options` give (with the launcher's world size when they give none), else the launcher's. */
+function rankOf(options: StartRunOptions): DistributedRank | undefined {
+  const fromEnv = rankFromEnv(options.env ?? process.env);
+  if (options.rank === undefined) return fromEnv;
+  if (!Number.isSafeInteger(options.rank) || options.rank < 0) throw new UserError(`rank: expected a whole number from 0, found ${String(options.rank)}`);
+  const worldSize = options.worldSize ?? fromEnv?.worldSize;
+  return { rank: options.rank, source: 'option', ...(worldSize !== undefined && worldSize > options.rank && { worldSize }), ...(fromEnv?.localRank !== undefined && { localRank: fromEnv.localRank }) };
 }
 
 function safeUserName(): string {

@@ -47,8 +47,12 @@ function clean() {
     try { names = fs.readdirSync(d); } catch {}
     for (const name of names) if (temporary.test(name)) try { fs.rmSync(path.join(d, name), { recursive: true, force: true }); } catch {}
   }
-  const lock = path.join(dir, '.reprov-bundle.lock');
-  try { if (JSON.parse(fs.readFileSync(lock, 'utf8')).pid === Number(parentPid)) fs.rmSync(lock, { force: true }); } catch {}
+  let locks = [];
+  try { locks = fs.readdirSync(dir).filter((name) => /^\.reprov-bundle(\.rank\d+)?\.lock$/.test(name)); } catch {}
+  for (const name of locks) {
+    const lock = path.join(dir, name);
+    try { if (JSON.parse(fs.readFileSync(lock, 'utf8')).pid === Number(parentPid)) fs.rmSync(lock, { force: true }); } catch {}
+  }
 }
 function finish() {
   if (finishing) return;

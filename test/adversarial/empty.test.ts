@@ -88,7 +88,7 @@ describe('the other commands', () => {
     expect(nothing.stdout).not.toMatch(/verified/);
   });
   it('convert, diff, merge, export and import refuse an empty input', () => {
-    for (const args of [['convert', 'empty.ttl', '-t', 'ntriples'], ['convert', '-', '-f', 'turtle', '-t', 'ntriples'], ['diff', 'empty.ttl', 'norun.ttl'], ['merge', 'empty.ttl', 'norun.ttl', '-o', 'merged'], ['export', 'ro-crate', 'empty.json', '-o', 'crate'], ['import', 'yprov4ml', 'empty.json', '-o', 'imported']]) {
+    for (const args of [['convert', 'empty.ttl', '-t', 'ntriples'], ['convert', '-', '--from', 'turtle', '-t', 'ntriples'], ['diff', 'empty.ttl', 'norun.ttl'], ['merge', 'empty.ttl', 'norun.ttl', '-o', 'merged'], ['export', 'ro-crate', 'empty.json', '-o', 'crate'], ['import', 'yprov4ml', 'empty.json', '-o', 'imported']]) {
       expectContained(attack(box, args, { input: '' }), { status: 2, stderr: /(empty\.ttl|empty\.json|<stdin>): (the input is empty|the bundle holds no provenance statements)/ });
     }
   });

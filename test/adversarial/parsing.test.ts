@@ -193,7 +193,7 @@ describe('invalid UTF-8', () => {
   });
   it('on standard input and in Turtle too', () => {
     const turtle = Buffer.concat([Buffer.from('<http://e/a> <http://e/p> "'), Buffer.from([0xc0, 0x80]), Buffer.from('" .\n')]);
-    expectContained(attack(box, ['convert', '-', '-f', 'turtle', '-t', 'ntriples'], { input: turtle }), { status: 2, stderr: /<stdin>:1:28: invalid UTF-8 at byte 27 \(0xc0\)/ });
+    expectContained(attack(box, ['convert', '-', '--from', 'turtle', '-t', 'ntriples'], { input: turtle }), { status: 2, stderr: /<stdin>:1:28: invalid UTF-8 at byte 27 \(0xc0\)/ });
   });
 
   it('the byte named is where a strict decoder first fails (random bytes)', () => {

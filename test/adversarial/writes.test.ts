@@ -263,6 +263,40 @@ describe('data is never lost or mixed', () => {
     box.remove();
   });
 
+  it.each([
+    ['live, this process', () => JSON.stringify({ tool: 'reprov record', pid: process.pid, host: hostname(), started: '2020-01-01T00:00:00.000Z' }), 2],
+    ['garbage', () => 'not json {', 2],
+    ['pid as text', () => JSON.stringify({ tool: 'x', pid: '1; rm -rf /', host: hostname() }), 2],
+  ])('a hostile rank lock (%s) holds off that rank only; other ranks record beside it', (_name, text, status) => {
+    const box = sandbox();
+    mkdirSync(box.path('ranks'));
+    writeFileSync(box.path('ranks/.reprov-bundle.rank1.lock'), text());
+    const rank1 = attack(box, ['record', ...QUICK, '-o', 'ranks', '--', 'touch', 'ran1'], { env: { RANK: '1', WORLD_SIZE: '2' } });
+    // A fresh unreadable lock may be a writer between creating and filling it: refused, not taken over.
+    expectContained(rank1, { status, stderr: /ranks: in use by (reprov record|another writer)/ });
+    expect(existsSync(box.path('ran1'))).toBe(false);
+    const rank0 = attack(box, ['record', ...QUICK, '-o', 'ranks', '--', 'true'], { env: { RANK: '0', WORLD_SIZE: '2' } });
+    expect(rank0.status, rank0.stderr).toBe(0);
+    expect(rank0.touched.filter((p) => !p.endsWith('.lock'))).toEqual(['ranks/.reprov-bundle.rank0', 'ranks/prov.rank0.json', 'ranks/prov.rank0.ttl']);
+    expect(readFileSync(box.path('ranks/.reprov-bundle.rank1.lock'), 'utf8')).toBe(text());
+    box.remove();
+  });
+
+  it.each([
+    ['RANK=1 WORLD_SIZE=2', { RANK: '1', WORLD_SIZE: '2' }],
+    ['a run of one process', {}],
+  ])('a directory holding someone else\'s prov.rank1.json (no marker) is never written into (%s)', (_name, env) => {
+    const box = sandbox();
+    mkdirSync(box.path('foreign'));
+    writeFileSync(box.path('foreign/prov.rank1.json'), '{"entity": {"mine": {}}}');
+    const before = snapshot(box.path('foreign'));
+    const result = attack(box, ['record', ...QUICK, '-o', 'foreign', '--overwrite', '--', 'touch', 'ran'], { env });
+    expectContained(result, { status: 2, stderr: /foreign: not empty and not written by reprov \(no \.reprov-bundle; it holds prov\.rank1\.json\)/ });
+    expect(snapshot(box.path('foreign'))).toEqual(before);
+    expect(existsSync(box.path('ran'))).toBe(false);
+    box.remove();
+  });
+
   describe.each([
     { name: 'record', args: ['record', ...QUICK, '-o', 'foreign', '--', 'touch', 'ran'] },
     { name: 'record --overwrite', args: ['record', ...QUICK, '-o', 'foreign', '--overwrite', '--', 'touch', 'ran'] },

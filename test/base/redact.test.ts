@@ -182,7 +182,7 @@ describe('redactEnv', () => {
     OMP_NUM_THREADS: '4', PYTHONHASHSEED: '0', CUBLAS_WORKSPACE_CONFIG: ':4096:8', PYTORCH_CUDA_ALLOC_CONF: 'expandable_segments:True',
     SLURM_JOB_ID: '42', TOKENIZERS_PARALLELISM: 'false', HOME: '/home/me', PATH: '/usr/bin', USER: 'me',
     HF_TOKEN: HF, NVIDIA_API_KEY: 'nv-secret', SLURM_DB_PASSWORD: 'pw', MY_TOKEN: 't', MY_API_KEY: 'k', DB_SECRET: 's',
-    AWS_CREDENTIALS: 'c', PGPASSWORD: 'pg', PIP_INDEX_URL: 'https://u:pw123@pypi.example.org/simple', TF_FOO: `x ${GITHUB}`,
+    AWS_CREDENTIALS: 'c', PGPASSWORD: 'pg', PIP_INDEX_URL: 'https://u:pw123@pypi.example.org/simple', TF_XLA_FLAGS: `x ${GITHUB}`,
     UNSET: undefined,
   };
 
@@ -190,7 +190,7 @@ describe('redactEnv', () => {
     const { recorded, redactedNames } = redactEnv(env);
     expect(recorded).toEqual({
       CUBLAS_WORKSPACE_CONFIG: ':4096:8', OMP_NUM_THREADS: '4', PIP_INDEX_URL: 'https://u:[REDACTED:password]@pypi.example.org/simple',
-      PYTHONHASHSEED: '0', PYTORCH_CUDA_ALLOC_CONF: 'expandable_segments:True', SLURM_JOB_ID: '42', TF_FOO: 'x [REDACTED:github-token]',
+      PYTHONHASHSEED: '0', PYTORCH_CUDA_ALLOC_CONF: 'expandable_segments:True', SLURM_JOB_ID: '42', TF_XLA_FLAGS: 'x [REDACTED:github-token]',
       TOKENIZERS_PARALLELISM: 'false',
     });
     expect(redactedNames).toEqual(['AWS_CREDENTIALS', 'DB_SECRET', 'HF_TOKEN', 'MY_API_KEY', 'MY_TOKEN', 'NVIDIA_API_KEY', 'PGPASSWORD', 'SLURM_DB_PASSWORD']);

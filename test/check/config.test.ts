@@ -3,9 +3,11 @@
  * comments, validation errors with their exact file:location, globs for ignore and overrides, and
  * the starting config `initConfig` writes.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { REPO } from '../support/cli.js';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   checkRuleIds, CONFIG_SCHEMA_PATH, configError, ConfigError, configSchemaAjv, findConfig, isIgnored, loadConfig,
@@ -376,14 +378,34 @@ describe('initConfig', () => {
     expect(path).toBe(join(dir, 'reprov.config.json'));
     const text = readFileSync(path, 'utf8');
     expect(text).toMatch(/^\/\/ /);
-    expect(text).toContain('"$schema": "./node_modules/reprov/schemas/reprov-config.schema.json"');
     const result = loadConfig(undefined, { cwd: dir });
     expect(result.file).toBe(path);
     expect(result.config).toEqual({
-      $schema: './node_modules/reprov/schemas/reprov-config.schema.json',
+      $schema: expect.stringMatching(/^file:\/\//),
       rules: {}, failOn: 'error', ignore: [], overrides: [], shapes: [], secretPatterns: [],
     });
     expect(readdirSync(dir)).toEqual(['reprov.config.json']);
+  });
+
+  it('without node_modules above (a Python project), $schema names the schema this reprov ships, and it validates the file', async () => {
+    const path = initConfig(dir);
+    const { config } = loadConfig(undefined, { cwd: dir });
+    const schemaFile = fileURLToPath(config.$schema!);
+    expect(schemaFile).toBe(join(REPO, 'schemas', 'reprov-config.schema.json'));
+    expect(existsSync(schemaFile)).toBe(true);
+    expect(readFileSync(path, 'utf8')).not.toContain('node_modules/reprov');
+    // The schema it names (read independently of loadConfig) accepts the file as written.
+    const { Ajv } = await import('ajv');
+    const validate = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+    expect(validate(config)).toBe(true);
+    expect(validate({ ...config, failOn: 'sometimes' })).toBe(false);
+  });
+
+  it('a node_modules/reprov without the schema file (a broken or foreign install) is not pointed at', () => {
+    files({ 'node_modules/reprov/package.json': '{}', 'node_modules/reprov/schemas': '', 'pkg/.keep': '' });
+    const path = initConfig(join(dir, 'pkg'));
+    expect(readFileSync(path, 'utf8')).not.toContain('node_modules/reprov');
+    expect(existsSync(fileURLToPath(loadConfig(undefined, { cwd: join(dir, 'pkg') }).config.$schema!))).toBe(true);
   });
 
   it('uncommenting every example still gives a valid config', () => {

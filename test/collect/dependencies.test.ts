@@ -231,8 +231,9 @@ describe('pyproject.toml', () => {
       '[tool.ruff]', 'line-length = 100',
     ].join('\n');
     // numpy, torch*, rich, matplotlib, seaborn*, pytest, ruff*, pandas, scipy*, lib, other
-    expect(analysePyproject(text)).toEqual({ pinned: false, packageCount: 11, unpinnedCount: 4 });
-    expect(analysePyproject('[project]\nname = "x"\n')).toEqual({ pinned: true, packageCount: 0, unpinnedCount: 0 });
+    // only [project] dependencies are what `pip install .` installs: they are the declared requirements
+    expect(analysePyproject(text)).toEqual({ pinned: false, packageCount: 11, unpinnedCount: 4, requirements: ['numpy==1.26.4', 'torch>=2', 'rich==13.7.1'] });
+    expect(analysePyproject('[project]\nname = "x"\n')).toEqual({ pinned: true, packageCount: 0, unpinnedCount: 0, requirements: [] });
   });
 
   it('is found in the working directory', async () => {

@@ -114,6 +114,19 @@ describe('collectEnvironment', () => {
     expect(everything).not.toContain('/home/someone');
   });
 
+  it('records TensorFlow\'s variables by name, never Terraform\'s (TF_CLI_CONFIG_FILE, TF_VAR_*) that share the TF_ prefix', async () => {
+    const cwd = tempDir();
+    const env = {
+      PATH: process.env.PATH ?? '', TF_DETERMINISTIC_OPS: '1', TF_CPP_MIN_LOG_LEVEL: '2', TF_XLA_FLAGS: '--tf_xla_auto_jit=2',
+      TF_CLI_CONFIG_FILE: '/home/someone/.terraformrc', TF_VAR_region: 'eu-west-1', TF_WORKSPACE: 'prod', TF_LOG: 'DEBUG',
+      TF_TOKEN_app_terraform_io: 'abcdefghijklmnop.atlasv1.qrstuvwxyz', TF_DETERMINISTIC_OPS_X: '1',
+    };
+    const info = await collectEnvironment(context(cwd, env), { argv: ['/usr/bin/node', 'main.js'] });
+    expect(info.variables).toEqual({ TF_CPP_MIN_LOG_LEVEL: '2', TF_DETERMINISTIC_OPS: '1', TF_XLA_FLAGS: '--tf_xla_auto_jit=2' });
+    // A Terraform token's name is still listed as present and redacted, its value never recorded.
+    expect(info.redactedNames).toEqual(['TF_TOKEN_app_terraform_io']);
+  });
+
   it('uses argv when there is no command, and records no Python version for a Node script', async () => {
     const ctx = context(tempDir(), {});
     const info = await collectEnvironment(ctx, { argv: ['/usr/bin/node', '--import', 'tsx', '/work/train.ts', '--epochs', '3'] });

@@ -43,6 +43,7 @@ const one = (ctx: CollectContext, s: NamedNode, p: NamedNode) => {
 function replay(query: string | Error, plain: string | Error = ''): CommandRunner & { calls: string[][] } {
   const calls: string[][] = [];
   const run = async (cmd: string, args: string[]): Promise<CommandResult> => {
+    if (cmd === 'rocm-smi') throw Object.assign(new Error('spawn rocm-smi ENOENT'), { code: 'ENOENT' }); // no AMD tools on these machines
     expect(cmd).toBe('nvidia-smi');
     calls.push(args);
     const answer = args.length === 0 ? plain : query;
@@ -167,9 +168,10 @@ describe('GPUs from replayed nvidia-smi output', () => {
   });
 
   it('reports a runner timeout as a reason', async () => {
-    const run: CommandRunner = async () => { throw Object.assign(new Error('nvidia-smi timed out after 10 s'), { code: 'ETIMEDOUT' }); };
+    const run: CommandRunner = async (cmd) => { throw Object.assign(new Error(`${cmd} timed out after 10 s`), { code: 'ETIMEDOUT' }); };
     const info = await collectHardware(context(), { run });
-    expect(info.gpuUnknownReason).toBe('nvidia-smi timed out');
+    // rocm-smi is there too (it timed out rather than being absent): both reasons
+    expect(info.gpuUnknownReason).toBe('nvidia-smi timed out; rocm-smi timed out');
   });
 });
 

@@ -222,3 +222,93 @@ describe('exportRoCrate: refusals', () => {
     expect(existsSync(crate)).toBe(false);
   });
 });
+
+describe('exportRoCrate: the run\'s code (a run recorded through the CLI from a dirty git repository)', async () => {
+  const { reprov } = await import('../support/cli.js');
+  const { git, initRepo, write } = await import('../support/git.js');
+  const repo = initRepo(temp(), { 'train.py': 'print("lr", 0.1)\n', '.gitignore': 'bundles/\n' });
+  write(repo, 'train.py', 'print("lr", 0.5)  # changed after the commit\n');
+  const RECORD = ['record', '--no-hardware', '--no-system', '--no-instrument'];
+  const recorded = reprov([...RECORD, '--include-diff', '-o', 'bundles/diff', '--', 'python3', 'train.py', '--epochs', '1'], { cwd: repo });
+  const plain = reprov([...RECORD, '-o', 'bundles/plain', '--', 'python3', 'train.py'], { cwd: repo });
+  const filesOf = (out: string) => readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(out.length + 1)).sort();
+  const exported = (bundle: string, root?: string) => {
+    const out = join(temp(), 'crate');
+    const result = reprov(['export', 'ro-crate', bundle, '-o', out, ...(root ? ['--root', root] : [])], { cwd: repo });
+    expect(result.status, result.stderr).toBe(0);
+    const metadata = JSON.parse(readFileSync(join(out, 'ro-crate-metadata.json'), 'utf8')) as { '@graph': Entity[] };
+    return { out, result, byId: entities(metadata), metadata };
+  };
+
+  it('records the runs', () => {
+    expect(recorded.status, recorded.stderr).toBe(0);
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(git(repo, 'status', '--porcelain')).toBe('M train.py');
+  });
+
+  it('includes the stored diff and the entry script, each with its sha256, as parts of the run\'s instrument', () => {
+    const { out, byId } = exported('bundles/diff', '.');
+    expect(filesOf(out)).toEqual(expect.arrayContaining(['bundles/diff/artifacts/code.diff', 'train.py']));
+    const diff = byId.get('bundles/diff/artifacts/code.diff')!;
+    const diffText = readFileSync(join(out, 'bundles/diff/artifacts/code.diff'), 'utf8');
+    expect(diffText).toContain('+print("lr", 0.5)  # changed after the commit');
+    expect(diffText).toBe(readFileSync(join(repo, 'bundles/diff/artifacts/code.diff'), 'utf8'));
+    expect(diff).toMatchObject({ '@type': 'File', encodingFormat: 'text/x-diff', sha256: sha256(diffText), contentSize: Buffer.byteLength(diffText) });
+    const script = byId.get('train.py')!;
+    expect(script).toMatchObject({ '@type': ['File', 'SoftwareSourceCode'], name: 'train.py', sha256: sha256(readFileSync(join(repo, 'train.py'))) });
+    expect(readFileSync(join(out, 'train.py'), 'utf8')).toBe(readFileSync(join(repo, 'train.py'), 'utf8'));
+    const action = [...byId.values()].find((e) => e['@type'] === 'CreateAction')!;
+    const instrument = byId.get(refs(action.instrument)[0]!)!;
+    expect(instrument['@type']).toBe('SoftwareSourceCode');
+    expect(refs(instrument.hasPart).sort()).toEqual(['bundles/diff/artifacts/code.diff', 'train.py']);
+    expect(refs(byId.get('./')!.hasPart)).toEqual(expect.arrayContaining(['bundles/diff/artifacts/code.diff', 'train.py']));
+  });
+
+  it('includes the entry script of a run recorded without --include-diff (no diff to include), and leaves the script out without --root', () => {
+    const { out, byId } = exported('bundles/plain', '.');
+    expect(filesOf(out)).toContain('train.py');
+    expect(filesOf(out).some((f) => f.endsWith('.diff'))).toBe(false);
+    expect(byId.get('train.py')).toBeDefined();
+    const alone = exported('bundles/plain');
+    expect(filesOf(alone.out)).not.toContain('train.py');
+    expect(alone.result.stderr).not.toContain('entry script');
+  });
+
+  describe('hostile entry points and diff paths never leave the root', () => {
+    const box = temp();
+    const work = join(box, 'work');
+    mkdirSync(join(work, 'dir.py'), { recursive: true });
+    writeFileSync(join(box, 'secret.py'), 'SECRET = "next door"\n');
+    symlinkSync(join(box, 'secret.py'), join(work, 'link.py'));
+    const bundleWith = (name: string, entry: string, diff?: string) => {
+      const dir = join(work, name);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'prov.ttl'), [
+        '@prefix prov: <http://www.w3.org/ns/prov#> . @prefix reprov: <https://w3id.org/reprov#> . @prefix mls: <http://www.w3.org/ns/mls#> .',
+        '<urn:r/run> a prov:Activity, mls:Run ; prov:used <urn:r/cmd>, <urn:r/code> .',
+        `<urn:r/cmd> a prov:Entity, reprov:Command ; reprov:entryPoint ${JSON.stringify(entry)} .`,
+        `<urn:r/code> a prov:Entity, reprov:CodeState ; reprov:commit "3f2c9a1e5b7d4c6a8f0e1d2c3b4a5968778695a4"${diff ? ` ; reprov:diffFile ${JSON.stringify(diff)}` : ''} .`,
+      ].join('\n'));
+      return join(dir, 'prov.ttl');
+    };
+    const cases: [string, string, string | undefined, RegExp | undefined][] = [
+      ['up', '../secret.py', '../../secret.py', /leaves/],
+      ['deep', '../../../../../../etc/passwd', 'a/../../../../etc/passwd', /leaves/],
+      ['link', 'link.py', undefined, /symbolic link out/],
+      ['absolute', join(box, 'secret.py'), join(box, 'secret.py'), undefined],
+      ['directory', 'dir.py', undefined, undefined],
+      ['fifo-like', '/dev/zero', undefined, undefined],
+    ];
+    for (const [name, entry, diff, reason] of cases) {
+      it(`${name}: ${entry} is not copied`, async () => {
+        const out = join(temp(), 'crate');
+        const result = await exportRoCrate(await loadBundle(bundleWith(name, entry, diff)), { out, root: work });
+        const all = filesOf(out).map((f) => readFileSync(join(out, f), 'utf8'));
+        expect(all.some((content) => content.includes('next door') || content.includes('root:'))).toBe(false);
+        expect(filesOf(out)).toEqual(['.reprov-bundle', `${name}/prov.ttl`, 'ro-crate-metadata.json'].sort());
+        if (reason) expect(result.notCopied).toContainEqual(expect.stringMatching(new RegExp(`^${entry.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(urn:r/cmd, the entry script\\): .*${reason.source}`)));
+        if (diff) expect(result.notCopied).toContainEqual(expect.stringContaining(`${diff} (urn:r/code, the stored diff)`));
+      });
+    }
+  });
+});

@@ -9,6 +9,8 @@ import { DIFF_SECTIONS, DiffInputError, diffBundles, type DiffEntry, type DiffRe
 import { DIFF_REPORT_SCHEMA_PATH, renderDiffText, toDiffJson } from '../../src/release/diff-report.js';
 import { openBundle } from '../../src/io/load-bundle.js';
 import { mergeBundles } from '../../src/run/merge.js';
+import { startRun } from '../../src/run/run.js';
+import { decimalDifference } from '../../src/release/decimal.js';
 import { RUN_PREFIXES } from '../../src/prov/vocabulary.js';
 import { git, recordRun, sha256, workspace, write } from './workspace.js';
 
@@ -105,6 +107,52 @@ describe('diffBundles on recorded runs', () => {
     const bad = structuredClone(doc) as unknown as { sections: { entries: Record<string, unknown>[] }[] };
     bad.sections[1]!.entries[0]!.change = 'different';
     expect(schemaErrors(bad)).toEqual(['/sections/1/entries/0/change must be equal to one of the allowed values']);
+  });
+});
+
+describe('metric deltas: every digit that differs, never rounded', () => {
+  /** A run recorded through the run API in `ws` whose metrics end at the given values (one point each, context `training`). */
+  const recordMetrics = async (ws: string, name: string, metrics: Record<string, number>) => {
+    const run = await startRun({ experiment: 'lm', cwd: ws, dir: join('runs', name), runId: name, snapshotIntervalMs: 0, collect: { system: false, hardware: false, git: false, dependencies: false }, env: {} });
+    for (const [metric, value] of Object.entries(metrics)) run.logMetric(metric, value, { context: 'training', step: 0 });
+    return (await run.end()).dir;
+  };
+
+  it('prints integer deltas exactly, however large, and float deltas with the digits the two values hold', async () => {
+    const ws = workspace();
+    const a = await recordMetrics(ws, 'a', { tokens: 0, big: 2 ** 60, acc: 0.1, loss: 1, tiny: 1, drop: 0.5, neg: 1e21 });
+    const b = await recordMetrics(ws, 'b', { tokens: 487010304, big: 2 ** 60 + 256, acc: 0.3, loss: 1.0000000000000002, tiny: 1 + 2 ** -52 * 2, drop: 0.375, neg: 1e21 + 131072 });
+    const report = await diff(a, b);
+    const text = renderDiffText(report);
+    expect(text).toContain('  ~ training/tokens last: 0 → 487010304 (Δ +487010304)');
+    // 2^60 and 2^60 + 256, recorded as their shortest text: the doubles differ by 256, not 200.
+    expect(text).toContain('  ~ training/big last: 1152921504606847000 → 1152921504606847200 (Δ +256)');
+    // 0.3 − 0.1 in doubles is 0.19999999999999998; the values as recorded differ by 0.2.
+    expect(text).toContain('  ~ training/acc last: 0.1 → 0.3 (Δ +0.2)');
+    expect(entry(report, 'metrics', 'training/acc last').delta).toBe(0.2);
+    // Adjacent doubles: the delta is not rounded away to 0 or to 1e-16.
+    expect(text).toContain('  ~ training/loss last: 1 → 1.0000000000000002 (Δ +2e-16)');
+    expect(text).toContain('  ~ training/tiny last: 1 → 1.0000000000000004 (Δ +4e-16)');
+    expect(text).toContain('  ~ training/drop last: 0.5 → 0.375 (Δ −0.125)');
+    expect(text).toContain('  ~ training/neg last: 1e+21 → 1.0000000000000001e+21 (Δ +131072)');
+    expect(text).not.toMatch(/Δ ±0\)/);
+  });
+
+  it('reads hostile values as data: huge exponents, long digit strings and words give no exact delta and no hang', () => {
+    expect(decimalDifference('1e999999', '1')).toBeUndefined();
+    expect(decimalDifference('1'.repeat(100_000), '1')).toBeUndefined();
+    expect(decimalDifference('NaN', '1')).toBeUndefined();
+    expect(decimalDifference('0x10', '1')).toBeUndefined();
+    expect(decimalDifference('.', '1')).toBeUndefined();
+    expect(decimalDifference('1e-300', '1e300')).toBe(`9.${'9'.repeat(599)}e+299`);
+    expect(decimalDifference('1e300', '1e-300')).toBe(`-9.${'9'.repeat(599)}e+299`);
+    expect(decimalDifference('1e-500', '1e500')).toBeUndefined();
+    expect(decimalDifference('-0', '0')).toBe('0');
+    expect(decimalDifference('1.50', '1.5')).toBe('0');
+    expect(decimalDifference('2.5E-3', '0.0025001')).toBe('1e-7');
+    // An integer with more digits than a double holds is taken as written.
+    expect(decimalDifference('123456789012345678901234567890', '123456789012345678901234567891')).toBe('1');
+    expect(decimalDifference('123456789012345678901234567890', '0')).toBe('-1.2345678901234567890123456789e+29');
   });
 });
 

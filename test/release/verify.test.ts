@@ -1,6 +1,7 @@
 // These tests read yProv4ML documents, which the library entry registers for every reader.
 import '../../src/interop/yprov4ml-mark.js';
-import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBundle, parseBundle } from '../../src/io/load-bundle.js';
@@ -240,5 +241,46 @@ describe('verifyBundle: what cannot be checked', () => {
 <urn:r/code> a prov:Entity, reprov:CodeState ; reprov:commit "${head.slice(0, 10)}" .`;
     const report = await verifyBundle(await parseBundle(turtle, join(ws, 'prov.ttl'), ws), { root: ws });
     expect(find(report, 'commit').status).toBe('match');
+  });
+});
+
+describe('verifyBundle lists the recorded Python packages again', () => {
+  const debian = '/usr/bin/python3';
+  const usable = spawnSync(debian, ['-m', 'pip', '--version']).status === 0 && spawnSync(debian, ['-m', 'venv', '--help']).status === 0;
+
+  it.runIf(usable)('matches right after recording with a venv over Debian\'s python, then names the added, removed and changed packages, then the missing interpreter', async () => {
+    const ws = workspace();
+    const venv = join(tempDir(), 'venv');
+    execFileSync(debian, ['-m', 'venv', '--without-pip', '--system-site-packages', venv]);
+    const site = join(venv, 'lib', readdirSync(join(venv, 'lib'))[0]!, 'site-packages');
+    const dist = (name: string, version: string) => {
+      mkdirSync(join(site, `${name}-${version}.dist-info`), { recursive: true });
+      writeFileSync(join(site, `${name}-${version}.dist-info`, 'METADATA'), `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`);
+      writeFileSync(join(site, `${name}-${version}.dist-info`, 'INSTALLER'), 'pip\n');
+    };
+    dist('alpha', '1.0');
+    dist('beta', '2.0');
+    const python = join(venv, 'bin', 'python');
+    const bundle = await recordRun(ws, 'a', { options: { python } });
+
+    const first = await verify(bundle, ws);
+    const packages = find(first, 'packages');
+    expect(packages).toMatchObject({ status: 'match', path: python });
+    expect(packages.message).toMatch(/has the same \d+ packages at the same versions/);
+    expect(first.items.filter((i) => i.kind === 'dependency').map((i) => i.path)).toEqual(['requirements.txt']); // no "unchecked" pip-freeze item any more
+    expect(first.ok).toBe(true);
+
+    rmSync(join(site, 'alpha-1.0.dist-info'), { recursive: true });
+    rmSync(join(site, 'beta-2.0.dist-info'), { recursive: true });
+    dist('beta', '2.1');
+    dist('gamma', '0.1');
+    const second = await verify(bundle, ws);
+    expect(find(second, 'packages')).toMatchObject({ status: 'mismatch' });
+    expect(find(second, 'packages').message).toBe(`${python} now has other packages than the run: changed: beta 2.0 -> 2.1; added: gamma 0.1; removed: alpha 1.0`);
+    expect(second.ok).toBe(false);
+
+    rmSync(venv, { recursive: true });
+    const third = await verify(bundle, ws);
+    expect(find(third, 'packages')).toMatchObject({ status: 'missing', message: `cannot list the packages again: ${python} -m pip freeze failed: ${python} not found` });
   });
 });

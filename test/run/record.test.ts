@@ -17,7 +17,7 @@ describe('reprov record', () => {
   it('runs the command, passes stdin and stdout through, exits with its code, and records a failed run', () => {
     const cwd = workdir();
     writeFileSync(join(cwd, 'data.csv'), 'a,b\n1,2\n');
-    const result = reprov(['record', ...QUICK, '-o', 'bundle', '--param', 'lr=0.1', '--param', 'name=baseline', '--seed', '7', '--input', 'data.csv', '--output', 'out.txt',
+    const result = reprov(['record', ...QUICK, '-o', 'bundle', '--param', 'lr=0.1', '--param', 'name=baseline', '--seed', '7', '--input', 'data.csv', '--produces', 'out.txt',
       '--', 'sh', '-c', 'cat > out.txt; echo produced; exit 3'], { cwd, input: 'from stdin\n' });
     expect(result.status).toBe(3);
     expect(result.stdout).toBe('produced\n');
@@ -113,7 +113,7 @@ describe('reprov record', () => {
     it('records the NumPy example: Python version, seed, parameters, data in and model out', () => {
       const cwd = workdir();
       cpSync(join(REPO, 'examples'), join(cwd, 'examples'), { recursive: true });
-      const result = reprov(['record', '--no-system', '--seed', 'numpy=0', '--param', 'lr=0.5', '--input', 'examples/data/blobs.csv', '--output', 'model.npy', '-o', 'b',
+      const result = reprov(['record', '--no-system', '--seed', 'numpy=0', '--param', 'lr=0.5', '--input', 'examples/data/blobs.csv', '--produces', 'model.npy', '-o', 'b',
         '--', PYTHON, 'examples/train_numpy.py', '--lr', '0.5', '--seed', '0', '--out', 'model.npy'], { cwd });
       expect(result.status).toBe(0);
       expect(result.stdout).toMatch(/validation accuracy 0\.\d+/);

@@ -19,7 +19,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { inside } from '../../base/confine.js';
-import { BUNDLE_MARKER } from '../../base/lock.js';
+import { isMarkerName } from '../../base/lock.js';
 import { looksLikeKerasCsv, MAX_CSV_BYTES, readHead } from './csv.js';
 import type { MetricFile, MetricFileFormat } from './types.js';
 
@@ -58,7 +58,7 @@ export async function findMetricFiles(root: string, options: FindMetricFilesOpti
     } catch {
       continue; // unreadable or vanished: nothing of it is a metric file we can read
     }
-    if (dir !== top && entries.some((e) => e.name === BUNDLE_MARKER)) continue;
+    if (dir !== top && entries.some((e) => isMarkerName(e.name))) continue;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (++seen > maxEntries) {
