@@ -36,3 +36,11 @@ describe.each(RULES.map((r) => [r.meta.id, r] as const))('%s', (id, rule) => {
 it('rule ids are unique', () => {
   expect(new Set(RULES.map((r) => r.meta.id)).size).toBe(RULES.length);
 });
+
+describe('the rule set as the README states it', () => {
+  it('the README names how many rules check runs, and the number is the rule set\'s', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`against ${RULES.length} rules`);
+  });
+});
