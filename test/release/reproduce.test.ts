@@ -306,6 +306,41 @@ await withRun({ experiment: 'ts', dir: 'runs/ts', collect: { system: false, hard
 });
 `;
 
+const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+
+/** A small PyTorch training: a linear model fitted to data/values.txt, a loss per step, the model saved. */
+const TORCH_TRAIN = `import torch
+import reprov
+torch.manual_seed(3)
+torch.use_deterministic_algorithms(True)
+values = [float(v) for v in open("data/values.txt").read().split()]
+x = torch.tensor(values).reshape(-1, 1)
+y = 2 * x + 1
+model = torch.nn.Sequential(torch.nn.Linear(1, 8), torch.nn.Dropout(0.1), torch.nn.Linear(8, 1))
+opt = torch.optim.SGD(model.parameters(), lr=0.05)
+for step in range(20):
+    opt.zero_grad()
+    loss = torch.nn.functional.mse_loss(model(x), y)
+    loss.backward()
+    opt.step()
+    reprov.log_metric("loss", loss.item(), step=step)
+torch.save(model.state_dict(), "out.txt")
+`;
+
+// CI installs python3-torch (.ci/run): there this never skips.
+describe.skipIf(!hasTorch && !process.env.CI)('reprov reproduce (PyTorch)', () => {
+  it('reproduces a seeded, deterministic torch training bitwise: the saved model and all 20 loss points', () => {
+    const ws = repo(TORCH_TRAIN);
+    const bundle = record(ws, 'a');
+    watch(ws);
+    const { status, report } = reproduceJson(ws, bundle);
+    expect(report.metrics).toEqual([expect.objectContaining({ name: 'loss', context: 'training', status: 'bitwise', compared: 20 })]);
+    expect(report.outputs).toEqual([expect.objectContaining({ path: 'out.txt', status: 'same' })]);
+    expect(report.verdict).toBe('bitwise');
+    expect(status).toBe(0);
+  });
+});
+
 describe('reprov reproduce (TypeScript run API)', () => {
   function tsRun(draw: string): { ws: string; bundle: string } {
     const ws = initRepo(tempDir(), { 'train.mjs': tsTrain(draw), '.gitignore': 'runs/\nmodel.json\ndata/\n' });
