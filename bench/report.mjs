@@ -1,0 +1,108 @@
+/**
+ * `reprov report` speed: a run of 100 metrics × 10k points (aim: the page written in under 2 s,
+ * `reprov report` end to end, Node's start-up included) and the page's first paint and full
+ * drawing (every chart) in Debian's Chromium (aim: first paint under 1 s). Prints figures; fails
+ * nothing. Also writes a screenshot of each page kind (run, comparison, check) into bench/out/report/
+ * for the README.
+ *
+ *   npm run build && node bench/report.mjs [--metrics 100] [--points 10000] [--runs 3]
+ *   node bench/report.mjs --metrics 4 --points 2000 --runs 1 --docs   # the README's screenshots (docs/images/report-*.png)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { startRun } from '../dist/src/run/run.js';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const METRICS = arg('metrics', 100);
+const POINTS = arg('points', 10_000);
+const RUNS = arg('runs', 3);
+const CLI = new URL('../dist/src/cli/main.js', import.meta.url).pathname;
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const OUT = new URL('out/report/', import.meta.url).pathname;
+const DOCS = process.argv.includes('--docs') ? new URL('../docs/images/', import.meta.url).pathname : undefined;
+const OFF = { git: false, environment: false, hardware: false, dependencies: false, determinism: false, system: false };
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function makeRun(dir, name, scale) {
+  const run = await startRun({ experiment: 'bench', cwd: dir, dir: name, collect: OFF, snapshotIntervalMs: 0 });
+  run.logParam('lr', 0.001 * scale);
+  for (let m = 0; m < METRICS; m++) {
+    const context = m % 4 === 0 ? 'validation' : 'training';
+    for (let i = 0; i < POINTS; i++) run.logMetric(`metric_${String(m).padStart(3, '0')}`, Math.exp(-i / (2000 * scale)) + 0.01 * Math.sin(i + m), { step: i, epoch: Math.floor(i / 1000), context });
+  }
+  await run.end();
+  return join(dir, name);
+}
+
+function report(args) {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [CLI, 'report', '-q', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return performance.now() - start;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'reprov-bench-report-'));
+mkdirSync(OUT, { recursive: true });
+process.stderr.write(`recording two runs of ${METRICS} metrics × ${POINTS} points…\n`);
+const a = await makeRun(dir, 'a', 1);
+const b = await makeRun(dir, 'b', 1.5);
+const page = join(OUT, 'run.html');
+const compare = join(OUT, 'compare.html');
+const check = join(OUT, 'check.html');
+const generate = [];
+for (let i = 0; i < RUNS; i++) generate.push(report([a, '-o', page]));
+const compareMs = report([a, b, '-o', compare]);
+spawnSync(process.execPath, [CLI, 'check', '-f', 'html', '-o', check, a, b, 'examples/check/before', 'examples/check/after'], { encoding: 'utf8' });
+
+console.log(`| measure | figure | aim |`);
+console.log(`| --- | --- | --- |`);
+console.log(`| \`reprov report\` of ${METRICS} metrics × ${POINTS} points (median of ${RUNS}, end to end) | ${Math.round(median(generate))} ms | < 2000 ms |`);
+console.log(`| the page's size | ${(statSync(page).size / 1024 / 1024).toFixed(2)} MB | |`);
+console.log(`| \`reprov report A B\` (two such runs) | ${Math.round(compareMs)} ms | |`);
+
+if (!existsSync(CHROMIUM)) {
+  console.log(`| first paint in Chromium | n/a (${CHROMIUM} missing) | < 1000 ms |`);
+} else {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const paints = [];
+  const drawn = [];
+  for (let i = 0; i < RUNS; i++) {
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const start = performance.now();
+    await tab.goto(pathToFileURL(page).href);
+    await tab.waitForSelector('html[data-charts=ready]', { timeout: 60_000 });
+    const all = performance.now() - start;
+    const fcp = await tab.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
+    paints.push(fcp);
+    drawn.push(all);
+    await tab.close();
+  }
+  console.log(`| first contentful paint in Chromium (median of ${RUNS}) | ${Math.round(median(paints))} ms | < 1000 ms |`);
+  console.log(`| every chart drawn (load → last of ${METRICS} charts) | ${Math.round(median(drawn))} ms | |`);
+  if (DOCS) mkdirSync(DOCS, { recursive: true });
+  for (const [file, shot, from] of [[page, 'run', '#graph'], [compare, 'compare', 'body'], [check, 'check', 'body']]) {
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await tab.goto(pathToFileURL(file).href);
+    await tab.waitForSelector('html[data-charts=ready]', { timeout: 60_000 });
+    if (shot === 'check') await tab.click('tr.bundle-row button.expand');
+    await tab.screenshot({ path: join(OUT, `${shot}.png`) });
+    if (DOCS) {
+      // The part of the page a reader wants to see first: the graph and charts of a run, the top of the others.
+      const top = await tab.evaluate((selector) => document.querySelector(selector).getBoundingClientRect().top + window.scrollY, from);
+      const height = await tab.evaluate(() => document.documentElement.scrollHeight);
+      await tab.screenshot({ path: join(DOCS, `report-${shot}.png`), fullPage: true, clip: { x: 0, y: top, width: 1280, height: Math.min(1300, height - top) } });
+    }
+    await tab.close();
+  }
+  await browser.close();
+}
+process.stderr.write(`pages and screenshots in ${OUT}\n`);
+rmSync(dir, { recursive: true, force: true });
