@@ -368,7 +368,7 @@ function runPage(): void {
 }
 
 function comparePage(): void {
-  const d = data as unknown as { runs: Summary[]; diffs: Diff[]; resultSections: string[]; series: EncodedSeries[]; maxColumns: number };
+  const d = data as unknown as { runs: Summary[]; diffs: Diff[]; resultSections: string[]; series: EncodedSeries[]; maxColumns: number; outcome?: { title: string; verdict: string; summary: string } };
   const labels = d.runs.map((r, i) => `${String.fromCharCode(65 + (i % 26))}${i >= 26 ? Math.floor(i / 26) : ''}: ${r.label ?? r.experiment ?? r.file}`);
   const showSame = el('input', { type: 'checkbox', id: 'show-same' }) as HTMLInputElement;
   const diffHost = el('div', {});
@@ -391,7 +391,9 @@ function comparePage(): void {
   showSame.addEventListener('change', drawDiffs);
   drawDiffs();
   app.append(
-    header(`${d.runs.length} runs compared`, table(['', 'run', 'experiment', 'status', 'started', 'bundle'], d.runs.map((r, i) => [labels[i]!.split(':')[0]!, r.label ?? '', r.experiment ?? '', r.status ?? '', r.started ?? '', r.file ?? '']), { class: 'data', id: 'runs' })),
+    header(d.outcome?.title ?? `${d.runs.length} runs compared`,
+      d.outcome ? el('p', { class: 'outcome', id: 'outcome', 'data-verdict': d.outcome.verdict }, d.outcome.summary) : null,
+      table(['', 'run', 'experiment', 'status', 'started', 'bundle'], d.runs.map((r, i) => [labels[i]!.split(':')[0]!, r.label ?? '', r.experiment ?? '', r.status ?? '', r.started ?? '', r.file ?? '']), { class: 'data', id: 'runs' })),
     nav([['differences', 'Differences'], ['metrics', 'Metrics']]),
     section('differences', 'What differs', el('p', {}, showSame, el('label', { for: 'show-same' }, ' also show what is the same')), diffHost),
     chartsSection(compareCharts(d.series.map(decode), labels), d.maxColumns));
@@ -448,7 +450,15 @@ function checkPage(): void {
   document.documentElement.setAttribute('data-charts', 'ready');
 }
 
+/** A report that is text only (a run `reprov reproduce` could not rerun: nothing to compare). */
+function textPage(): void {
+  const d = data as unknown as { title: string; text: string };
+  app.append(header(d.title), el('pre', { class: 'text-report' }, d.text));
+  document.documentElement.setAttribute('data-charts', 'ready');
+}
+
 if (data.kind === 'run') runPage();
 else if (data.kind === 'compare') comparePage();
+else if (data.kind === 'text') textPage();
 else checkPage();
 document.documentElement.setAttribute('data-ready', 'true');

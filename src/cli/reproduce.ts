@@ -15,7 +15,7 @@ interface ReproduceFlags {
   acceptChangedInputs?: boolean;
   dryRun?: boolean;
   script?: boolean;
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'html';
   output?: string;
   out?: string;
 }
@@ -42,7 +42,7 @@ export function registerReproduce(program: Command): void {
     .option('--dry-run', 'check every precondition and stop')
     .option('--script', 'print the recipe as a POSIX shell script and stop')
     .option('--out <dir>', "the rerun's bundle directory (default: beside the bundle, <bundle dir>-rerun)")
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'html']).default('text'))
     .option('-o, --output <file>', 'write the report (or script) to a file (atomically) instead of standard output'), 'do not print the rerun command\'s own output')
     .action(async (path: string, flags: ReproduceFlags & { quiet?: boolean }) => {
       const rtol = tolerance(flags.rtol, '--rtol');
@@ -68,6 +68,7 @@ export function registerReproduce(program: Command): void {
       const failed = report.preconditions.some((p) => p.status === 'failed');
       await withOutput(flags.output, async (sink) => {
         if (flags.script) sink.write(renderScript(report));
+        else if (flags.format === 'html') sink.write(await reproducePage(report));
         else sink.write(flags.format === 'json' ? `${JSON.stringify(toReproduceJson(report), null, 2)}\n` : renderReproduceText(report));
       });
       if (flags.script) {
@@ -79,4 +80,16 @@ export function registerReproduce(program: Command): void {
       else if (flags.dryRun && failed) process.stderr.write(`reprov: ${oneLine(redactText(report.summary), 2000)}\n`);
       process.exitCode = flags.dryRun ? (failed ? 2 : 0) : VERDICT_EXIT[report.verdict];
     });
+}
+
+/**
+ * The report's HTML page: once rerun, the comparison page of the run and its rerun (reprov report A B)
+ * headed by the verdict; a run not rerun has nothing to compare, and its page is the text report.
+ */
+async function reproducePage(report: Awaited<ReturnType<typeof import('../release/reproduce.js')['reproduce']>>): Promise<string> {
+  const [{ compareReport, renderPage }, { renderReproduceText }] = await Promise.all([import('../release/report-page/index.js'), import('../release/reproduce-report.js')]);
+  const title = `reprov reproduce: ${report.verdict}`;
+  if (!report.rerun) return renderPage(title, { kind: 'text', title, text: renderReproduceText(report) });
+  const rerun = report.rerun.programBundle ?? report.rerun.bundle;
+  return (await compareReport([report.bundle, rerun], { title, verdict: report.verdict, summary: redactText(report.summary) })).html;
 }

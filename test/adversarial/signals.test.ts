@@ -64,7 +64,8 @@ describe('reprov record is SIGKILLed', () => {
     box = sandbox();
     writeFileSync(box.path('data.csv'), 'x,y\n1,2\n');
     const { child, exit } = recordIn(box.dir, ['--no-system', '-o', 'b', '-p', 'lr=0.1', '-s', 'numpy=7', '-i', 'data.csv', '--', 'sh', '-c', 'echo $$ > child.pid; exec sleep 30']);
-    await waitFor(() => existsSync(box.path('b/prov.json')));
+    // The snapshot writes prov.json, then prov.ttl (each atomically): the test reads the Turtle.
+    await waitFor(() => existsSync(box.path('b/prov.json')) && existsSync(box.path('b/prov.ttl')));
     child.kill('SIGKILL');
     expect((await exit).signal).toBe('SIGKILL');
     // The watchdog removes what the killed recorder left: its temporaries and its lock.

@@ -81,6 +81,8 @@ export interface ComparePageData {
   resultSections: readonly string[];
   series: (EncodedSeries & { run: number })[];
   maxColumns: number;
+  /** What a comparison concluded when a command made it (`reprov reproduce`: its verdict and summary). */
+  outcome?: { title: string; verdict: string; summary: string };
 }
 
 /** The report page of one run. */
@@ -126,8 +128,8 @@ export async function runPageData(path: string, options: ReportOptions = {}): Pr
 }
 
 /** The comparison page of two or more runs. */
-export async function compareReport(paths: readonly string[]): Promise<{ html: string; equivalent: boolean }> {
-  const data = await comparePageData(paths);
+export async function compareReport(paths: readonly string[], outcome?: ComparePageData['outcome']): Promise<{ html: string; equivalent: boolean }> {
+  const data = { ...(await comparePageData(paths)), ...(outcome && { outcome, title: outcome.title }) };
   return { html: renderPage(data.title, data), equivalent: data.diffs.every((d) => d.equivalent) };
 }
 
