@@ -1,5 +1,5 @@
 import type { NamedNode, Term } from 'n3';
-import { objects, runs, usedOfType } from '../src/check/graph-query.js';
+import { codeStatesOfRuns, isFalse, isTrue, objects } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import { reprov } from '../src/prov/vocabulary.js';
 
@@ -18,14 +18,11 @@ const meta = {
   },
 } as const;
 
-const isTrue = (term: Term) => term.value === 'true' || term.value === '1';
-const isFalse = (term: Term) => term.value === 'false' || term.value === '0';
-
 export default defineRule({
   meta,
   check(input) {
     const values = (node: Term, predicate: NamedNode) => objects(input.store, node, predicate);
-    const states = [...new Map(runs(input.store).flatMap((run) => usedOfType(input.store, run, reprov.CodeState)).map((s) => [s.value, s])).values()];
+    const states = codeStatesOfRuns(input.store);
     if (!states.length) return notApplicable('the runs record no code state (reprov:CodeState)');
     const inRepository = states.filter((state) => !values(state, reprov.noRepositoryReason).length);
     if (!inRepository.length) return notApplicable('the code is not in a git repository (reprov:noRepositoryReason): there is no working tree to compare');

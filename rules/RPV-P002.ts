@@ -1,5 +1,5 @@
 import type { NamedNode, Term } from 'n3';
-import { focusName, objects, runs, usedOfType } from '../src/check/graph-query.js';
+import { focusName, isTrue, objects, runs, usedOfType } from '../src/check/graph-query.js';
 import { defineRule, finding, findings, notApplicable } from '../src/check/rule-kit.js';
 import { prov, rdfs, reprov } from '../src/prov/vocabulary.js';
 
@@ -17,8 +17,6 @@ const meta = {
     passing: '<urn:r/run> a prov:Activity, mls:Run ; prov:used <urn:r/dependencies/requirements.txt> .\n<urn:r/dependencies/requirements.txt> a prov:Entity, reprov:DependencyFile ; prov:atLocation "requirements.txt" ; reprov:ecosystem "pypi" ; reprov:pinned true ; reprov:unpinnedCount 0 ; reprov:packageCount 3 .',
   },
 } as const;
-
-const isTrue = (term: Term) => term.value === 'true' || term.value === '1';
 
 export default defineRule({
   meta,

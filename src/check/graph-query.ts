@@ -80,3 +80,12 @@ export function focusName(input: CheckInput, term: Term): string {
 }
 
 export const iri = namedNode;
+
+/** An xsd:boolean as bundles write it (`true`/`1`, `false`/`0`). */
+export const isTrue = (term: Term): boolean => term.value === 'true' || term.value === '1';
+export const isFalse = (term: Term): boolean => term.value === 'false' || term.value === '0';
+
+/** The code states (reprov:CodeState) the runs used, each once. */
+export function codeStatesOfRuns(store: Store): Term[] {
+  return [...new Map(runs(store).flatMap((run) => usedOfType(store, run, reprov.CodeState)).map((s) => [s.value, s])).values()];
+}
