@@ -14,6 +14,8 @@ import { registerVerify } from './verify.js';
 import { registerDiff } from './diff.js';
 import { registerReport } from './report.js';
 import { registerReproduce } from './reproduce.js';
+import { registerRuns } from './runs.js';
+import { registerQuery } from './query.js';
 import { exitCodeFor, reportError } from './errors.js';
 import { version } from '../base/version.js';
 
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
   registerDiff(program);
   registerReport(program);
   registerReproduce(program);
+  registerRuns(program);
+  registerQuery(program);
   return program;
 }
 
