@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Argument, Option, type Command } from 'commander';
 import { withOutput } from '../base/output.js';
-import { readInputText } from '../io/read.js';
 import { note, withQuiet } from './flags.js';
 import { UsageError } from './errors.js';
 
@@ -26,6 +25,8 @@ export function registerQuery(program: Command): void {
       let query: string;
       let name: string;
       if (flags.queryFile !== undefined) {
+        // Loaded here: the RDF readers are not needed for `reprov --version` or another command's work.
+        const { readInputText } = await import('../io/read.js');
         query = await readInputText(flags.queryFile);
         name = flags.queryFile === '-' ? '<stdin>' : flags.queryFile;
       } else {
