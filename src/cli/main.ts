@@ -16,6 +16,7 @@ import { registerReport } from './report.js';
 import { registerReproduce } from './reproduce.js';
 import { registerRuns } from './runs.js';
 import { registerQuery } from './query.js';
+import { registerLineage } from './lineage.js';
 import { exitCodeFor, reportError } from './errors.js';
 import { version } from '../base/version.js';
 
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerReproduce(program);
   registerRuns(program);
   registerQuery(program);
+  registerLineage(program);
   return program;
 }
 

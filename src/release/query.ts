@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { UserError } from '../base/user-error.js';
 import { RUN_PREFIXES } from '../prov/vocabulary.js';
-import { bundleFilesUnder } from './runs.js';
+import { bundleFilesUnder, type RunRow } from './runs.js';
 import { readBundles, type BundleLoadError } from './query-load.js';
 import { BundleCache } from './query-cache.js';
 
@@ -71,6 +71,8 @@ export interface LoadedStore {
   triples: number;
   /** How many bundles came from the parse cache. */
   cached: number;
+  /** The runs of the bundles loaded (as `reprov runs` reads them). */
+  runs: RunRow[];
 }
 
 /** Loads every bundle under `paths` into one store, one named graph each; a bundle that fails to parse is one error and the rest are loaded. */
@@ -82,6 +84,7 @@ export async function loadStore(paths: readonly string[], options: { cacheDir?: 
   const errors: BundleLoadError[] = [];
   const cache = options.cacheDir === undefined ? undefined : new BundleCache(options.cacheDir);
   let cached = 0;
+  const runs: RunRow[] = [];
   for await (const loaded of readBundles(files, cache)) {
     if ('error' in loaded) {
       errors.push(loaded.error);
@@ -89,12 +92,13 @@ export async function loadStore(paths: readonly string[], options: { cacheDir?: 
     }
     const { record } = loaded;
     if (record.cached) cached++;
+    runs.push(...record.runs);
     const iri = graphIri(record.file);
     // Blank nodes get fresh names per load: two bundles' `_:b0` stay two nodes.
     store.load(record.ntriples, { format: 'application/n-triples', to_graph_name: namedNode(iri), no_transaction: true });
     graphs.set(record.file, iri);
   }
-  return { store, graphs, errors, empty, triples: store.size, cached };
+  return { store, graphs, errors, empty, triples: store.size, cached, runs };
 }
 
 export interface QueryResult {
