@@ -31,8 +31,8 @@ export function formatDiagnostic({ file, location, message }: Diagnostic): strin
   return location ? `${oneLine(file, 300)}:${oneLine(location, 80)}: ${oneLine(message)}` : `${oneLine(file, 300)}: ${oneLine(message)}`;
 }
 
-// C0 and C1 controls, DEL, line and paragraph separators, bidirectional overrides and isolates, lone surrogates.
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// C0 and C1 controls, DEL, line and paragraph separators, bidirectional marks, overrides and isolates, lone surrogates.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
  * Text from an input as an error message may show it: control characters, line breaks and other

@@ -84,12 +84,11 @@ SELECT DISTINCT ?run ?dir ?entity ?location ?digest WHERE {
   OPTIONAL { ?entity spdx:checksum ?sum . ?sum spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue ?digest }
 }`;
 
-/** Each run's code state (the `reprov:CodeState` its namespace holds). */
+/** Each run's code state: the reprov:CodeState it used (as the code rules find it), whatever its IRI. */
 const CODE = `
 SELECT ?run ?commit ?dirty ?reason WHERE {
-  ?run a mls:Run .
+  ?run a mls:Run ; prov:used ?code .
   ?code a reprov:CodeState .
-  FILTER(STR(?code) = CONCAT(SUBSTR(STR(?run), 1, STRLEN(STR(?run)) - 3), "code"))
   OPTIONAL { ?code reprov:commit ?commit }
   OPTIONAL { ?code reprov:dirty ?dirty }
   OPTIONAL { ?code reprov:noRepositoryReason ?reason }

@@ -12,6 +12,7 @@ import { RUN_PREFIXES } from '../prov/vocabulary.js';
 import { bundleFilesUnder, type RunRow } from './runs.js';
 import { readBundles, type BundleLoadError } from './query-load.js';
 import { BundleCache } from './query-cache.js';
+import { oneLine } from '../base/diagnostics.js';
 
 type Oxigraph = typeof import('oxigraph');
 let oxigraph: Oxigraph | undefined;
@@ -155,8 +156,7 @@ function compact(iri: string): string {
 function display(term: SparqlTerm | undefined): string {
   if (!term) return '';
   const text = term.type === 'uri' ? compact(term.value) : term.type === 'bnode' ? `_:${term.value}` : term.value;
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return oneLine(text, Number.MAX_SAFE_INTEGER);
 }
 
 function renderTable(results: SparqlJson): string {

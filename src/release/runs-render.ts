@@ -1,6 +1,7 @@
 /** The listings of `reprov runs`: an aligned text table, JSON, CSV (RFC 4180, formula-safe) and a Markdown table. */
 import { stringify } from 'csv-stringify/sync';
 import { cellOf, type Cell, type RunRow } from './runs.js';
+import { oneLine } from '../base/diagnostics.js';
 
 export type RunsFormat = 'text' | 'json' | 'csv' | 'markdown';
 
@@ -39,9 +40,7 @@ export function formatDuration(seconds: number): string {
 
 /** Control characters (newlines, tabs, escapes, bidirectional overrides) shown escaped: one row is one line. */
 function visible(text: string, max = 60): string {
-  // eslint-disable-next-line no-control-regex
-  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-  return [...escaped].length > max ? `${[...escaped].slice(0, max - 1).join('')}…` : escaped;
+  return oneLine(text, max);
 }
 
 function renderText(rows: readonly RunRow[], columns: readonly string[]): string {
