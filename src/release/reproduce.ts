@@ -100,6 +100,11 @@ export interface Recipe {
   environment: { name: string; value: string }[];
   /** Variables the recording withheld (secrets): not set in the rerun. */
   withheldVariables: string[];
+  /**
+   * Variables the bundle names that a recording never keeps (outside DEFAULT_ENV_ALLOW: `LD_PRELOAD`,
+   * `BASH_ENV`, `PATH`, ...): a bundle written by hand or by another tool; not set in the rerun.
+   */
+  refusedVariables: string[];
   seeds: { name: string; value: string }[];
   parameters: { name: string; value: string }[];
   inputs: RecipeInput[];
@@ -221,7 +226,11 @@ export function recipeOf(bundle: LoadedBundle, facts: BundleFacts = bundleFacts(
   }
   const env = facts.environment;
   const value = (key: string) => env.find((p) => p.key === key)?.value;
-  const environment = env.filter((p) => p.key.startsWith('variable ')).map((p) => ({ name: p.key.slice('variable '.length), value: p.value }));
+  const named = env.filter((p) => p.key.startsWith('variable ')).map((p) => ({ name: p.key.slice('variable '.length), value: p.value }));
+  // Only what `record` itself would have recorded is set again: the same allow-list decides.
+  const recordable = new Set(Object.keys(redactEnv(Object.fromEntries(named.map((e) => [e.name, e.value]))).recorded));
+  const environment = named.filter((e) => recordable.has(e.name));
+  const refused = named.filter((e) => !recordable.has(e.name)).map((e) => e.name);
   const environmentNode = bundle.quads.find((q) => q.predicate.equals(rdf.type) && q.object.equals(RPV.Environment))?.subject;
   const withheld = environmentNode ? bundle.quads.filter((q) => q.subject.equals(environmentNode) && q.predicate.equals(RPV.redacted)).map((q) => q.object.value) : [];
   const pip = facts.dependencies.find((d) => d.interpreter !== undefined);
@@ -236,6 +245,7 @@ export function recipeOf(bundle: LoadedBundle, facts: BundleFacts = bundleFacts(
     subdirectory: '',
     environment,
     withheldVariables: withheld.sort(),
+    refusedVariables: refused.sort(),
     seeds: [...facts.seeds].map(([name, v]) => ({ name, value: v })),
     parameters: [...facts.parameters].map(([name, v]) => ({ name, value: v })),
     inputs: dedupe(facts.files.filter((f) => f.role === 'input' && f.location !== undefined)
@@ -416,6 +426,7 @@ async function checkPreconditions(recipe: Recipe, options: ReproduceOptions): Pr
     preconditions.push({ kind: 'command', subject: recipe.command, status: 'failed', message: 'the recorded command line had a secret redacted from it: it cannot be run as recorded' });
   }
   if (recipe.withheldVariables.length) warnings.push(`environment variables withheld when recorded, not set: ${shortList(recipe.withheldVariables)}`);
+  if (recipe.refusedVariables.length) warnings.push(`environment variables a recording never keeps, not set: ${shortList(recipe.refusedVariables)}`);
   return { recipe, top, preconditions, sources, warnings };
 }
 

@@ -206,6 +206,34 @@ describe.skipIf(!hasNumpy)('reprov reproduce (Python with numpy)', () => {
     expectOneLine(reprov(['reproduce', '-q', broken], { cwd: ws }), 'not rerun', 'the stored diff does not apply');
   });
 
+  it('sets again only variables a recording keeps: LD_PRELOAD and BASH_ENV in a hand-made bundle are not set, and it says so', () => {
+    const ws = repo(train('np.random.default_rng(1234)'));
+    const bundle = record(ws, 'a');
+    watch(ws);
+    const hostile = edited(bundle, (json) => {
+      const doc = JSON.parse(json) as { entity: Record<string, Record<string, unknown>> };
+      const environment = doc.entity['run:environment']!;
+      const listed = [environment['reprov:variable'] ?? []].flat();
+      for (const [name, value] of [['LD_PRELOAD', '/nonexistent/evil.so'], ['BASH_ENV', '/nonexistent/evil.sh']]) {
+        doc.entity[`run:environment/variable/${name}`] = { 'prov:type': { $: 'reprov:EnvironmentVariable', type: 'prov:QUALIFIED_NAME' }, 'reprov:variableName': name, 'prov:value': value };
+        listed.push({ $: `run:environment/variable/${name}`, type: 'prov:QUALIFIED_NAME' });
+      }
+      environment['reprov:variable'] = listed;
+      return JSON.stringify(doc);
+    });
+    const { status, report, stderr } = reproduceJson(ws, hostile, '--out', join(tempDir(), 'rerun'));
+    const { recipe, warnings } = report as unknown as { recipe: { environment: { name: string }[]; refusedVariables: string[] }; warnings: string[] };
+    expect(recipe.refusedVariables).toEqual(['BASH_ENV', 'LD_PRELOAD']);
+    expect(recipe.environment.map((e) => e.name)).not.toContain('LD_PRELOAD');
+    expect(warnings).toContain('environment variables a recording never keeps, not set: BASH_ENV, LD_PRELOAD');
+    // Set, the loader would have complained on every process the rerun started.
+    expect(stderr).not.toContain('evil.so');
+    expect(report.verdict).toBe('bitwise');
+    expect(status).toBe(0);
+    const script = reprov(['reproduce', hostile, '--script'], { cwd: ws });
+    expect(script.stdout).not.toMatch(/^export (LD_PRELOAD|BASH_ENV)=/m);
+  });
+
   it('is within tolerance at --rtol 1e-6 for a change of summation order, diverged at the default 0', () => {
     const ws = repo(SUMMATION);
     const bundle = record(ws, 'a');
