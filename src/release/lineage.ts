@@ -58,6 +58,8 @@ export async function resolveTarget(arg: string): Promise<{ digest: string; file
     if (match) return { digest: match[1]!.toLowerCase() };
     throw new UserError(`${printable(arg)}: no such file, and not a SHA-256 digest (64 hex characters, or sha256:<hex>)`);
   }
+  // A FIFO or a device (/dev/zero) would never finish hashing: only files and directories are targets.
+  if (!stat.isFile() && !stat.isDirectory()) throw new UserError(`${printable(arg)}: not a regular file or a directory`);
   try {
     const digest = stat.isDirectory() ? (await hashDirectory(arg)).sha256 : (await hashFile(arg)).sha256;
     return { digest, file: arg };

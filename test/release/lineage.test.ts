@@ -1,4 +1,5 @@
 /** `reprov lineage` and `reprov impact` through the built CLI, over runs recorded through the CLI: a two-step pipeline, digests, JSON, a cycle, hostile names, bad input. */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,6 +125,13 @@ describe('reprov lineage and impact: bad input, cycles, hostile names', () => {
   it('a target that is neither a file nor a digest is one line, exit 2', () => {
     expectOneLineError(run(['lineage', 'no-such\u001b[31m-file', 'runs']), 'not a SHA-256 digest');
     expect(run(['lineage', 'no-such\u001b[31m-file', 'runs']).stderr).not.toContain('\u001b');
+  });
+
+  it('a target that never ends (/dev/zero, a FIFO) is refused in one line, not hashed forever', () => {
+    expectOneLineError(run(['lineage', '/dev/zero', 'runs']), 'not a regular file or a directory');
+    const fifo = join(mkdtempSync(join(tmpdir(), 'reprov-lineage-fifo-')), 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    expectOneLineError(run(['impact', fifo, 'runs']), 'not a regular file or a directory');
   });
 
   it('a bundle that fails to parse is one line, and the others are still searched', () => {
