@@ -103,6 +103,9 @@ print(passes[0] * 1000, min(passes[1:]) * 1000)
   const pct = (a, b) => `${((b / a - 1) * 100).toFixed(1)} %`;
   console.log(`| reading 10,000 small files, first pass (each file reported) | ${firstPlain.toFixed(1)} ms | ${firstInstrumented.toFixed(1)} ms | ${pct(firstPlain, firstInstrumented)} | |`);
   console.log(`| reading them again (best of 5 passes: the hook's steady cost) | ${readPlain.toFixed(1)} ms | ${readInstrumented.toFixed(1)} ms | ${pct(readPlain, readInstrumented)} | < 5 % |`);
+  // The floor for any Python-level audit hook: one that only returns, in a process without the instrumentation.
+  const [, readEmptyHook] = python(`import sys\nsys.addaudithook(lambda event, args: None)\n${reader}`, plainEnv).trim().split(' ').map(Number);
+  console.log(`| the same with an audit hook that only returns (no instrumentation): the floor | ${readPlain.toFixed(1)} ms | ${readEmptyHook.toFixed(1)} ms | ${pct(readPlain, readEmptyHook)} | |`);
 
   // The same loop over files of a size training data has (64 KiB): the per-open cost is the same, the reading is not.
   rmSync(files, { recursive: true, force: true });
