@@ -10,6 +10,8 @@ import { RECORDED_SCAN_RULES } from './recorded-scan.js';
 import { UserError } from '../base/user-error.js';
 import { importerModules } from '../io/bundle-importers.js';
 import { findBundles } from '../io/find-bundles.js';
+import type { LoadedBundle } from '../io/load-bundle.js';
+import type { BundleStore } from './bundle-store.js';
 import { evaluateGate, gateOptionsOf, type GateOptions, type GateResult } from './gate.js';
 
 export interface CheckOptions extends GateOptions {
@@ -77,6 +79,26 @@ export async function checkBundles(paths: readonly string[], options: CheckOptio
   const result = collectOutcomes([...nothing, ...outcomes]);
   const gateOptions = gateOptionsOf(options, loaded);
   return { result, gate: evaluateGate(result, gateOptions), gateOptions, rules: checker.rules.map((r) => r.meta), loaded };
+}
+
+/**
+ * Checks a bundle the caller has already read into `store` (`reprov report`: the page and the check
+ * share one parse), under the configuration, as checkBundles would check its file.
+ */
+export async function checkLoaded(bundle: LoadedBundle, store: BundleStore, options: Pick<CheckOptions, 'config'> = {}): Promise<{ result: CheckResult; rules: readonly RuleMeta[] }> {
+  const loaded = loadConfig(options.config);
+  const checker = checkerFor(loaded);
+  checkRuleIds(loaded, checker.rules.map((r) => r.meta.id));
+  const rules = checker.rules.map((r) => r.meta);
+  if (isIgnored(loaded, bundle.file)) return { result: collectOutcomes([{ file: bundle.file, message: `${bundle.file}: no bundle to check (the configuration ignores it)` }]), rules };
+  let outcome: Outcome;
+  try {
+    outcome = await checker.checkStore(store, bundle, bundle.warnings);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    outcome = { file: bundle.file, message: error.message };
+  }
+  return { result: collectOutcomes([outcome]), rules };
 }
 
 /** Why a path gave no bundle file: an empty directory, or every bundle in it ignored by the configuration. */

@@ -49,7 +49,13 @@ export class Checker {
   async checkText(text: string, file: string, baseDir?: string, readWarnings: readonly Diagnostic[] = []): Promise<BundleResult> {
     const store = new BundleStore();
     const { prefixes, warnings: parseWarnings = [] } = await parseBundleInto(store, text, file, baseDir);
-    const warnings = [...readWarnings, ...parseWarnings].map(formatDiagnostic);
+    return this.checkStore(store, { prefixes, file, baseDir }, [...readWarnings, ...parseWarnings]);
+  }
+
+  /** Checks a bundle already read into a store (`reprov report` reads it once for its page and the check). */
+  async checkStore(store: BundleStore, bundle: { prefixes: Record<string, string>; file: string; baseDir?: string }, readWarnings: readonly Diagnostic[] = []): Promise<BundleResult> {
+    const { prefixes, file, baseDir } = bundle;
+    const warnings = readWarnings.map(formatDiagnostic);
     const input: CheckInput = { store, prefixes, file, baseDir, violations: await this.shapes.validate(store) };
     const settings = this.options.settingsFor?.(file) ?? {};
     const rules: RuleResult[] = [];

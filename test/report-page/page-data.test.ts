@@ -24,9 +24,30 @@ describe('scriptSafeJson', () => {
 describe('metric series', () => {
   it('reads epoch,value,timestamp,step after the header; nan is a null value; text lines are skipped', () => {
     const cols = parseSeries('loss,training,reprov\r\n0,1.5,1000,0\r\n0,nan,1001,1\n1,garbage,1002,2\n1,0.5,1003\n');
-    expect(cols.value).toEqual([1.5, null, 0.5]);
-    expect(cols.step).toEqual([0, 1, 2]);
-    expect(cols.epoch).toEqual([0, 0, 1]);
+    expect([...cols.value]).toEqual([1.5, NaN, 0.5]);
+    expect([...cols.step]).toEqual([0, 1, 2]);
+    expect([...cols.epoch]).toEqual([0, 0, 1]);
+    expect([...cols.time]).toEqual([1000, 1001, 1003]);
+  });
+
+  it('reads every decimal exactly as Number does (digit-by-digit fast path and its fallback)', () => {
+    const cells = ['0.1', '-0.30000000000000004', '0.9995001249791693', '123456789012345678', '1e-7', '-2.5E+3', '+.5', '5.', '0.00000000000000000000001', '9007199254740993', '1234567.0000001', '-0'];
+    const cols = parseSeries(cells.map((c, i) => `0,${c},${i}`).join('\n'));
+    expect([...cols.value]).toEqual(cells.map(Number));
+    expect(Object.is(cols.value[cells.length - 1], -0)).toBe(true);
+  });
+
+  it('reads random doubles as written by JavaScript and by Python (repr and %.6f) back to the same bits', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const written: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const x = (random() - 0.5) * 10 ** Math.floor(random() * 12 - 6);
+      written.push(String(x), x.toFixed(6), x.toPrecision(17));
+    }
+    const cols = parseSeries(written.map((c, i) => `0,${c},${i}`).join('\n'));
+    expect(cols.value.length).toBe(written.length);
+    expect(written.filter((w, i) => !Object.is(cols.value[i], Number(w)))).toEqual([]);
   });
 
   it('reduces a million points to the lowest and highest of each column, keeping a one-point spike', () => {
@@ -34,7 +55,7 @@ describe('metric series', () => {
     const value = Array.from({ length: n }, (_, i) => Math.sin(i / 1000));
     value[654_321] = 99;
     value[123_456] = -99;
-    const out = reduce({ step: value.map((_, i) => i), epoch: value.map(() => 0), time: value.map((_, i) => 1e12 + i), value });
+    const out = reduce({ step: Float64Array.from(value, (_, i) => i), epoch: new Float64Array(n), time: Float64Array.from(value, (_, i) => 1e12 + i), value: Float64Array.from(value) });
     expect(out.count).toBe(n);
     expect(out.reduced).toBe(true);
     expect(out.shown).toBeLessThanOrEqual(2 * MAX_COLUMNS);
@@ -48,8 +69,8 @@ describe('metric series', () => {
   });
 
   it('leaves a short series whole', () => {
-    const out = reduce({ step: [0, 1], epoch: [0, 0], time: [5, 6], value: [1, 2] });
-    expect(out).toMatchObject({ count: 2, shown: 2, reduced: false, time: [0, 1], t0: 5 });
+    const out = reduce({ step: Float64Array.of(0, 1), epoch: Float64Array.of(0, 0), time: Float64Array.of(5, NaN), value: Float64Array.of(1, NaN) });
+    expect(out).toMatchObject({ count: 2, shown: 2, reduced: false, time: [0, null], value: [1, null], t0: 5 });
   });
 
   it('does not follow a metric file path out of the bundle (../, absolute, a link out)', async () => {

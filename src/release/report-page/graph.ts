@@ -15,6 +15,7 @@ import { focusName } from '../../check/graph-query.js';
 import type { CheckInput, Finding } from '../../check/types.js';
 import { provNodes, type NodeKind } from '../../io/prov-nodes.js';
 import { inWorker } from './in-worker.js';
+import { newElk } from './elk.js';
 import { PROV } from '../../prov/namespaces.js';
 import { mls, prov, rdf, rdfs, reprov } from '../../prov/vocabulary.js';
 
@@ -172,9 +173,7 @@ export function nodeSize(node: GraphNode): { width: number; height: number } {
  */
 async function elkLayouts(graphs: ElkNode[]): Promise<ElkNode[]> {
   const inThread = async () => {
-    // elk.bundled.js is CommonJS; its module.exports carries the constructor as `default` too, which is what the types see.
-    const { default: ElkModule } = await import('elkjs/lib/elk.bundled.js');
-    const elk = new ElkModule.default();
+    const elk = newElk();
     return Promise.all(graphs.map((g) => elk.layout(g)));
   };
   return inWorker<ElkNode[]>('layout-worker', graphs) ?? inThread();

@@ -94,20 +94,20 @@ export async function runReport(path: string, options: ReportOptions = {}): Prom
 export async function runPageData(path: string, options: ReportOptions = {}): Promise<RunPageData> {
   const bundle = await openBundle(path);
   const store = new BundleStore(bundle.quads);
-  // The layout runs in a worker thread while this one checks the bundle and reads its metric files.
-  const graph = pageGraph({ store, prefixes: bundle.prefixes, file: bundle.file });
-  graph.catch(() => {});
-  // So do the metric files (a million points take most of a second to parse).
+  // The metric files are read in a worker thread (a million points take a good part of a second to
+  // parse), and so is the graph laid out, while this thread checks the bundle.
   const sources = seriesSources(store);
   const seriesRead = inWorker<PageSeries[]>('series-worker', { sources, baseDir: bundle.baseDir }) ?? loadSeries(sources, bundle.baseDir);
   seriesRead.catch(() => {});
+  const graph = pageGraph({ store, prefixes: bundle.prefixes, file: bundle.file });
+  graph.catch(() => {});
   const facts = bundleFacts(bundle);
   let check: PageCheck | undefined;
   let checkError: string | undefined;
   if (bundle.file !== '<stdin>') {
     // Loaded here, after the workers have started: its rules and SHACL engine take a while to load.
-    const { checkBundles } = await import('../../check/check.js');
-    const checked = await checkBundles([bundle.file], { config: options.config, jobs: 1 });
+    const { checkLoaded } = await import('../../check/check.js');
+    const checked = await checkLoaded(bundle, store, { config: options.config });
     const result: BundleResult | undefined = checked.result.bundles[0];
     if (result) check = pageCheck(result, checked.rules);
     else checkError = checked.result.errors.map((e) => e.message).join('; ');

@@ -5,9 +5,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
-import ElkModule from 'elkjs/lib/elk.bundled.js';
+import { newElk } from './elk.js';
 
-const elk = new ElkModule.default();
+const elk = newElk();
 parentPort?.once('message', (graphs: ElkNode[]) => {
   Promise.all(graphs.map((g) => elk.layout(g)))
     .then((result) => parentPort?.postMessage({ result }))
