@@ -2,7 +2,7 @@
  * The browser side of `reprov report` pages (docs/report.md). Bundled with uPlot by esbuild at
  * build time (page/build.mjs → dist/page/report.js and report.css) and inlined into each page.
  *
- * Everything shown comes from the JSON in #reprov-data and reaches the DOM through text nodes
+ * Everything shown comes from the JSON in #reprov-data and #reprov-series and reaches the DOM through text nodes
  * and attribute setters only (no innerHTML), so no value from a bundle is ever parsed as markup.
  * The graph's layout was computed when the page was generated; this script only draws it.
  */
@@ -16,7 +16,7 @@ type Child = Node | string | null | undefined | false;
 interface Series {
   name: string; context: string; count: number; shown: number; reduced: boolean;
   step: number[]; epoch: (number | null)[]; time: (number | null)[]; t0: number; value: (number | null)[];
-  note?: string; last?: string; run?: number;
+  note?: string; last?: string; run?: number; system?: boolean; derived?: string;
 }
 interface GraphNode { id: string; label: string; kind: 'entity' | 'activity' | 'agent'; attributes: [string, string][]; findings: number[]; members?: string[] }
 interface Layout { width: number; height: number; nodes: { id: string; x: number; y: number; width: number; height: number }[]; edges: { from: string; to: string; relation: string; points: [number, number][] }[] }
@@ -64,6 +64,41 @@ const section = (id: string, title: string, ...children: Child[]) => el('section
 
 const data = JSON.parse(document.getElementById('reprov-data')!.textContent!) as { kind: string; title: string; generator: string } & Record<string, unknown>;
 const app = document.getElementById('app')!;
+
+/** The metric points (#reprov-series: most of a page's bytes), parsed when the charts are drawn. */
+const seriesData = (): EncodedSeries[] => JSON.parse(document.getElementById('reprov-series')?.textContent ?? '[]') as EncodedSeries[];
+
+/**
+ * Runs `work` once the browser has painted what the DOM holds now: a timeout queued from an
+ * animation frame runs after that frame. A hidden tab gets no frames, so there it just waits a turn.
+ */
+function afterPaint(work: () => void): void {
+  // #reprov-series follows this script: the points are read once the whole document is.
+  const whenParsed = () => (document.readyState === 'loading' ? document.addEventListener('DOMContentLoaded', () => work(), { once: true }) : work());
+  if (document.hidden) setTimeout(whenParsed, 0);
+  else requestAnimationFrame(() => setTimeout(whenParsed, 0));
+}
+
+/** The metrics section: a placeholder now, the charts after the first paint. */
+function deferredCharts(specs: () => ChartSpec[], maxColumns: number): HTMLElement {
+  const placeholder = section('metrics', 'Metrics', el('p', {}, 'Drawing the charts…'));
+  afterPaint(() => placeholder.replaceWith(chartsSection(specs(), maxColumns)));
+  return placeholder;
+}
+
+/** A run's two chart sections, model metrics and system metrics with energy: placeholders now, charts after the first paint. */
+function deferredRunCharts(maxColumns: number): HTMLElement[] {
+  const metrics = section('metrics', 'Metrics', el('p', {}, 'Drawing the charts…'));
+  const system = section('system', 'System and energy', el('p', {}, 'Drawing the charts…'));
+  afterPaint(() => {
+    const series = seriesData().map(decode);
+    const model = series.filter((s) => !s.system);
+    const machine = series.filter((s) => s.system);
+    metrics.replaceWith(chartsSection(runCharts(model), maxColumns));
+    system.replaceWith(chartsSection(runCharts(machine), maxColumns, 'system'));
+  });
+  return [metrics, system];
+}
 
 function table(columns: string[], rows: string[][], attrs: Attrs = {}): HTMLElement {
   return el('table', attrs,
@@ -262,8 +297,12 @@ function pointCount(aligned: uPlot.AlignedData): number {
   return n;
 }
 
-function chartsSection(specs: ChartSpec[], maxColumns: number): HTMLElement {
-  let mode: XMode = 'step';
+/** Chart sections still drawing; the page is marked ready (data-charts) when none is. */
+let drawing = 0;
+
+/** Metrics: x switchable between step, epoch and time. System metrics and energy: x is time. */
+function chartsSection(specs: ChartSpec[], maxColumns: number, kind: 'metrics' | 'system' = 'metrics'): HTMLElement {
+  let mode: XMode = kind === 'system' ? 'time' : 'step';
   const select = el('select', { id: 'x-mode', 'aria-label': 'x axis' }, el('option', { value: 'step' }, 'step'), el('option', { value: 'epoch' }, 'epoch'), el('option', { value: 'time' }, 'time')) as HTMLSelectElement;
   const grid = el('div', { class: 'charts' });
   const charts: { spec: ChartSpec; figure: HTMLElement; plot?: uPlot; host: HTMLElement; tableHost: HTMLElement }[] = [];
@@ -272,7 +311,10 @@ function chartsSection(specs: ChartSpec[], maxColumns: number): HTMLElement {
     const tableHost = el('div', { class: 'chart-table', hidden: true });
     const button = el('button', { type: 'button', class: 'table-toggle', 'aria-expanded': 'false' }, 'Table');
     const reduced = spec.series.filter((s) => s.reduced);
-    const notes = spec.series.filter((s) => s.note).map((s) => `${s.context || s.name}: ${s.note}${s.last !== undefined ? ` (last value recorded: ${s.last})` : ''}`);
+    const notes = [
+      ...spec.series.filter((s) => s.note).map((s) => `${s.context || s.name}: ${s.note}${s.last !== undefined ? ` (last value recorded: ${s.last})` : ''}`),
+      ...spec.series.filter((s) => s.derived).map((s) => `${s.context || s.name}: not recorded but computed, as ${s.derived}.`),
+    ];
     const figure = el('figure', { class: 'chart', 'data-metric': spec.key, 'data-series': spec.series.length, 'data-count': spec.series.reduce((a, s) => a + s.count, 0), 'data-shown': spec.series.reduce((a, s) => a + s.shown, 0) },
       el('figcaption', {}, el('span', { class: 'chart-title' }, spec.title), ' ', button),
       reduced.length ? el('p', { class: 'reduced' }, `Reduced for display: ${reduced.map((s) => `${s.context || s.name} shows ${s.shown} of ${s.count} points`).join('; ')} (the lowest and highest point of each of ${maxColumns} columns). The bundle's metric files hold every point.`) : null,
@@ -317,15 +359,20 @@ function chartsSection(specs: ChartSpec[], maxColumns: number): HTMLElement {
     mode = select.value as XMode;
     for (const c of charts) build(c);
   });
-  // Charts are drawn after the rest of the page has painted, a few at a time.
+  // Charts are drawn a few at a time, so the page stays responsive while they are.
   const queue = [...charts];
+  drawing++;
   const step = () => {
     for (const c of queue.splice(0, 8)) build(c);
     if (queue.length) setTimeout(step, 0);
-    else document.documentElement.setAttribute('data-charts', 'ready');
+    else if (--drawing === 0) document.documentElement.setAttribute('data-charts', 'ready');
   };
   setTimeout(step, 0);
-  if (!charts.length) document.documentElement.setAttribute('data-charts', 'ready');
+  if (kind === 'system') {
+    return section('system', `System and energy (${specs.length})`,
+      specs.length ? el('p', {}, 'What the machine did while the run ran, over time (“Table” shows a chart\'s points as text). An energy series that was not recorded but computed from a power series says so beside its chart.') : el('p', {}, 'No system metrics or energy recorded.'),
+      grid);
+  }
   return section('metrics', `Metrics (${specs.length})`,
     specs.length ? el('p', { class: 'toolbar' }, el('label', { for: 'x-mode' }, 'x axis '), select, ' (epoch: the points of an epoch are spread evenly across it; “Table” shows a chart\'s points as text)') : el('p', {}, 'No metrics recorded.'),
     grid);
@@ -357,18 +404,18 @@ function nav(items: [string, string][]): HTMLElement {
 }
 
 function runPage(): void {
-  const d = data as unknown as { run: Summary; check?: Check; checkError?: string; tables: Table[]; series: EncodedSeries[]; maxColumns: number; graph: Parameters<typeof graphSection>[0] };
+  const d = data as unknown as { run: Summary; check?: Check; checkError?: string; tables: Table[]; maxColumns: number; graph: Parameters<typeof graphSection>[0] };
   app.append(
     header(d.run.label ?? d.run.experiment ?? d.run.file ?? 'run', summaryList(d.run)),
-    nav([['check', 'Check'], ['graph', 'Graph'], ['metrics', 'Metrics'], ...d.tables.map((t): [string, string] => [t.id, t.title])]),
+    nav([['check', 'Check'], ['graph', 'Graph'], ['metrics', 'Metrics'], ['system', 'System and energy'], ...d.tables.map((t): [string, string] => [t.id, t.title])]),
     checkSection(d.check, d.checkError),
     graphSection(d.graph, d.check?.findings ?? []),
-    chartsSection(runCharts(d.series.map(decode)), d.maxColumns),
+    ...deferredRunCharts(d.maxColumns),
     ...d.tables.map((t) => section(t.id, t.title, t.rows.length ? table(t.columns, t.rows, { class: 'data' }) : el('p', { class: 'empty' }, t.empty))));
 }
 
 function comparePage(): void {
-  const d = data as unknown as { runs: Summary[]; diffs: Diff[]; resultSections: string[]; series: EncodedSeries[]; maxColumns: number; outcome?: { title: string; verdict: string; summary: string } };
+  const d = data as unknown as { runs: Summary[]; diffs: Diff[]; resultSections: string[]; maxColumns: number; outcome?: { title: string; verdict: string; summary: string } };
   const labels = d.runs.map((r, i) => `${String.fromCharCode(65 + (i % 26))}${i >= 26 ? Math.floor(i / 26) : ''}: ${r.label ?? r.experiment ?? r.file}`);
   const showSame = el('input', { type: 'checkbox', id: 'show-same' }) as HTMLInputElement;
   const diffHost = el('div', {});
@@ -396,7 +443,7 @@ function comparePage(): void {
       table(['', 'run', 'experiment', 'status', 'started', 'bundle'], d.runs.map((r, i) => [labels[i]!.split(':')[0]!, r.label ?? '', r.experiment ?? '', r.status ?? '', r.started ?? '', r.file ?? '']), { class: 'data', id: 'runs' })),
     nav([['differences', 'Differences'], ['metrics', 'Metrics']]),
     section('differences', 'What differs', el('p', {}, showSame, el('label', { for: 'show-same' }, ' also show what is the same')), diffHost),
-    chartsSection(compareCharts(d.series.map(decode), labels), d.maxColumns));
+    deferredCharts(() => compareCharts(seriesData().map(decode), labels), d.maxColumns));
 }
 
 function checkPage(): void {

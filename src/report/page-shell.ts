@@ -43,9 +43,14 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** The whole page for `data` (whose `kind` tells the script what to draw). */
+/**
+ * The whole page for `data` (whose `kind` tells the script what to draw). Its `series`, when it
+ * has them (most of a run's bytes: the metric points), go in an element of their own,
+ * #reprov-series, after the script, which parses it only once the rest of the page has painted.
+ */
 export function renderPage(title: string, data: object): string {
   const { script, style } = pageAssets();
+  const { series, ...rest } = data as { series?: unknown };
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -58,10 +63,12 @@ export function renderPage(title: string, data: object): string {
     `<style>${style.replace(/<\/style/gi, '<\\/style')}</style>`,
     '</head>',
     '<body>',
-    `<noscript>This report draws itself with JavaScript; its data is in the element #reprov-data.</noscript>`,
+    `<noscript>This report draws itself with JavaScript; its data is in the elements #reprov-data and #reprov-series.</noscript>`,
     '<main id="app"></main>',
-    `<script type="application/json" id="reprov-data">${scriptSafeJson({ ...data, generator: `reprov ${version}` })}</script>`,
+    `<script type="application/json" id="reprov-data">${scriptSafeJson({ ...rest, generator: `reprov ${version}` })}</script>`,
     `<script>${script.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--')}</script>`,
+    // After the script: the browser can paint the page before it has read the points.
+    series === undefined ? '' : `<script type="application/json" id="reprov-series">${scriptSafeJson(series)}</script>`,
     '</body>',
     '</html>',
     '',

@@ -27,6 +27,7 @@ for epoch in range(3):
     reprov.log_metric("accuracy", 0.5 + epoch * 0.1, step=step, epoch=epoch, context="validation")
 reprov.log_metric("nan_metric", float("nan"), step=0)
 reprov.log_metric("nan_metric", 2.0, step=1)
+reprov.log_metric("${HOSTILE}", 1.0, step=0)
 open("model.bin", "w").write("weights")
 `;
 
@@ -144,6 +145,10 @@ describe('reprov report BUNDLE', () => {
     const data = /<script type="application\/json" id="reprov-data">([\s\S]*?)<\/script>/.exec(text)![1]!;
     expect(data).not.toContain('<');
     expect(JSON.stringify(JSON.parse(data))).toContain(HOSTILE);
+    // Nor the metric points' element (a metric name holding markup is planted in the bundle).
+    const series = /<script type="application\/json" id="reprov-series">([\s\S]*?)<\/script>/.exec(text)![1]!;
+    expect(series).not.toContain('<');
+    expect(JSON.stringify(JSON.parse(series))).toContain(HOSTILE);
   });
 
   it('draws a million-point series reduced to min/max per column, and says so', async () => {

@@ -11,6 +11,7 @@ import type { Term } from 'n3';
 import { confine } from '../../base/confine.js';
 import type { BundleStore } from '../../check/bundle-store.js';
 import { prov, rdf, rdfs, reprov } from '../../prov/vocabulary.js';
+import { energyName, integratePower, isSystemSeries, powerSeries } from './system.js';
 
 /** Columns a long series is reduced to (about one per pixel of a wide chart). */
 export const MAX_COLUMNS = 1000;
@@ -36,6 +37,10 @@ export interface PageSeries {
   note?: string;
   /** Recorded summary (`reprov:lastValue` …), for runs whose side files are absent (yProv4ML's .nc files). */
   last?: string;
+  /** A system metric (./system.ts): drawn over time in the page's "System and energy" section. */
+  system?: boolean;
+  /** How a series not in any file was computed (energy integrated from power). */
+  derived?: string;
 }
 
 /** A metric node of a bundle: what its series is called and where its points are. */
@@ -46,6 +51,9 @@ export interface SeriesSource {
   file?: string;
   /** `reprov:lastValue`, when recorded. */
   last?: string;
+  system?: boolean;
+  /** A power series (W) to integrate into cumulative energy beside it (./system.ts). */
+  integrate?: boolean;
 }
 
 /** The metric nodes of a bundle. */
@@ -53,7 +61,7 @@ export function seriesSources(store: BundleStore): SeriesSource[] {
   const nodes = [...new Map([...store.getSubjects(reprov.metricFile, null, null), ...store.getSubjects(rdf.type, reprov.Metric, null)]
     .map((t) => [t.value, t])).values()];
   const one = (s: Term, p: Term) => store.getObjects(s, p, null)[0]?.value;
-  return nodes.map((node) => {
+  const sources = nodes.map((node) => {
     const context = store.getObjects(node, reprov.context, null)[0];
     const source: SeriesSource = {
       name: one(node, rdfs.label) ?? node.value.replace(/^.*\//, ''),
@@ -63,8 +71,11 @@ export function seriesSources(store: BundleStore): SeriesSource[] {
     if (file) source.file = file;
     const last = one(node, reprov.lastValue);
     if (last !== undefined) source.last = last;
+    if (isSystemSeries(source)) source.system = true;
     return source;
   });
+  for (const power of powerSeries(sources)) power.integrate = true;
+  return sources;
 }
 
 /** Every metric node of the bundle with its points. */
@@ -76,9 +87,10 @@ export async function readSeries(store: BundleStore, baseDir: string | undefined
 export async function loadSeries(sources: readonly SeriesSource[], baseDir: string | undefined): Promise<PageSeries[]> {
   const root = baseDir ? await realpath(baseDir).catch(() => undefined) : undefined;
   const out: PageSeries[] = [];
-  for (const { name, context, file, last } of sources) {
+  for (const { name, context, file, last, system, integrate } of sources) {
     const series: PageSeries = { name, context, count: 0, shown: 0, reduced: false, step: [], epoch: [], time: [], t0: 0, value: [] };
     if (last !== undefined) series.last = last;
+    if (system) series.system = true;
     if (!file) series.note = 'no metric file recorded';
     else if (!root) series.note = 'the bundle was read from standard input: its metric files are not at hand';
     else {
@@ -88,7 +100,14 @@ export async function loadSeries(sources: readonly SeriesSource[], baseDir: stri
         try {
           const size = (await stat(confined.absolute)).size;
           if (size > MAX_METRIC_FILE_BYTES) series.note = `${file}: ${size} bytes, more than the ${MAX_METRIC_FILE_BYTES} read: not read`;
-          else Object.assign(series, reduce(parseSeries(await readFile(confined.absolute))));
+          else {
+            const points = parseSeries(await readFile(confined.absolute));
+            Object.assign(series, reduce(points));
+            if (integrate) {
+              const derived = `the trapezoid integral of ${name} (W) over its sample times, from all ${points.value.length} samples`;
+              out.push({ name: energyName(name), context, system: true, derived, ...reduce(integratePower(points)) });
+            }
+          }
         } catch (error) {
           series.note = `${file}: not read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
         }
