@@ -35,6 +35,8 @@ describe('metric series', () => {
     const cols = parseSeries(cells.map((c, i) => `0,${c},${i}`).join('\n'));
     expect([...cols.value]).toEqual(cells.map(Number));
     expect(Object.is(cols.value[cells.length - 1], -0)).toBe(true);
+    // A plain decimal too large for a double is a non-finite value, as `inf` is.
+    expect([...parseSeries(`0,${'9'.repeat(400)},1\n0,-${'9'.repeat(400)}.5,2\n`).value]).toEqual([NaN, NaN]);
   });
 
   it('reads random doubles as written by JavaScript and by Python (repr and %.6f) back to the same bits', () => {

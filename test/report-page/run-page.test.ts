@@ -37,7 +37,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'x<'));
   writeFileSync(join(dir, `x${HOSTILE}`), 'data');
   const recorded = reprov(['record', '-q', '-o', bundle, '--seed', 'numpy=0', '--param', 'lr=0.5', '--param', `evil=${HOSTILE}`,
-    '--input', `x${HOSTILE}`, '--produces', 'model.bin', '--', 'python3', 'train.py'], { cwd: dir });
+    '--input', `x${HOSTILE}`, '--produces', 'model.bin', '--system-interval', '50', '--', 'python3', 'train.py'], { cwd: dir });
   expect(recorded.status, recorded.stderr).toBe(0);
   const report = reprov(['report', bundle, '-o', html], { cwd: dir });
   expect(report.status, report.stderr).toBe(0);
@@ -119,6 +119,22 @@ describe('reprov report BUNDLE', () => {
     // The text alternative: a table of the chart's points.
     await opened.page.click('figure.chart[data-metric=accuracy] .table-toggle');
     expect(await opened.page.locator('figure.chart[data-metric=accuracy] table.points tbody tr').count()).toBe(expected.get('accuracy'));
+    expect(opened.errors).toEqual([]);
+  });
+
+  it('draws the system metrics the run sampled over time, in their own section, every sample', async () => {
+    const sampled = [...pointsPerMetric(bundle)].filter(([name]) => /^(system|gpu)\./.test(name));
+    expect(sampled.length).toBeGreaterThan(0);
+    const drawn = await opened.page.$$eval('#system figure.chart', (els) => els.map((e) => [e.getAttribute('data-metric')!, Number(e.getAttribute('data-points'))] as const));
+    expect(new Map(drawn)).toEqual(new Map(sampled));
+    expect(await opened.page.locator('#metrics figure.chart[data-metric^="system."]').count()).toBe(0);
+    expect(await opened.page.locator('#system #x-mode').count()).toBe(0);
+    // The text alternative: one row per sample, x as a time.
+    const memory = opened.page.locator('#system figure.chart[data-metric="system.memory.used_bytes"]');
+    await memory.locator('.table-toggle').click();
+    const rows = memory.locator('table.points tbody tr');
+    expect(await rows.count()).toBe(new Map(sampled).get('system.memory.used_bytes'));
+    expect(await rows.first().locator('td').first().textContent()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
     expect(opened.errors).toEqual([]);
   });
 

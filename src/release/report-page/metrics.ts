@@ -153,7 +153,10 @@ export function parseSeries(data: Buffer | string): Columns {
         // n only grows digit by digit, so a final n under 2^53 means every step was exact; one division by an exact power of ten then rounds as Number does (Clinger's fast path).
         if (plain && digits > 0 && n < 9007199254740992 && decimals <= 22) v = (negative ? -1 : 1) * (decimals > 0 ? n / POWERS_OF_TEN[decimals]! : n);
         // A plain decimal with more digits: Number reads it exactly, without the checks text needs.
-        else if (plain && digits > 0) v = Number(bytes.toString('latin1', start, end));
+        else if (plain && digits > 0) {
+          v = Number(bytes.toString('latin1', start, end));
+          if (!Number.isFinite(v)) v = null; // 400 digits: too large for a double
+        }
         else v = end > start ? textNumber(bytes.toString('utf8', start, end)) : undefined;
         kinds[cell] = v === undefined ? EMPTY : v === null ? NON_FINITE : NUMBER;
         numbers[cell] = v ?? NaN;
