@@ -12,7 +12,7 @@ import type { BundleResult, Finding, RuleMeta } from '../../check/types.js';
 import { openBundle, type LoadedBundle } from '../../io/load-bundle.js';
 import { prov, rdf, rdfs, reprov } from '../../prov/vocabulary.js';
 import { categoryEntries, sortFindings } from '../../report/common.js';
-import { diffBundles, RESULT_SECTIONS, type DiffReport } from '../diff.js';
+import type { DiffReport } from '../diff.js';
 import { bundleFacts, type BundleFacts } from '../facts.js';
 import { markFindings, pageGraph, type PageGraph } from './graph.js';
 import { renderPage } from '../../report/page-shell.js';
@@ -134,7 +134,8 @@ export async function compareReport(paths: readonly string[], outcome?: CompareP
 }
 
 export async function comparePageData(paths: readonly string[]): Promise<ComparePageData> {
-  const bundles = await Promise.all(paths.map((p) => openBundle(p)));
+  // Loaded here: a run page does not need reprov diff.
+  const [{ diffBundles, RESULT_SECTIONS }, bundles] = await Promise.all([import('../diff.js'), Promise.all(paths.map((p) => openBundle(p)))]);
   const first = bundles[0]!;
   const summaries = bundles.map((b) => runSummary(b, new BundleStore(b.quads), bundleFacts(b)));
   const series = (await Promise.all(bundles.map(async (b, run) => (await readSeries(new BundleStore(b.quads), b.baseDir)).map((s) => ({ ...encodeSeries(s), run }))))).flat();
