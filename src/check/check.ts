@@ -90,7 +90,7 @@ export async function checkLoaded(bundle: LoadedBundle, store: BundleStore, opti
   const checker = checkerFor(loaded);
   checkRuleIds(loaded, checker.rules.map((r) => r.meta.id));
   const rules = checker.rules.map((r) => r.meta);
-  if (isIgnored(loaded, bundle.file)) return { result: collectOutcomes([{ file: bundle.file, message: `${bundle.file}: no bundle to check (the configuration ignores it)` }]), rules };
+  if (isIgnored(loaded, bundle.file)) return { result: collectOutcomes([{ file: bundle.file, message: `${bundle.file}: no bundle to check (${nothingFound(bundle.file)})` }]), rules };
   let outcome: Outcome;
   try {
     outcome = await checker.checkStore(store, bundle, bundle.warnings);
