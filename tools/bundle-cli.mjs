@@ -11,7 +11,7 @@
  * are loaded with createRequire stay external: Node loads them from node_modules when used.
  */
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,7 @@ const metaUrlPlugin = {
 };
 
 rmSync(outdir, { recursive: true, force: true });
-await build({
+const { metafile } = await build({
   entryPoints: { reprov: join(root, 'dist/src/cli/main.js') },
   outdir,
   bundle: true,
@@ -56,4 +56,7 @@ await build({
   plugins: [metaUrlPlugin],
   legalComments: 'none',
   logLevel: 'warning',
+  metafile: true,
 });
+// Which package each output file holds, for test/startup.test.ts (not shipped: outside dist/cli).
+writeFileSync(join(root, 'dist/cli-meta.json'), JSON.stringify(metafile));
