@@ -59,4 +59,17 @@ describe('start-up: what the CLI loads before the command needs it', () => {
     expect(status).toBe(0);
     expect(packages).toContain('n3');
   });
+
+  it('check loads the SHACL engine only for a bundle that a shape targets (a code state: RPV-C004)', () => {
+    const bundle = (name: string, turtle: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, `@prefix prov: <http://www.w3.org/ns/prov#> .\n@prefix reprov: <https://w3id.org/reprov#> .\n${turtle}\n`);
+      return file;
+    };
+    const plain = packagesLoaded(['check', bundle('plain.ttl', '<urn:r/run> a prov:Activity ; prov:used <urn:r/data> .')]);
+    expect(plain.packages).toContain('rdf-stores');
+    expect(plain.packages).not.toContain('shacl-engine');
+    const code = packagesLoaded(['check', bundle('code.ttl', '<urn:r/run> a prov:Activity ; prov:used <urn:r/code> .\n<urn:r/code> a prov:Entity, reprov:CodeState ; reprov:commit "3f2c9a1" .')]);
+    expect(code.packages).toContain('shacl-engine');
+  });
 });
