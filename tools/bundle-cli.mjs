@@ -48,6 +48,8 @@ const { metafile } = await build({
   target: 'node20',
   // jsonc-parser's "main" is a UMD build whose requires esbuild cannot follow; its "module" is plain ESM.
   mainFields: ['module', 'main'],
+  // readable-stream is a copy of Node's own streams for browsers (~200 kB that n3 imports); Node has them.
+  alias: { 'readable-stream': 'node:stream' },
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunk-[hash]',
   external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
