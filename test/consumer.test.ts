@@ -172,14 +172,16 @@ describe('the packed package in a strict TypeScript project', () => {
 
     // The bin is the bundled CLI (tools/bundle-cli.mjs): installed elsewhere, it still finds the
     // package's shapes and schema, and the packages it leaves outside the bundle.
-    const bin = join(project, 'node_modules/.bin/reprov');
+    const installed = join(project, 'node_modules/reprov');
+    const cli = join(installed, (JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { bin: { reprov: string } }).bin.reprov);
+    const reprov = (args: string[], input?: string) => spawnSync(process.execPath, [cli, ...args], { cwd: project, input, encoding: 'utf8' });
     writeFileSync(join(project, 'run.json'), '{"prefix": {"ex": "http://example.org/"}, "activity": {"ex:run": {}}, "entity": {"ex:model": {}}, "wasGeneratedBy": {"_:g": {"prov:entity": "ex:model", "prov:activity": "ex:run"}}}');
-    const converted = spawnSync(bin, ['convert', 'run.json', '-o', 'prov.ttl'], { cwd: project, encoding: 'utf8' });
+    const converted = reprov(['convert', 'run.json', '-o', 'prov.ttl']);
     expect(converted.stderr).toBe('');
-    const checked = spawnSync(bin, ['check', 'prov.ttl', '-f', 'json'], { cwd: project, encoding: 'utf8' });
+    const checked = reprov(['check', 'prov.ttl', '-f', 'json']);
     expect(checked.stderr).toBe('');
     expect((JSON.parse(checked.stdout) as { bundles: { file: string }[] }).bundles.map((b) => b.file)).toEqual(['prov.ttl']);
-    const invalid = spawnSync(bin, ['convert', '-', '-t', 'nt', '--from', 'provjson'], { cwd: project, input: '{"entitty": {}}', encoding: 'utf8' });
+    const invalid = reprov(['convert', '-', '-t', 'nt', '--from', 'provjson'], '{"entitty": {}}');
     expect(invalid.stderr).toBe("reprov: <stdin>:/entitty: unknown top-level key 'entitty'; did you mean 'entity'?\n");
   }, 300_000);
 });
