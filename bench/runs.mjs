@@ -13,7 +13,7 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'bench', 'out', 'runs');
-const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const cli = join(root, 'dist', 'cli', 'reprov.mjs');
 const count = Number(process.argv[2] ?? 1000);
 const cacheDir = join(out, 'cache');
 const env = { ...process.env, REPROV_CACHE_DIR: cacheDir };

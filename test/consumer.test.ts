@@ -169,5 +169,19 @@ describe('the packed package in a strict TypeScript project', () => {
     const smoke = spawnSync(process.execPath, ['--input-type=module', '-e', `import { convert } from 'reprov'; const r = await convert('{"entity": {"ex:e": {}}, "prefix": {"ex": "http://example.org/"}}', { to: 'ntriples' }); console.log(r.output.trim());`], { cwd: project, encoding: 'utf8' });
     expect(smoke.stderr).toBe('');
     expect(smoke.stdout).toContain('<http://example.org/e> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/prov#Entity> .');
-  }, 180_000);
+
+    // The bin is the bundled CLI (tools/bundle-cli.mjs): installed elsewhere, it still finds the
+    // package's shapes and schema, and the packages it leaves outside the bundle.
+    const installed = join(project, 'node_modules/reprov');
+    const cli = join(installed, (JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { bin: { reprov: string } }).bin.reprov);
+    const reprov = (args: string[], input?: string) => spawnSync(process.execPath, [cli, ...args], { cwd: project, input, encoding: 'utf8' });
+    writeFileSync(join(project, 'run.json'), '{"prefix": {"ex": "http://example.org/"}, "activity": {"ex:run": {}}, "entity": {"ex:model": {}}, "wasGeneratedBy": {"_:g": {"prov:entity": "ex:model", "prov:activity": "ex:run"}}}');
+    const converted = reprov(['convert', 'run.json', '-o', 'prov.ttl']);
+    expect(converted.stderr).toBe('');
+    const checked = reprov(['check', 'prov.ttl', '-f', 'json']);
+    expect(checked.stderr).toBe('');
+    expect((JSON.parse(checked.stdout) as { bundles: { file: string }[] }).bundles.map((b) => b.file)).toEqual(['prov.ttl']);
+    const invalid = reprov(['convert', '-', '-t', 'nt', '--from', 'provjson'], '{"entitty": {}}');
+    expect(invalid.stderr).toBe("reprov: <stdin>:/entitty: unknown top-level key 'entitty'; did you mean 'entity'?\n");
+  }, 300_000);
 });

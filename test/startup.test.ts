@@ -1,6 +1,7 @@
 /**
  * What the CLI loads before it knows the command (issue 16: load only what a command uses).
- * A module hook (node:module `register`) logs every module resolved; `reprov --version` and
+ * A module hook (node:module `register`) logs every module resolved (the bundle's chunks, mapped to
+ * the packages they hold, and packages left outside the bundle); `reprov --version` and
  * `reprov --help` must load no package but commander: the RDF, SHACL, SPARQL, layout and
  * parser libraries load when a command needs them. Counts modules, never times them.
  */
@@ -9,7 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI } from './support/cli.js';
+import { pathToFileURL } from 'node:url';
+import { CLI, REPO } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'reprov-startup-'));
 writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
@@ -22,13 +24,24 @@ export async function resolve(specifier, context, next) {
 writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * The npm packages each file of the bundled CLI holds, from esbuild's metafile (tools/bundle-cli.mjs):
+ * the CLI loads a package when it loads a chunk that holds it, or the package's own files (externals).
+ */
+const meta = JSON.parse(readFileSync(join(REPO, 'dist', 'cli-meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+const packageOf = (path: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
+const chunkPackages = new Map(Object.entries(meta.outputs).map(([output, { inputs }]) => [
+  pathToFileURL(join(REPO, output)).href,
+  Object.keys(inputs).map(packageOf).filter((name): name is string => !!name),
+]));
+
 /** The npm packages a CLI invocation loaded (their names), and whether it succeeded. */
 function packagesLoaded(args: string[]): { status: number | null; packages: string[] } {
   const log = join(dir, `${args.join('_').replace(/\W/g, '')}.log`);
   writeFileSync(log, '');
   const result = spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), CLI, ...args], { env: { ...process.env, REPROV_LOADED_LOG: log }, encoding: 'utf8' });
   const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-  const packages = new Set(urls.map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1]).filter((name): name is string => !!name));
+  const packages = new Set(urls.flatMap((url) => chunkPackages.get(url) ?? [packageOf(url)]).filter((name): name is string => !!name));
   return { status: result.status, packages: [...packages].sort() };
 }
 
@@ -45,5 +58,18 @@ describe('start-up: what the CLI loads before the command needs it', () => {
     const { status, packages } = packagesLoaded(['convert', input, '-t', 'turtle']);
     expect(status).toBe(0);
     expect(packages).toContain('n3');
+  });
+
+  it('check loads the SHACL engine only for a bundle that a shape targets (a code state: RPV-C004)', () => {
+    const bundle = (name: string, turtle: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, `@prefix prov: <http://www.w3.org/ns/prov#> .\n@prefix reprov: <https://w3id.org/reprov#> .\n${turtle}\n`);
+      return file;
+    };
+    const plain = packagesLoaded(['check', bundle('plain.ttl', '<urn:r/run> a prov:Activity ; prov:used <urn:r/data> .')]);
+    expect(plain.packages).toContain('rdf-stores');
+    expect(plain.packages).not.toContain('shacl-engine');
+    const code = packagesLoaded(['check', bundle('code.ttl', '<urn:r/run> a prov:Activity ; prov:used <urn:r/code> .\n<urn:r/code> a prov:Entity, reprov:CodeState ; reprov:commit "3f2c9a1" .')]);
+    expect(code.packages).toContain('shacl-engine');
   });
 });

@@ -1,9 +1,11 @@
 /**
  * Validation of PROV-JSON documents against the shipped JSON schema
- * (schemas/prov-json.schema.json), with ajv. The schema is compiled once, on first use.
+ * (schemas/prov-json.schema.json), with ajv. The schema is compiled at build time
+ * where built (dist/), else once, on first use.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
 import { requireOnUse } from '../base/require-on-use.js';
 import { jsonPointer, type Diagnostics } from '../base/diagnostics.js';
@@ -13,38 +15,52 @@ import { didYouMean } from '../base/suggest.js';
 
 export const PROV_JSON_SCHEMA_PATH = join(PACKAGE_ROOT, 'schemas', 'prov-json.schema.json');
 
-let compiled: { validate: ValidateFunction; sections: readonly string[] } | undefined;
+/**
+ * ajv's options for this schema; `npm run build` compiles the schema with them into standalone
+ * code (tools/precompile-schemas.mjs), so that the CLI neither loads ajv nor compiles at start-up.
+ */
+export const PROV_JSON_AJV_OPTIONS = {
+  allErrors: false,
+  // Errors carry their parentSchema, whose description names what was expected. This costs
+  // nothing while a document is valid: the extra fields are only built on failure.
+  verbose: true,
+  strict: true,
+  allowUnionTypes: true,
+  // Startup: checking the schema against the draft-07 meta-schema and optimizing the generated
+  // code more than double the cold compile time (~230 -> ~90 ms) and do not make validation faster.
+  // test/prov-json-schema.test.ts checks the schema against the meta-schema instead.
+  validateSchema: false,
+  code: { optimize: false },
+} as const;
 
-/** The compiled validator; compiled on first use and kept for the life of the process. */
-function validator(): { validate: ValidateFunction; sections: readonly string[] } {
+/** Where the build writes the precompiled validator: beside this module in dist/ (absent in src/). */
+export const PRECOMPILED_VALIDATOR_PATH = join(dirname(fileURLToPath(import.meta.url)), 'prov-json-validate.cjs');
+
+let compiled: ValidateFunction | undefined;
+
+/** The validator: the precompiled one where built, else compiled on first use; kept for the life of the process. */
+function validator(): ValidateFunction {
   if (!compiled) {
-    const schema = JSON.parse(readFileSync(PROV_JSON_SCHEMA_PATH, 'utf8')) as AnySchemaObject;
-    const { Ajv } = requireOnUse('ajv') as typeof import('ajv');
-    const validate = new Ajv({
-      allErrors: false,
-      // Errors carry their parentSchema, whose description names what was expected. This costs
-      // nothing while a document is valid: the extra fields are only built on failure.
-      verbose: true,
-      strict: true,
-      allowUnionTypes: true,
-      // Startup: checking the schema against the draft-07 meta-schema and optimizing the generated
-      // code more than double the cold compile time (~230 -> ~90 ms) and do not make validation faster.
-      // test/prov-json-schema.test.ts checks the schema against the meta-schema instead.
-      validateSchema: false,
-      code: { optimize: false },
-    }).compile(schema);
-    compiled = { validate, sections: Object.keys(schema.properties as object) };
+    if (existsSync(PRECOMPILED_VALIDATOR_PATH)) compiled = requireOnUse(PRECOMPILED_VALIDATOR_PATH) as ValidateFunction;
+    else {
+      const { Ajv } = requireOnUse('ajv') as typeof import('ajv');
+      compiled = new Ajv(PROV_JSON_AJV_OPTIONS).compile(readSchema());
+    }
   }
   return compiled;
 }
 
+function readSchema(): AnySchemaObject {
+  return JSON.parse(readFileSync(PROV_JSON_SCHEMA_PATH, 'utf8')) as AnySchemaObject;
+}
+
 /** Reports the first schema violation through `diagnostics` (which throws unless lenient). */
 export function checkProvJsonSchema(doc: unknown, diagnostics: Diagnostics): void {
-  const { validate, sections } = validator();
+  const validate = validator();
   if (validate(doc)) return;
   const error = mostUseful(validate.errors ?? []);
   if (!error) return;
-  const { location, message } = explain(error, doc, sections);
+  const { location, message } = explain(error, doc, Object.keys(readSchema().properties as object));
   diagnostics.error(location, message);
 }
 
