@@ -1,14 +1,16 @@
 /**
  * A run's metric series for the report page, read from the bundle's side files
  * (`metrics/<name>_<context>_<source>_GR<rank>.csv`: a line `name,context,source`, then
- * `epoch,value,timestamp[,step]` per point; docs/vocabulary.md). A series longer than
+ * `epoch,value,timestamp[,step]` per point; docs/vocabulary.md), or yProv4ML's NetCDF4 and Zarr
+ * files of the same series (src/collect/metric-files/array-series.ts). A series longer than
  * MAX_COLUMNS × 2 points is reduced the way uPlot's and Grafana's downsamplers do: the points are
  * cut into MAX_COLUMNS columns in order and each column keeps its lowest and highest point, so
  * every spike stays visible. The page says so beside the chart; nothing is dropped silently.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { Term } from 'n3';
-import { confine } from '../../base/confine.js';
+import { locateSideFile } from '../../base/side-file.js';
+import { isArraySeriesFile, readArraySeries } from '../../collect/metric-files/array-series.js';
 import type { BundleStore } from '../../check/bundle-store.js';
 import { prov, rdf, rdfs, reprov } from '../../prov/vocabulary.js';
 
@@ -34,7 +36,9 @@ export interface PageSeries {
   value: (number | null)[];
   /** Why there are no points (no side file, a file outside the bundle, not readable), when there are none. */
   note?: string;
-  /** Recorded summary (`reprov:lastValue` …), for runs whose side files are absent (yProv4ML's .nc files). */
+  /** The side file is there but could not be read (corrupt, truncated, refused): the CLI warns. */
+  unreadable?: boolean;
+  /** Recorded summary (`reprov:lastValue` …), for runs whose side files are absent. */
   last?: string;
 }
 
@@ -82,15 +86,23 @@ export async function loadSeries(sources: readonly SeriesSource[], baseDir: stri
     if (!file) series.note = 'no metric file recorded';
     else if (!root) series.note = 'the bundle was read from standard input: its metric files are not at hand';
     else {
-      const confined = confine(root, file);
+      // Found where its producer meant it (yProv4ML names it from the directory the run started in).
+      const confined = locateSideFile(root, file, { alias: baseDir });
       if (!confined.ok) series.note = `${file}: not read: ${confined.reason}`;
       else {
         try {
-          const size = (await stat(confined.absolute)).size;
-          if (size > MAX_METRIC_FILE_BYTES) series.note = `${file}: ${size} bytes, more than the ${MAX_METRIC_FILE_BYTES} read: not read`;
-          else Object.assign(series, reduce(parseSeries(await readFile(confined.absolute, 'utf8'))));
+          if (isArraySeriesFile(file)) {
+            const { note, ...cols } = await readArraySeries(confined.absolute);
+            Object.assign(series, reduce({ ...cols, step: cols.value.map((_, i) => i) }));
+            if (note) series.note = `${file}: ${note}`;
+          } else {
+            const size = (await stat(confined.absolute)).size;
+            if (size > MAX_METRIC_FILE_BYTES) series.note = `${file}: ${size} bytes, more than the ${MAX_METRIC_FILE_BYTES} read: not read`;
+            else Object.assign(series, reduce(parseSeries(await readFile(confined.absolute, 'utf8'))));
+          }
         } catch (error) {
           series.note = `${file}: not read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') series.unreadable = true;
         }
       }
     }
