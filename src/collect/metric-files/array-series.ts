@@ -19,7 +19,7 @@ import { open as openFile, readFile, stat } from 'node:fs/promises';
 import { confine } from '../../base/confine.js';
 
 /** Points read from one file at most: a header that claims more is capped, and the note says so. */
-export const MAX_ARRAY_POINTS = 5_000_000;
+export const MAX_ARRAY_POINTS = 2_000_000;
 /** A Zarr chunk file above this size is not read. */
 const MAX_CHUNK_BYTES = 256 * 1024 * 1024;
 
@@ -94,7 +94,8 @@ async function readNetcdf(absolute: string): Promise<ArraySeries> {
   if (head.subarray(0, 3).toString('latin1') === 'CDF') throw new Error('a NetCDF classic file (CDF-1/2/5): yProv4ML writes NetCDF4; classic files are not read');
   if (!head.equals(HDF5_MAGIC)) throw new Error('not a NetCDF4 file (no HDF5 signature)');
   const h5wasm = await import('h5wasm/node');
-  await h5wasm.ready;
+  // HDF5's errors thrown as JS errors, instead of its error stack printed on stderr and a dead file handle returned.
+  (await h5wasm.ready).activate_throwing_error_handler();
   let file: InstanceType<typeof h5wasm.File>;
   try {
     file = new h5wasm.File(absolute, 'r');
@@ -120,7 +121,11 @@ async function readNetcdf(absolute: string): Promise<ArraySeries> {
   } catch (error) {
     throw new Error(errorText(error));
   } finally {
-    file.close();
+    try {
+      file.close();
+    } catch {
+      // a file HDF5 could not finish reading may not close cleanly either: nothing was written to it
+    }
   }
 }
 
@@ -142,12 +147,22 @@ async function readZarr(absolute: string): Promise<ArraySeries> {
     if (a.chunks.some((c) => !(c > 0) || c > MAX_ARRAY_POINTS)) throw new Error(`'${NAMES[i]}' claims chunks of ${a.chunks.join('×')} points: not read`);
   }
   const length = Math.min(claimed, MAX_ARRAY_POINTS);
+  // Chunk by chunk, checking each one's size: zarrita decodes a corrupt blosc chunk to no bytes and `get` would fill the gap silently.
   const read = async (i: number) => {
-    try {
-      return (await zarr.get(arrays[i]!, [zarr.slice(0, length)])).data as ArrayLike<number | bigint>;
-    } catch (error) {
-      throw new Error(`'${NAMES[i]}': ${errorText(error)}`);
+    const array = arrays[i]!;
+    const size = array.chunks[0]!;
+    const out: (number | bigint)[] = new Array(length);
+    for (let c = 0; c * size < length; c++) {
+      let data: ArrayLike<number | bigint>;
+      try {
+        data = (await array.getChunk([c])).data as ArrayLike<number | bigint>;
+      } catch (error) {
+        throw new Error(`'${NAMES[i]}' chunk ${c}: ${errorText(error)}`);
+      }
+      if (data.length !== size) throw new Error(`'${NAMES[i]}' chunk ${c}: ${data.length} values decoded, ${size} expected (corrupt or truncated)`);
+      for (let j = 0, k = c * size; j < size && k < length; j++, k++) out[k] = data[j]!;
     }
+    return out;
   };
   return columns(length, await read(0), await read(1), await read(2), claimed);
 }
@@ -174,6 +189,9 @@ function confinedStore(root: string): { get(key: string): Promise<Uint8Array | u
   };
 }
 
+/** An error as one line: of HDF5's error stack, the innermost frame's message (`truncated file: eof = …`). */
 function errorText(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
+  const text = error instanceof Error ? error.message : String(error);
+  const frames = [...text.matchAll(/^\s*#\d+: .*?\(\): (.*)$/gm)];
+  return (frames.length ? frames[frames.length - 1]![1]! : text.split('\n')[0]!).trim().slice(0, 300);
 }
