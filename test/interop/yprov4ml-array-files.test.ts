@@ -212,6 +212,37 @@ describe.skipIf(!librariesPresent && !process.env.CI)('yProv4ML NetCDF4 and Zarr
       }
     });
 
+    it('an .nc whose values are an external link out of the bundle, or contiguous (it may name raw-data files), is not read', async () => {
+      paths.forEach((p) => write(p, 'nc', 4));
+      const h5wasm = await import('h5wasm/node');
+      await h5wasm.ready;
+      const outside = mkdtempSync(join(tmpdir(), 'rpv-yprov-outside-'));
+      try {
+        const secret = new h5wasm.File(join(outside, 'secret.h5'), 'w');
+        secret.create_dataset({ name: 'values', data: new Float32Array(4).fill(99), maxshape: [null], chunks: [4] });
+        secret.close();
+        const make = (path: string, values: 'link' | 'contiguous') => {
+          rmSync(join(root, path));
+          const file = new h5wasm.File(join(root, path), 'w');
+          const chunked = values === 'link' ? { maxshape: [null], chunks: [4] } : {};
+          file.create_dataset({ name: 'epochs', data: new Int32Array(4), ...chunked });
+          file.create_dataset({ name: 'timestamps', data: new BigInt64Array(4), ...chunked });
+          if (values === 'link') file.create_external_link(join(outside, 'secret.h5'), '/values', 'values');
+          else file.create_dataset({ name: 'values', data: new Float32Array(4).fill(99) });
+          file.close();
+        };
+        make(paths[0]!, 'link');
+        make(paths[1]!, 'contiguous');
+        const { status, stderr, series } = report(layOut());
+        expect(status, stderr).toBe(0);
+        for (const path of paths) expect(seriesOf(series, nameOf(path)).value).not.toContain(99);
+        expect(stderr).toMatch(new RegExp(`warning: ${paths[0]}: not read \\('values' is an external link`));
+        expect(stderr).toMatch(new RegExp(`warning: ${paths[1]}: not read \\('epochs' is not chunked`));
+      } finally {
+        rmSync(outside, { recursive: true, force: true });
+      }
+    });
+
     it('a metric path through a link that leaves the bundle directory is refused', () => {
       paths.forEach((p) => write(p, 'nc', 4));
       const outside = mkdtempSync(join(tmpdir(), 'rpv-yprov-outside-'));

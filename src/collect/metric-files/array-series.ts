@@ -104,10 +104,14 @@ async function readNetcdf(absolute: string): Promise<ArraySeries> {
   }
   try {
     const datasets = NAMES.map((name) => {
+      // Nothing that makes HDF5 open another file, which may lie outside the bundle: an external
+      // link (checked before `get`, which follows it), a virtual dataset, or contiguous storage
+      // (which may name external raw-data files; yProv4ML's arrays grow, so they are chunked).
+      if (externalLink(file, name)) throw new Error(`'${name}' is an external link to another file: not followed`);
       const entity = file.get(name);
       if (!(entity instanceof h5wasm.Dataset)) return undefined;
-      // A virtual dataset reads other files, which may lie outside the bundle.
       if (entity.metadata.virtual_sources?.length) throw new Error(`'${name}' is a virtual dataset (it names other files): not read`);
+      if (!entity.metadata.chunks) throw new Error(`'${name}' is not chunked as yProv4ML's growing arrays are (contiguous storage may name other files): not read`);
       return entity;
     });
     const claimed = seriesLength(datasets.map((d) => d?.shape));
@@ -126,6 +130,15 @@ async function readNetcdf(absolute: string): Promise<ArraySeries> {
     } catch {
       // a file HDF5 could not finish reading may not close cleanly either: nothing was written to it
     }
+  }
+}
+
+/** Whether `name` in the file's root group is an external link (without following it). */
+function externalLink(file: { get_external_link(path: string): { filename?: string } }, name: string): boolean {
+  try {
+    return file.get_external_link(`/${name}`).filename !== undefined;
+  } catch {
+    return false; // no such link: `get` answers null
   }
 }
 
