@@ -106,6 +106,50 @@ describe.skipIf(!librariesPresent && !process.env.CI)('yProv4ML NetCDF4 and Zarr
     }
   });
 
+  it('reads a Zarr v3 store (zarr 3\'s layout: zarr.json, chunk keys c/N; written here by hand, Debian has zarr 2 only)', () => {
+    const zarr = (p: string) => p.replace(/\.nc$/, '.zarr');
+    // Under 2000 points: the page embeds every one (its last chunk is partly filled).
+    const n = 1999;
+    const chunk = 1000;
+    const epochs = Array.from({ length: n }, (_, i) => Math.floor(i / 500));
+    const values = Array.from({ length: n }, (_, i) => Math.fround(1 / (i + 1)));
+    const timestamps = Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 11);
+    for (const path of paths) {
+      const store = join(root, zarr(path));
+      mkdirSync(store, { recursive: true });
+      writeFileSync(join(store, 'zarr.json'), JSON.stringify({ zarr_format: 3, node_type: 'group', attributes: { name: 'metric', context: 'Training', source: 'LoggingItemKind.METRIC' } }));
+      for (const [name, type, data] of [['epochs', 'int32', epochs], ['values', 'float32', values], ['timestamps', 'int64', timestamps]] as const) {
+        mkdirSync(join(store, name, 'c'), { recursive: true });
+        writeFileSync(join(store, name, 'zarr.json'), JSON.stringify({
+          zarr_format: 3, node_type: 'array', shape: [n], data_type: type, chunk_grid: { name: 'regular', configuration: { chunk_shape: [chunk] } },
+          chunk_key_encoding: { name: 'default', configuration: { separator: '/' } }, fill_value: 0, codecs: [{ name: 'bytes', configuration: { endian: 'little' } }], attributes: {},
+        }));
+        for (let c = 0; c * chunk < n; c++) {
+          const bytes = Buffer.alloc(chunk * (type === 'int64' ? 8 : 4));
+          for (let j = 0; j < chunk && c * chunk + j < n; j++) {
+            const v = data[c * chunk + j]!;
+            if (type === 'int32') bytes.writeInt32LE(v, j * 4);
+            else if (type === 'float32') bytes.writeFloatLE(v, j * 4);
+            else bytes.writeBigInt64LE(BigInt(v), j * 8);
+          }
+          writeFileSync(join(store, name, 'c', String(c)), bytes);
+        }
+      }
+    }
+    const out = join(root, 'imported');
+    const run = reprov(['import', 'yprov4ml', layOut(zarr), '-o', out], { cwd: root });
+    expect(run.status, run.stderr).toBe(0);
+    const doc = readFileSync(join(out, 'prov.json'), 'utf8');
+    expect(doc.match(/"reprov:pointCount": \{\s*"\$": "1999"/g)).toHaveLength(3);
+    const { status, stderr, series } = report(layOut(zarr));
+    expect(status, stderr).toBe(0);
+    for (const path of paths) {
+      const s = seriesOf(series, nameOf(path));
+      expect(s.count).toBe(n);
+      expect(decode(s)).toEqual({ epochs, values, timestamps });
+    }
+  });
+
   it('reprov import yprov4ml summarises each file (points, last value) and takes a parameter logged as a metric from it', () => {
     const written = paths.map((p, i) => write(p, 'nc', [5, 40, 2][i]!));
     const out = join(root, 'imported');
