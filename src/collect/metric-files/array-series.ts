@@ -13,7 +13,10 @@
  * NetCDF classic files (CDF-1/2, which scipy writes) are not yProv4ML's and are refused by name.
  *
  * The libraries are loaded only when such a file is met: start-up time matters. Every read is
- * bounded (MAX_ARRAY_POINTS) and every key of a Zarr store is confined to the store's directory.
+ * bounded (MAX_ARRAY_POINTS); every key of a Zarr store is confined to the store's directory; of a
+ * NetCDF4 file, nothing that makes HDF5 open another file (external links, virtual datasets,
+ * contiguous storage with external raw data) is read. A Zarr chunk is checked to decode to its
+ * full size (zarrita turns a corrupt blosc chunk into no bytes, which `get` would fill silently).
  */
 import { open as openFile, readFile, stat } from 'node:fs/promises';
 import { confine } from '../../base/confine.js';
