@@ -466,8 +466,7 @@ class Importer {
       const typeNames = this.index.objects(e, rdf.type).filter((t) => t.termType === 'Literal').map((t) => t.value);
       const name = this.shortName(e);
       const file = baseName(path || name);
-      const isMetric = typeNames.includes('provml:Metric') || this.index.objects(e, namedNode(`${this.label}context`)).length > 0
-        || this.index.objects(e, namedNode(`${this.label}source`)).length > 0 || (role === 'output' && METRIC_FILE.test(file) && /(?:^|\/)metrics(?:_GR[^/]*)?\//.test(path ?? ''));
+      const isMetric = this.isMetric(e, path);
       const copies = this.index.subjectsWith(prov.wasDerivedFrom, e);
       if (/^Original[ _]/.test(name) && copies.length) continue; // the copy in the artifacts directory stands for it
 
@@ -718,6 +717,14 @@ class Importer {
     return found;
   }
 
+  /** Whether an entity is a metric: typed so, or with a context or source, or an output metric file under `metrics/`. */
+  private isMetric(e: NamedNode, path: string | undefined): boolean {
+    const role = (this.literal(e, `${this.label}role`) ?? this.literal(e, `${PROV}hadRole`))?.toLowerCase();
+    return this.index.objects(e, rdf.type).some((t) => t.termType === 'Literal' && t.value === 'provml:Metric')
+      || this.index.objects(e, namedNode(`${this.label}context`)).length > 0 || this.index.objects(e, namedNode(`${this.label}source`)).length > 0
+      || (role === 'output' && METRIC_FILE.test(baseName(path || this.shortName(e))) && /(?:^|\/)metrics(?:_GR[^/]*)?\//.test(path ?? ''));
+  }
+
   /** Where an artifact is, as the document says (each generation has its own attribute). */
   private entityPath(e: NamedNode): string | undefined {
     return this.literal(e, `${this.label}path`) ?? this.literal(e, DCTERMS_IDENTIFIER) ?? this.literal(e, prov.atLocation.value);
@@ -728,8 +735,10 @@ class Importer {
     if (!this.options.baseDir) return;
     const paths = new Set<string>();
     for (const entity of this.index.subjectsOfType(prov.Entity)) {
-      const path = entity.termType === 'NamedNode' ? this.entityPath(entity as NamedNode) : undefined;
-      if (path && isArraySeriesFile(path)) paths.add(path);
+      if (entity.termType !== 'NamedNode') continue;
+      const path = this.entityPath(entity as NamedNode);
+      // Metrics only: a NetCDF or Zarr data set the run used is not a series.
+      if (path && isArraySeriesFile(path) && this.isMetric(entity as NamedNode, path)) paths.add(path);
     }
     for (const path of paths) {
       const where = this.locate(path);
