@@ -36,7 +36,7 @@ export interface PageSeries {
   value: (number | null)[];
   /** Why there are no points (no side file, a file outside the bundle, not readable), when there are none. */
   note?: string;
-  /** The side file is there but could not be read (corrupt, truncated, refused): the CLI warns. */
+  /** The side file is there but could not be read (corrupt, truncated, not the format its name says): the CLI warns. */
   unreadable?: boolean;
   /** Recorded summary (`reprov:lastValue` …), for runs whose side files are absent. */
   last?: string;
