@@ -150,7 +150,7 @@ describe.skipIf(!librariesPresent && !process.env.CI)('yProv4ML NetCDF4 and Zarr
     }
   });
 
-  it('reprov import yprov4ml summarises each file (points, last value) and takes a parameter logged as a metric from it', () => {
+  it('reprov import yprov4ml summarises each file from its points (count, last and highest value)', () => {
     const written = paths.map((p, i) => write(p, 'nc', [5, 40, 2][i]!));
     const out = join(root, 'imported');
     const run = reprov(['import', 'yprov4ml', layOut(), '-o', out], { cwd: root });
