@@ -70,8 +70,8 @@
  * - parameters (attributes, parameter entities, or metrics named `param_*` / `hp_*`):
  *   `param/<name>` a mls:HyperParameterSetting, reprov:Parameter with a typed `prov:value`, used by
  *   the run; seed-like names also `seed/<name>` a reprov:Seed (`reprov:rng` when the name tells).
- *   A parameter logged as a metric has its value in the metric file: read when the file is a CSV
- *   at hand (`baseDir`), otherwise `reprov:unknownReason`.
+ *   A parameter logged as a metric has its value in the metric file: read when the file (CSV,
+ *   NetCDF4 or Zarr) is at hand (`baseDir`), otherwise `reprov:unknownReason`.
  * - `source_code` `<remote>/<commit>`: `code` a schema:SoftwareSourceCode, reprov:CodeState.
  * - `execution_command`: `command` a prov:Plan, reprov:Command.
  * - `python_version` and the platform attributes: `environment` (reprov:Environment),
@@ -87,6 +87,7 @@ import { DataFactory, type Literal, type NamedNode, type Quad, type Term } from 
 import { classifyRequirement, isDependencyFileName } from '../collect/dependencies.js';
 import { redactText, redactUrl, secretParamKind } from '../base/redact.js';
 import { locateSideFile } from '../base/side-file.js';
+import { isArraySeriesFile, readArraySeries } from '../collect/metric-files/array-series.js';
 import { usesYProv4mlTerm } from './yprov4ml-mark.js';
 import { PREDEFINED_PREFIXES, PROV, RDF, RDFS, RELATIVE_NAMESPACE_BASE, XSD, XSD_STRING } from '../prov/namespaces.js';
 import { RunGraph, type Value } from '../prov/graph.js';
@@ -101,7 +102,7 @@ export interface YProv4mlImportOptions {
   /**
    * Where to look for the files the document names: the directory yProv4ML ran in (its paths are
    * relative to it) or the directory holding the PROV file (its `experiment_dir`). When given,
-   * requirement files and CSV metric files found there are read: dependency files get a checksum
+   * requirement files and metric files (CSV, NetCDF4, Zarr) found there are read: dependency files get a checksum
    * and `reprov:pinned`, parameters logged as metrics get their value, metrics their summary.
    */
   baseDir?: string;
@@ -230,11 +231,12 @@ function detect(index: Index): Dialect | undefined {
  * Maps a yProv4ML document onto reprov's vocabulary. Throws a UserError when the quads are not
  * a yProv4ML document (see {@link isYProv4ml}).
  */
-export function importYProv4ml(quads: readonly Quad[], prefixes: Record<string, string> = {}, options: YProv4mlImportOptions = {}): YProv4mlImport {
+export async function importYProv4ml(quads: readonly Quad[], prefixes: Record<string, string> = {}, options: YProv4mlImportOptions = {}): Promise<YProv4mlImport> {
   const index = new Index(quads);
   const dialect = detect(index);
   if (!dialect) throw new UserError('not a yProv4ML document: no activity carries yProv4ML\'s run attributes (experiment_name, provenance_path, artifact_uri)');
   const importer = new Importer(index, dialect, prefixes, options);
+  await importer.readArrayFiles();
   importer.map();
   // Only what the document does not already say, once.
   const seen = new Set(quads.map(quadKey));
@@ -276,6 +278,8 @@ class Importer {
   private readonly ownAttributes = new Map<string, Term>();
   /** Unprefixed attributes of the run (generation 1 `log_param`), by local name. */
   private readonly userAttributes = new Map<string, Term>();
+  /** The points of the NetCDF4/Zarr metric files at hand, by path as the document names it (read before mapping: their readers are asynchronous). */
+  private readonly arrayPoints = new Map<string, { step: number; value: number }[]>();
 
   constructor(private readonly index: Index, private readonly dialect: Dialect, private readonly prefixes: Record<string, string>, private readonly options: YProv4mlImportOptions) {
     this.run = dialect.run;
@@ -284,6 +288,7 @@ class Importer {
     this.defaultNamespace = (Object.hasOwn(prefixes, '') ? prefixes[''] : undefined) ?? (Object.hasOwn(prefixes, 'default') ? prefixes.default : undefined);
     this.provMl = Object.entries(prefixes).find(([p]) => p === 'prov-ml' || p === 'provml')?.[1];
     this.contexts = this.informedBy(this.run);
+    this.collectRunAttributes();
   }
 
   map(): void {
@@ -293,7 +298,6 @@ class Importer {
       3: 'HPCI-Lab/yProv4ML with prov:/provml:/yprov:/dcterms: terms',
     }[this.dialect.generation];
     this.notes.push(`yProv4ML generation ${this.dialect.generation}: ${evidence}; run activity <${this.run.value}>`);
-    this.collectRunAttributes();
     this.mapRun();
     this.mapContexts();
     const parameters = [...this.attributeParameters(), ...this.entityParameters()];
@@ -457,13 +461,12 @@ class Importer {
     for (const entity of this.index.subjectsOfType(prov.Entity)) {
       if (entity.termType !== 'NamedNode' || parameterEntities.has(entity.value) || entity.value.startsWith(this.graph.base)) continue;
       const e = entity as NamedNode;
-      const path = this.literal(e, `${this.label}path`) ?? this.literal(e, DCTERMS_IDENTIFIER) ?? this.literal(e, prov.atLocation.value);
+      const path = this.entityPath(e);
       const role = (this.literal(e, `${this.label}role`) ?? this.literal(e, `${PROV}hadRole`))?.toLowerCase();
       const typeNames = this.index.objects(e, rdf.type).filter((t) => t.termType === 'Literal').map((t) => t.value);
       const name = this.shortName(e);
       const file = baseName(path || name);
-      const isMetric = typeNames.includes('provml:Metric') || this.index.objects(e, namedNode(`${this.label}context`)).length > 0
-        || this.index.objects(e, namedNode(`${this.label}source`)).length > 0 || (role === 'output' && METRIC_FILE.test(file) && /(?:^|\/)metrics(?:_GR[^/]*)?\//.test(path ?? ''));
+      const isMetric = this.isMetric(e, path);
       const copies = this.index.subjectsWith(prov.wasDerivedFrom, e);
       if (/^Original[ _]/.test(name) && copies.length) continue; // the copy in the artifacts directory stands for it
 
@@ -714,7 +717,51 @@ class Importer {
     return found;
   }
 
+  /** Whether an entity is a metric: typed so, or with a context or source, or an output metric file under `metrics/`. */
+  private isMetric(e: NamedNode, path: string | undefined): boolean {
+    const role = (this.literal(e, `${this.label}role`) ?? this.literal(e, `${PROV}hadRole`))?.toLowerCase();
+    return this.index.objects(e, rdf.type).some((t) => t.termType === 'Literal' && t.value === 'provml:Metric')
+      || this.index.objects(e, namedNode(`${this.label}context`)).length > 0 || this.index.objects(e, namedNode(`${this.label}source`)).length > 0
+      || (role === 'output' && METRIC_FILE.test(baseName(path || this.shortName(e))) && /(?:^|\/)metrics(?:_GR[^/]*)?\//.test(path ?? ''));
+  }
+
+  /** Where an artifact is, as the document says (each generation has its own attribute). */
+  private entityPath(e: NamedNode): string | undefined {
+    return this.literal(e, `${this.label}path`) ?? this.literal(e, DCTERMS_IDENTIFIER) ?? this.literal(e, prov.atLocation.value);
+  }
+
+  /** Reads the NetCDF4 and Zarr files the document's entities name, when at hand; one that cannot be read is a note. */
+  async readArrayFiles(): Promise<void> {
+    if (!this.options.baseDir) return;
+    const paths = new Set<string>();
+    for (const entity of this.index.subjectsOfType(prov.Entity)) {
+      if (entity.termType !== 'NamedNode') continue;
+      const path = this.entityPath(entity as NamedNode);
+      // Metrics only: a NetCDF or Zarr data set the run used is not a series.
+      if (path && isArraySeriesFile(path) && this.isMetric(entity as NamedNode, path)) paths.add(path);
+    }
+    for (const path of paths) {
+      const where = this.locate(path);
+      if (!where) continue;
+      try {
+        const { value, note } = await readArraySeries(where);
+        const points: { step: number; value: number }[] = [];
+        value.forEach((v, step) => v !== null && points.push({ step, value: v }));
+        this.arrayPoints.set(path, points);
+        if (note) this.notes.push(`metric file ${path}: ${note}`);
+      } catch (error) {
+        this.notes.push(`metric file ${path}: not read (${(error as Error).message})`);
+      }
+    }
+  }
+
   private readFile(path: string): Buffer | undefined {
+    const where = this.locate(path, true);
+    return where === undefined ? undefined : readFileSync(where);
+  }
+
+  /** The real path of a file the document names, under the base directory (a regular file when `file`), when it is there. */
+  private locate(path: string, file = false): string | undefined {
     if (!this.options.baseDir) return undefined;
     const candidates = [path];
     // Paths start with the experiment directory (`prov/<experiment>_<run id>/…`), where the PROV file is.
@@ -727,9 +774,9 @@ class Importer {
       const where = locateSideFile(base, candidate, { alias: this.options.baseDir });
       if (!where.ok) continue;
       try {
-        // A regular file only: a FIFO or a device named by the document would block or never end.
-        if (!statSync(where.absolute).isFile()) continue;
-        return readFileSync(where.absolute);
+        // A regular file (or a Zarr directory) only: a FIFO or a device named by the document would block or never end.
+        const info = statSync(where.absolute);
+        if (info.isFile() || (!file && info.isDirectory())) return where.absolute;
       } catch {
         // try the next spelling
       }
@@ -737,8 +784,9 @@ class Importer {
     return undefined;
   }
 
-  /** The points of a CSV metric file (`name,context,source` header, then `epoch,value,timestamp`), when it is at hand. */
+  /** The points of a metric file when it is at hand: NetCDF4/Zarr (read beforehand), or CSV (`name,context,source` header, then `epoch,value,timestamp`). */
   private readMetricFile(path: string): { step: number; value: number }[] | undefined {
+    if (isArraySeriesFile(path)) return this.arrayPoints.get(path);
     if (!/\.csv$/i.test(path)) return undefined;
     const content = this.readFile(path);
     if (!content) return undefined;

@@ -17,7 +17,7 @@ export interface ImportedQuads {
 export interface BundleMapping {
   /** Whether the whole document is this producer's (its marks can be incidental). */
   detects(quads: readonly Quad[]): boolean;
-  map(quads: readonly Quad[], prefixes: Record<string, string>, options: { baseDir?: string }): ImportedQuads;
+  map(quads: readonly Quad[], prefixes: Record<string, string>, options: { baseDir?: string }): Promise<ImportedQuads>;
 }
 
 export interface BundleImporter {

@@ -83,7 +83,7 @@ export async function parseBundleInto(sink: QuadSink, text: string, file: string
   for (const importer of marked) {
     const mapping = await importer.load();
     if (!mapping.detects(quads)) continue;
-    const imported = mapping.map(quads, prefixes, { baseDir });
+    const imported = await mapping.map(quads, prefixes, { baseDir });
     imported.added.forEach((quad) => sink.addQuad(quad));
     return { prefixes: imported.prefixes, importedFrom: { importer: importer.name, generation: imported.generation, notes: imported.notes }, ...withWarnings };
   }

@@ -2,11 +2,13 @@
  * `reprov report` on runs other tools recorded. yProv4ML documents (the repository's fixtures and, when present, the real
  * files in ../shared/fixtures/yprov4ml): the page draws the graph of the bundle as reprov maps it
  * (`reprov import yprov4ml` writes that mapping out, and the page must show exactly its nodes);
+ * a generation-2 document with its NetCDF4 metric files written by netCDF4 as yProv4ML writes them;
  * and a run of an MLflow file store, imported.
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +58,37 @@ describe('reprov report on yProv4ML documents', () => {
     // yProv4ML keeps metric values in .nc/.zarr/.csv files beside the document: absent here, and the page says so per chart.
     const charts = await opened.page.$$eval('figure.chart', (els) => els.map((e) => ({ points: Number(e.getAttribute('data-points')), notes: e.querySelectorAll('.note').length })));
     for (const chart of charts) expect(chart.points > 0 || chart.notes > 0).toBe(true);
+    await opened.page.close();
+  });
+});
+
+const PYTHON = '/usr/bin/python3';
+const hasNetcdf = spawnSync(PYTHON, ['-c', 'import netCDF4'], { stdio: 'ignore' }).status === 0;
+
+describe.skipIf(!hasNetcdf && !process.env.CI)('reprov report on a yProv4ML run with its NetCDF4 metric files', () => {
+  it('each chart has as many points as the .nc series yProv4ML wrote', async () => {
+    const root = join(dir, 'nc');
+    const document = readFileSync(join(FIXTURES, 'gen2-mnist-linear.json'), 'utf8');
+    const paths = [...new Set(document.match(/prov\/mnist_linear_0\/metrics_GR0\/[^"]+\.nc/g) ?? [])].sort();
+    expect(paths).toHaveLength(3);
+    const written = new Map<string, number>();
+    for (const [i, path] of paths.entries()) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      const points = [1200, 45, 2][i]!;
+      const run = spawnSync(PYTHON, [fileURLToPath(new URL('../../fixtures/yprov4ml/write-metric-file.py', import.meta.url)), join(root, path), 'nc', String(points), 'm', 'Training'], { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      written.set(/metrics_GR0\/(.+?)_(?:Training|Validation)_/.exec(path)![1]!, points);
+    }
+    writeFileSync(join(root, 'prov/mnist_linear_0/prov.json'), document);
+    const html = join(dir, 'yprov4ml-nc.html');
+    const made = reprov(['report', 'prov/mnist_linear_0/prov.json', '-o', html], { cwd: root });
+    expect(made.status, made.stderr).toBe(0);
+    const opened = await open(browser, html);
+    await opened.page.screenshot({ path: join(dir, 'yprov4ml-nc.png'), fullPage: true });
+    expect(opened.errors).toEqual([]);
+    expect(opened.requests).toEqual([opened.url]);
+    const charts = await opened.page.$$eval('figure.chart', (els) => els.map((e) => [e.getAttribute('data-metric')!, Number(e.getAttribute('data-points'))] as const));
+    expect(new Map(charts)).toEqual(written);
     await opened.page.close();
   });
 });

@@ -85,12 +85,6 @@ export interface ComparePageData {
   outcome?: { title: string; verdict: string; summary: string };
 }
 
-/** The report page of one run. */
-export async function runReport(path: string, options: ReportOptions = {}): Promise<string> {
-  const data = await runPageData(path, options);
-  return renderPage(data.title, data);
-}
-
 export async function runPageData(path: string, options: ReportOptions = {}): Promise<RunPageData> {
   const bundle = await openBundle(path);
   const store = new BundleStore(bundle.quads);

@@ -1,14 +1,16 @@
 /**
  * A run's metric series for the report page, read from the bundle's side files
  * (`metrics/<name>_<context>_<source>_GR<rank>.csv`: a line `name,context,source`, then
- * `epoch,value,timestamp[,step]` per point; docs/vocabulary.md). A series longer than
+ * `epoch,value,timestamp[,step]` per point; docs/vocabulary.md), or yProv4ML's NetCDF4 and Zarr
+ * files of the same series (src/collect/metric-files/array-series.ts). A series longer than
  * MAX_COLUMNS × 2 points is reduced the way uPlot's and Grafana's downsamplers do: the points are
  * cut into MAX_COLUMNS columns in order and each column keeps its lowest and highest point, so
  * every spike stays visible. The page says so beside the chart; nothing is dropped silently.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { Term } from 'n3';
-import { confine } from '../../base/confine.js';
+import { locateSideFile } from '../../base/side-file.js';
+import { isArraySeriesFile, readArraySeries } from '../../collect/metric-files/array-series.js';
 import type { BundleStore } from '../../check/bundle-store.js';
 import { prov, rdf, rdfs, reprov } from '../../prov/vocabulary.js';
 import { energyName, integratePower, isSystemSeries, powerSeries } from './system.js';
@@ -35,7 +37,9 @@ export interface PageSeries {
   value: (number | null)[];
   /** Why there are no points (no side file, a file outside the bundle, not readable), when there are none. */
   note?: string;
-  /** Recorded summary (`reprov:lastValue` …), for runs whose side files are absent (yProv4ML's .nc files). */
+  /** The side file is there but could not be read (corrupt, truncated, not the format its name says): the CLI warns. */
+  unreadable?: boolean;
+  /** Recorded summary (`reprov:lastValue` …), for runs whose side files are absent. */
   last?: string;
   /** A system metric (./system.ts): drawn over time in the page's "System and energy" section. */
   system?: boolean;
@@ -94,15 +98,16 @@ export async function loadSeries(sources: readonly SeriesSource[], baseDir: stri
     if (!file) series.note = 'no metric file recorded';
     else if (!root) series.note = 'the bundle was read from standard input: its metric files are not at hand';
     else {
-      const confined = confine(root, file);
+      // Found where its producer meant it (yProv4ML names it from the directory the run started in).
+      const confined = locateSideFile(root, file, { alias: baseDir });
       if (!confined.ok) series.note = `${file}: not read: ${confined.reason}`;
       else {
         try {
-          const size = (await stat(confined.absolute)).size;
-          if (size > MAX_METRIC_FILE_BYTES) series.note = `${file}: ${size} bytes, more than the ${MAX_METRIC_FILE_BYTES} read: not read`;
+          const points = await readPoints(file, confined.absolute);
+          if (typeof points === 'string') series.note = `${file}: ${points}`;
           else {
-            const points = parseSeries(await readFile(confined.absolute));
             Object.assign(series, reduce(points));
+            if (points.note) series.note = `${file}: ${points.note}`;
             if (integrate) {
               const derived = `the trapezoid integral of ${name} (W) over its sample times, from all ${points.value.length} samples`;
               out.push({ name: energyName(name), context, system: true, derived, ...reduce(integratePower(points)) });
@@ -110,12 +115,25 @@ export async function loadSeries(sources: readonly SeriesSource[], baseDir: stri
           }
         } catch (error) {
           series.note = `${file}: not read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') series.unreadable = true;
         }
       }
     }
     out.push(series);
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.context < b.context ? -1 : a.context > b.context ? 1 : 0));
+}
+
+/** A side file's points (with why fewer were read, if so), or why none were read. */
+async function readPoints(file: string, absolute: string): Promise<(Columns & { note?: string }) | string> {
+  if (isArraySeriesFile(file)) {
+    const { note, epoch, time, value } = await readArraySeries(absolute);
+    const column = (xs: (number | null)[]) => Float64Array.from(xs, (x) => x ?? Number.NaN);
+    return { step: Float64Array.from(value, (_, i) => i), epoch: column(epoch), time: column(time), value: column(value), note };
+  }
+  const size = (await stat(absolute)).size;
+  if (size > MAX_METRIC_FILE_BYTES) return `${size} bytes, more than the ${MAX_METRIC_FILE_BYTES} read: not read`;
+  return parseSeries(await readFile(absolute));
 }
 
 /**
