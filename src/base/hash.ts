@@ -8,7 +8,7 @@
  * blocking reads of 256 KiB into one reused buffer, hashed as each arrives, giving the event loop
  * a turn every 10 ms: the chunk is still in the core's cache when it is hashed, so this costs
  * about what `openssl dgst -sha256` does, where 4 MiB promise-based reads (the read on a pool
- * thread, the hash on the main one) cost 1.5x and `fs.createReadStream` 1.6x (bench/hash.mjs).
+ * thread, the hash on the main one) cost 1.5x and `fs.createReadStream` 1.5-1.9x (bench/hash.mjs).
  *
  * ## Directory digest (method `reprov-dir-sha256/1`)
  * The directory is walked without following symbolic links. Every regular file and every
