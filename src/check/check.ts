@@ -17,7 +17,7 @@ import { evaluateGate, gateOptionsOf, type GateOptions, type GateResult } from '
 export interface CheckOptions extends GateOptions {
   /** Configuration file; default: found by walking up from the working directory. */
   config?: string;
-  /** Worker threads to check bundles with (default: one per core from 8 bundles; see defaultJobs). */
+  /** Worker threads to check bundles with (default: {@link defaultJobs}, {@link BUNDLES_PER_WORKER}). */
   jobs?: number;
   /** Read invalid UTF-8 with U+FFFD in place and a warning, instead of refusing the bundle. */
   lenient?: boolean;
@@ -32,6 +32,12 @@ export function rulesFor(loaded: LoadedConfig): Rule[] {
 }
 
 const CHECK_WORKER = new URL('./worker.js', import.meta.url);
+/**
+ * Bundles a check worker must get to pay back its start-up: it loads n3, rdf-stores, shacl-engine
+ * and the rules and compiles the shapes, 0.55-1 s of CPU, what 11-20 varied bundles cost at ~52 ms
+ * each (bench/jobs.mjs; the CLI's --jobs help says the same number).
+ */
+export const BUNDLES_PER_WORKER = 16;
 
 /** The Checker a configuration describes: its rules, severities, ignores and extra shapes. */
 export function checkerFor(loaded: LoadedConfig, options: { lenient?: boolean } = {}): Checker {
@@ -64,7 +70,7 @@ export async function checkBundles(paths: readonly string[], options: CheckOptio
     if (!found.length) nothing.push({ file: path, message: `${path}: no bundle to check (${nothingFound(path)})` });
     return found;
   });
-  const jobs = options.jobs ?? defaultJobs(CHECK_WORKER, files.length, 8);
+  const jobs = options.jobs ?? defaultJobs(CHECK_WORKER, files.length, BUNDLES_PER_WORKER);
   let outcomes: Outcome[];
   if (jobs > 1) {
     // Standard input can be read once, and by this thread only.

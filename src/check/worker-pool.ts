@@ -5,7 +5,7 @@
  * bundle or file result sends its rules by id (see `toTransfer`), not a copy of their documentation.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parentPort, Worker } from 'node:worker_threads';
 import type { BundleResult, CheckResult, RuleMeta, RuleResult } from './types.js';
@@ -34,14 +34,33 @@ function fromTransfer(outcome: TransferredOutcome, metas: ReadonlyMap<string, Ru
   return 'message' in outcome ? outcome : { ...outcome, rules: outcome.rules.map((r) => ({ ...r, rule: metas.get(r.rule)! })) };
 }
 
+export interface JobsInputs {
+  /** Cores this process may run on (`os.availableParallelism()`). */
+  cores: number;
+  /** The 1-minute load average: threads that were running or waiting to run (0 where the system has none, as on Windows). */
+  load: number;
+  /** Items to do. */
+  items: number;
+  /** Items a worker must get to pay back its start-up (loading its modules), measured per command in bench/jobs.mjs. */
+  itemsPerWorker: number;
+}
+
 /**
- * How many workers to run `count` items on: one thread (no pool) below `minimum` items, or when no
- * compiled worker exists (running from TypeScript sources, as the tests do); else up to one per
- * core, each with at least `minimum / 2` items.
+ * How many workers a pool gets: one per core left free by the load, and no more than the items
+ * pay for; 1 (this thread, no pool) when that is fewer than two. A worker on a core something
+ * else is busy on only shares that core and adds its start-up: measured, a 1000-bundle check with
+ * one core of two busy took 13% longer on two workers than in one thread.
  */
-export function defaultJobs(worker: URL, count: number, minimum: number): number {
-  if (count < minimum || !existsSync(fileURLToPath(worker))) return 1;
-  return Math.max(1, Math.min(availableParallelism(), Math.floor(count / (minimum / 2))));
+export function chooseJobs({ cores, load, items, itemsPerWorker }: JobsInputs): number {
+  const free = Math.floor(cores - Math.max(0, load) + 0.5);
+  const workers = Math.min(free, Math.floor(items / itemsPerWorker));
+  return workers >= 2 ? workers : 1;
+}
+
+/** {@link chooseJobs} for this machine now; 1 when no compiled worker exists (running from TypeScript sources, as the tests do). */
+export function defaultJobs(worker: URL, items: number, itemsPerWorker: number): number {
+  if (!existsSync(fileURLToPath(worker))) return 1;
+  return chooseJobs({ cores: availableParallelism(), load: loadavg()[0] ?? 0, items, itemsPerWorker });
 }
 
 interface Request<I> {

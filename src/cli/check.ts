@@ -14,7 +14,7 @@ export function registerCheck(program: Command): void {
   withQuiet(withReportFlags(program
     .command('check')
     .description('check provenance bundles for what a run needs to be reproduced; score them and gate CI')
-    .addArgument(new Argument('[paths...]', 'bundle files or directories (searched for prov*.json/ttl/…), - for standard input').default(['.'], '.')), 'when checking 8 or more bundles'), 'do not print warnings (errors and the verdict are still printed)')
+    .addArgument(new Argument('[paths...]', 'bundle files or directories (searched for prov*.json/ttl/…), - for standard input').default(['.'], '.')), '16 bundles'), 'do not print warnings (errors and the verdict are still printed)')
     .option('--min-score <n>', 'fail (exit 1) when a bundle scores below n (0-100)')
     .option('--explain', 'show how each score was computed (text format)')
     .option('--lenient', 'read a bundle with invalid UTF-8 (U+FFFD in place, and a warning) instead of refusing it')

@@ -15,15 +15,15 @@ export interface ReportFlags {
   jobs?: string;
 }
 
-/** Adds the shared flags; `parallel` says from when worker threads are used by default. */
-export function withReportFlags(command: Command, parallel: string): Command {
+/** Adds the shared flags; `perWorker` is how much work the default gives a worker at least (`12 bundles`). */
+export function withReportFlags(command: Command, perWorker: string): Command {
   return command
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file (atomically) instead of standard output')
     .option('-c, --config <file>', 'configuration file (default: reprov.config.json or package.json "reprov", found upwards)')
     .addOption(new Option('--fail-on <severity>', 'fail on findings at or above this severity').choices(['error', 'warning', 'none']))
     .option('--max-warnings <n>', 'fail when there are more than n warnings')
-    .option('-j, --jobs <n>', `worker threads (default: one per core ${parallel}; 1 works in this thread)`);
+    .option('-j, --jobs <n>', `worker threads (default: one per core the load average leaves free, and per ${perWorker} at most; 1 works in this thread)`);
 }
 
 /** The whole-number flags, checked (a usage error otherwise). */

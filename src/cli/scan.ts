@@ -7,7 +7,7 @@ export function registerScan(program: Command): void {
   withQuiet(withReportFlags(program
     .command('scan')
     .description('find what would make a run unreproducible in Python and TypeScript/JavaScript training code, before it runs')
-    .addArgument(new Argument('[paths...]', 'files or directories (searched for .py, .ts, .js, …; .gitignore is honoured)').default(['.'], '.')), 'when scanning 64 or more files'), 'do not print warnings (files that could not be parsed)')
+    .addArgument(new Argument('[paths...]', 'files or directories (searched for .py, .ts, .js, …; .gitignore is honoured)').default(['.'], '.')), '75 files'), 'do not print warnings (files that could not be parsed)')
     .action(async (paths: string[], flags: ReportFlags) => {
       const { maxWarnings, jobs } = reportNumbers(flags);
       const [{ scanSources }, { SCAN_RULES }, report, { shouldColor }] = await Promise.all([

@@ -26,7 +26,7 @@ export interface ScanOptions {
   maxWarnings?: number;
   /** Directory the configuration is found from and relative paths (and reported file names) are taken against; default: the working directory. */
   cwd?: string;
-  /** Worker threads (default: one per core from 64 files; 1 scans in this thread). */
+  /** Worker threads (default: {@link defaultJobs}, {@link FILES_PER_WORKER}; 1 scans in this thread). */
   jobs?: number;
   /** Resolve with an empty result when the paths hold no source file (default: throw a NothingToScanError: a gate that scanned nothing did not pass). */
   allowNoFiles?: boolean;
@@ -42,6 +42,12 @@ export interface ScanWorkerData {
 }
 
 const SCAN_WORKER = new URL('./worker.js', import.meta.url);
+/**
+ * Files a scan worker must get to pay back its start-up: loading tree-sitter costs ~0.38 s of CPU
+ * and 150-line Python files ~5 ms each, TypeScript ~0.7 s and ~9 ms; either way ~75 files
+ * (bench/jobs.mjs; the CLI's --jobs help says the same number).
+ */
+export const FILES_PER_WORKER = 75;
 
 /** Each file's rule settings under a loaded configuration. */
 export function settingsFrom(loaded: LoadedConfig, cwd: string): (file: string) => Record<string, RuleSetting> {
@@ -83,7 +89,7 @@ export async function scanSources(paths: readonly string[], options: ScanOptions
     const why = found.length ? `the configuration ignores all ${found.length} source files there` : 'no Python, TypeScript or JavaScript file there (.gitignore honoured)';
     throw new NothingToScanError(`scan: nothing to scan in ${paths.join(', ')}: ${why}`);
   }
-  const jobs = options.jobs ?? defaultJobs(SCAN_WORKER, files.length, 64);
+  const jobs = options.jobs ?? defaultJobs(SCAN_WORKER, files.length, FILES_PER_WORKER);
   const result = jobs > 1
     ? collectOutcomes(await runInWorkers(SCAN_WORKER, files, jobs, { config: options.config, cwd } satisfies ScanWorkerData, new Map(SCAN_RULES.map((r) => [r.meta.id, r.meta]))))
     : await scanFiles(files, { settingsFor: settingsFrom(loaded, cwd) });

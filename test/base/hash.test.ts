@@ -71,6 +71,22 @@ describe('hashFile', () => {
     expect(seen.at(-1)).toEqual([10 * 1024 * 1024, 10 * 1024 * 1024]);
   });
 
+  it('gives the event loop turns while it reads a large file (blocking reads, paused)', async () => {
+    const file = join(tmp, 'large');
+    writeFileSync(file, randomBytes(96 * 1024 * 1024));
+    let turns = 0;
+    let hashing = true;
+    const spin = () => {
+      turns++;
+      if (hashing) setImmediate(spin);
+    };
+    setImmediate(spin);
+    await hashFile(file, { progress: false });
+    hashing = false;
+    // 96 MiB take tens of milliseconds at least; one turn every 10 ms gives several (unpaused: 1)
+    expect(turns).toBeGreaterThan(2);
+  });
+
   it('throws a HashError naming the path for a missing file or a directory', async () => {
     const missing = join(tmp, 'nope.bin');
     await expect(hashFile(missing)).rejects.toThrow(HashError);

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { chooseJobs } from '../../src/check/worker-pool.js';
 import { REPO, reprov } from '../support/cli.js';
 
 describe('reprov check --jobs (worker threads)', () => {
@@ -42,5 +43,37 @@ describe('reprov check --jobs (worker threads)', () => {
     const result = reprov(['check', '.', '-j', '0'], { cwd: dir });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/--jobs: expected a whole number from 1/);
+  });
+});
+
+describe('the default number of workers (chooseJobs)', () => {
+  const jobs = (cores: number, load: number, items: number, itemsPerWorker = 4) => chooseJobs({ cores, load, items, itemsPerWorker });
+
+  it('uses one worker per free core when the work pays for them', () => {
+    expect(jobs(2, 0, 1000)).toBe(2);
+    expect(jobs(16, 0.3, 1000)).toBe(16);
+    expect(jobs(16, 4, 1000)).toBe(12);
+    expect(jobs(8, 2.6, 1000)).toBe(5); // 5.4 free cores: rounded
+  });
+
+  it('works in this thread when a core of two is busy, or the machine is loaded beyond its cores', () => {
+    expect(jobs(2, 1, 1000)).toBe(1);
+    expect(jobs(2, 0.6, 1000)).toBe(1);
+    expect(jobs(2, 24, 1000)).toBe(1);
+    expect(jobs(1, 0, 1000)).toBe(1);
+  });
+
+  it('starts no more workers than the items pay for, and none for a handful', () => {
+    expect(jobs(16, 0, 7)).toBe(1);
+    expect(jobs(16, 0, 8)).toBe(2);
+    expect(jobs(16, 0, 23)).toBe(5);
+    expect(jobs(2, 0, 100, 64)).toBe(1);
+    expect(jobs(2, 0, 128, 64)).toBe(2);
+  });
+
+  it('never answers less than one, whatever the inputs', () => {
+    expect(jobs(0, 0, 0)).toBe(1);
+    expect(jobs(4, -1, 1000)).toBe(4); // a load below zero is not a fifth core
+    expect(jobs(4, Number.NaN, 1000)).toBe(1);
   });
 });
