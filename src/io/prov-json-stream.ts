@@ -103,6 +103,16 @@ class ValueBuilder {
 
 class NestingTooDeep extends Error {}
 
+/**
+ * `{ [key]: value }` without a prototype. A literal with a computed key would give V8 a new
+ * hidden class for each record identifier: a million of them cost seconds.
+ */
+function member(key: string, value: unknown): Record<string, unknown> {
+  const object: Record<string, unknown> = Object.create(null);
+  object[key] = value;
+  return object;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -218,12 +228,12 @@ export async function streamProvJsonFile(path: string, sink: TextSink, options: 
       case 'bundle': {
         const bundle = frame.kind === 'bundle' ? frame.bundle : undefined;
         const at = bundle ? [...bundle.at, name] : [name];
-        const skeleton = (value: unknown) => (bundle ? { bundle: { [bundle.id]: { [name]: value } } } : { [name]: value });
+        const wrap = (value: unknown) => (bundle ? member('bundle', member(bundle.id, member(name, value))) : member(name, value));
         if (name === 'prefix') {
           // Records already converted were read with the first: a second one cannot apply to them.
           if (bundle ? bundle.ready : rootScope) return diagnostics.error(jsonPointer(...at), 'a second "prefix" member');
           return startValue(token, at, (declared) => {
-            validate(skeleton(declared));
+            validate(wrap(declared));
             if (bundle) bundleReady(bundle, declared);
             else rootReady(declared);
           });
@@ -239,8 +249,8 @@ export async function streamProvJsonFile(path: string, sink: TextSink, options: 
         }
         // Anything else is an error the schema (or the converter) names.
         return startValue(token, at, (value) => {
-          validate(skeleton(value));
-          const whole = bundle ? undefined : { [name]: value };
+          validate(wrap(value));
+          const whole = bundle ? undefined : member(name, value);
           if (whole) whenRoot(() => records.container(whole, [], rootScope!, DataFactory.defaultGraph(), true));
         });
       }
@@ -252,14 +262,15 @@ export async function streamProvJsonFile(path: string, sink: TextSink, options: 
           return take(token);
         }
         merge = !namedGraphs;
-        if (!opensObject) return startValue(token, ['bundle', name], (value) => validate({ bundle: { [name]: value } }));
+        if (!opensObject) return startValue(token, ['bundle', name], (value) => validate(member('bundle', member(name, value))));
         frames.push({ kind: 'bundle', bundle: { id: name, at: ['bundle', name], ready: false, waiting: [] }, seen: new Set() });
         return;
       }
       case 'section': {
         const { spec, at, bundle } = frame;
         return startValue(token, [...at, name], (body) => {
-          validate(bundle ? { bundle: { [bundle.id]: { [at[at.length - 1]!]: { [name]: body } } } } : { [at[0]!]: { [name]: body } });
+          const record = member(at[at.length - 1]!, member(name, body));
+          validate(bundle ? member('bundle', member(bundle.id, record)) : record);
           if (bundle) whenBundle(bundle, () => bundle.graph && records.record(spec, name, body, at, bundle.scope!, bundle.graph));
           else whenRoot(() => records.record(spec, name, body, at, rootScope!, DataFactory.defaultGraph()));
         });
