@@ -7,7 +7,8 @@
  *   npm run build && node bench/convert.mjs [SIZE ...] [--all] [options]
  *
  * SIZE: entity count (1000, 10k, 1M, ...); default 1000 10000 100000. `--all` adds 1000000
- * (reprov and the floor only: Python would take about 10 minutes there).
+ * (reprov, the floor and rapper only: Python would take about 10 minutes there), and N-Quads and
+ * TriG are timed there. Inputs of 16 MiB and more (from ~60k entities) take reprov's streaming path.
  * Options:
  *   --cli PATH        the reprov CLI to time (default dist/src/cli/main.js)
  *   --no-python       do not time Python prov
@@ -32,10 +33,15 @@ const TIME = '/usr/bin/time';
 const PYTHON = '/usr/bin/python3';
 const PY_CONVERT = "import sys, prov.model as pm; d = pm.ProvDocument.deserialize(source=sys.argv[1], format='json'); " +
   "d.serialize(sys.argv[2], format='rdf', rdf_format=sys.argv[3])";
+// N-Quads and TriG only from 1M entities (`from`): the same reader and writer as N-Triples and Turtle.
 const TARGETS = [
   { name: 'turtle', ext: 'ttl', python: 'turtle' },
   { name: 'ntriples', ext: 'nt', python: 'nt' },
+  { name: 'nquads', ext: 'nq', python: 'nquads', from: 1000000 },
+  { name: 'trig', ext: 'trig', python: 'trig', from: 1000000 },
 ];
+// Measured by hand in issue 16 (2 cores, CPU s): Python prov is not run above --python-max.
+const PYTHON_REFERENCE = '100k -> N-Triples: Python prov 50 s, 1.7 GB';
 
 // --- arguments -------------------------------------------------------------------------------
 function parseSize(text) {
@@ -170,6 +176,7 @@ for (const n of sizes) {
   let triples;
   const sizeRows = [];
   for (const target of TARGETS) {
+    if (n < (target.from ?? 0)) continue;
     const output = join(OUT, `ml-run-${label(n)}.reprov.${target.ext}`);
     log(`${label(n)} ${target.name}: reprov x${reprovRuns}`);
     const reprov = measure(reprovRuns, process.execPath, [opts.cli, 'convert', input, '-t', target.name, '-o', output, '--quiet']);
@@ -180,12 +187,19 @@ for (const n of sizes) {
     rmSync(floorOut, { force: true });
     let python;
     let pythonOutput;
+    if (pythonOk && n > opts.pythonMax) log(`${label(n)} ${target.name}: python prov skipped above ${label(opts.pythonMax)} (it takes minutes; reference: ${PYTHON_REFERENCE})`);
     if (pythonOk && n <= opts.pythonMax) {
       pythonOutput = join(OUT, `ml-run-${label(n)}.python.${target.ext}`);
       log(`${label(n)} ${target.name}: python prov x${pythonRuns}`);
       python = measure(pythonRuns, PYTHON, ['-W', 'ignore', '-c', PY_CONVERT, input, pythonOutput, target.python]);
     }
     if (target.name === 'ntriples') triples = await countLines(output);
+    // rapper (raptor2, C) reading and writing the same N-Triples: what a native RDF tool takes for the triples alone.
+    let rapper;
+    if (rapperOk && target.name === 'ntriples') {
+      log(`${label(n)} ntriples: rapper nt -> nt x${reprovRuns}`);
+      rapper = measure(reprovRuns, 'sh', ['-c', `rapper -q -i ntriples -o ntriples '${output}' > /dev/null`]);
+    }
     if (opts.check) {
       if (target.name === 'ntriples') {
         checks.push({ n, what: 'reprov N-Triples: lines', count: triples });
@@ -200,7 +214,7 @@ for (const n of sizes) {
       rmSync(output, { force: true });
       if (pythonOutput) rmSync(pythonOutput, { force: true });
     }
-    sizeRows.push({ n, inputBytes, target: target.name, reprov, python, floor, outputBytes });
+    sizeRows.push({ n, inputBytes, target: target.name, reprov, python, floor, rapper, outputBytes });
   }
   for (const row of sizeRows) rows.push({ ...row, triples });
 }
@@ -266,6 +280,25 @@ print('|---:|---|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   const py = r.python ? [fmt(r.python.cpu), `${fmt(r.python.cpu / r.reprov.cpu, 1)}x`] : ['not run', '-'];
   print(`| ${label(r.n)} | ${r.target} | ${fmt(r.reprov.cpu)} | ${fmt(r.floor.cpu)} | ${py.join(' | ')} | ${fmt(r.reprov.cpu / r.floor.cpu, 1)}x |`);
+}
+print();
+print('Per entity and against the references (CPU; each size has as many relations as entities; rapper: `rapper -i ntriples -o ntriples` on reprov\'s N-Triples):');
+print();
+print('| size | target | reprov CPU s | peak RSS MB | µs per entity | reprov/floor | python/reprov | reprov/rapper |');
+print('|---:|---|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  const rapper = r.rapper ? `${fmt(r.reprov.cpu / r.rapper.cpu, 1)}x` : r.target === 'ntriples' ? (rapperOk ? 'n/a' : 'rapper not installed') : '-';
+  const python = r.python ? `${fmt(r.python.cpu / r.reprov.cpu, 1)}x` : `not run${r.n > opts.pythonMax ? ` (above ${label(opts.pythonMax)})` : ''}`;
+  print(`| ${label(r.n)} | ${r.target} | ${fmt(r.reprov.cpu)} | ${fmt(r.reprov.mib, 0)} | ${fmt((r.reprov.cpu * 1e6) / r.n, 1)} | ${fmt(r.reprov.cpu / r.floor.cpu, 1)}x | ${python} | ${rapper} |`);
+}
+print();
+for (const target of TARGETS) {
+  const at = (n) => rows.find((r) => r.n === n && r.target === target.name);
+  const small = at(10000);
+  const large = at(Math.max(...sizes));
+  if (!small || !large || large === small) continue;
+  const growth = (large.reprov.cpu / large.n) / (small.reprov.cpu / small.n) - 1;
+  print(`- ${target.name}: CPU per entity grows ${fmt(growth * 100, 0)}% from 10k to ${label(large.n)} (aim: at most 20%)`);
 }
 if (variants.length) {
   print();

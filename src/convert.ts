@@ -2,13 +2,14 @@
  * `convert`: any supported format to any other. PROV-JSON to an RDF text format streams quads
  * straight from the JSON reader to the writer, without holding the graph.
  */
+import { statSync } from 'node:fs';
 import { DataFactory } from 'n3';
 import { declaredPrefixes, provJsonToQuads } from './prov/from-prov-json.js';
 import { Diagnostics, type Diagnostic } from './base/diagnostics.js';
 import { formatFromPath, formatInfo, sniffFormat, type Format } from './io/formats.js';
 import { parseJsonText } from './io/json-text.js';
 import { RdfTextWriter, type TextSink } from './io/rdf-text.js';
-import { readProv, type ReadOptions } from './io/read.js';
+import { readInputText, readProv, refuseEmpty, type ReadOptions } from './io/read.js';
 import { BundlesNeedNamedGraphs, writeProvTo, type WriteOptions } from './io/write.js';
 import { checkProvJsonSchema } from './prov/schema.js';
 
@@ -30,6 +31,38 @@ export async function convertTo(text: string, sink: TextSink, options: ConvertOp
   const dataset = await readProv(text, { ...options, format: from });
   await writeProvTo(dataset, options.to, sink, options);
   return { warnings: dataset.warnings, skipped: dataset.skipped };
+}
+
+/**
+ * PROV-JSON files at least this large are converted by streaming (io/prov-json-stream.ts) when
+ * the output is N-Triples, N-Quads, Turtle or TriG and the conversion is not lenient. Below it
+ * the whole-document path is as fast (bench/convert.mjs) and its messages name lines and columns.
+ */
+export const STREAM_FROM_BYTES = 16 << 20;
+
+/** Whether {@link convertFile} streams the file at `path`. */
+export function streams(path: string, options: ConvertOptions): boolean {
+  const from = options.format ?? formatFromPath(path);
+  if (from !== 'provjson' || options.lenient || options.to === 'provjson' || options.to === 'jsonld') return false;
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return !!stat?.isFile() && stat.size >= STREAM_FROM_BYTES;
+}
+
+/**
+ * Converts the file at `path` (not standard input), streaming it when {@link streams} says so.
+ * Throws ProvInputError for bad input unless lenient.
+ */
+export async function convertFile(path: string, sink: TextSink, options: ConvertOptions): Promise<ConvertReport> {
+  if (streams(path, options)) {
+    const { streamProvJsonFile } = await import('./io/prov-json-stream.js');
+    return streamProvJsonFile(path, sink, { ...options, file: options.file ?? path });
+  }
+  const warnings: Diagnostic[] = [];
+  const file = options.file ?? path;
+  const text = await readInputText(path, { lenient: options.lenient, warnings });
+  refuseEmpty(text, file);
+  const report = await convertTo(text, sink, { ...options, file });
+  return { ...report, warnings: [...warnings, ...report.warnings] };
 }
 
 /** Converts `text` and returns the output as a string. */

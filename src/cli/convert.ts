@@ -58,12 +58,7 @@ export function registerConvert(program: Command): void {
       const to = flags.to ? format(flags.to, '--to') : flags.output ? formatFromPath(flags.output) : undefined;
       if (!to) throw new UsageError('convert: say the output format with -t FORMAT (or an -o file with a known extension)');
       const from = flags.from ? format(flags.from, '--from') : undefined;
-      const { readInputText, refuseEmpty } = await import('../io/read.js');
-      const encodingWarnings: import('../base/diagnostics.js').Diagnostic[] = [];
-      const text = await readInputText(input, { lenient: flags.lenient, warnings: encodingWarnings });
-      refuseEmpty(text, input === '-' ? '<stdin>' : input);
-      const { convertTo } = await import('../convert.js');
-      const report = await withOutput(flags.output, (sink) => convertTo(text, sink, {
+      const options = {
         to,
         format: from ?? (input === '-' ? undefined : formatFromPath(input)),
         file: input === '-' ? '<stdin>' : input,
@@ -71,7 +66,18 @@ export function registerConvert(program: Command): void {
         shortcuts: flags.shortcuts,
         mergeBundles: flags.mergeBundles,
         namespaceBase: flags.namespaceBase,
-      }));
+      };
+      const { convertFile, convertTo } = await import('../convert.js');
+      const encodingWarnings: import('../base/diagnostics.js').Diagnostic[] = [];
+      let report;
+      if (input === '-') {
+        const { readInputText, refuseEmpty } = await import('../io/read.js');
+        const text = await readInputText(input, { lenient: flags.lenient, warnings: encodingWarnings });
+        refuseEmpty(text, '<stdin>');
+        report = await withOutput(flags.output, (sink) => convertTo(text, sink, options));
+      } else {
+        report = await withOutput(flags.output, (sink) => convertFile(input, sink, options));
+      }
       if (!flags.quiet) for (const warning of [...encodingWarnings, ...report.warnings]) process.stderr.write(`warning: ${formatDiagnostic(warning)}\n`);
       for (const skipped of report.skipped) process.stderr.write(`skipped: ${formatDiagnostic(skipped)}\n`);
       if (report.skipped.length) process.stderr.write(`reprov: converted with ${report.skipped.length} part(s) skipped (--lenient)\n`);

@@ -127,10 +127,7 @@ export function parseJsonText(text: string, diagnostics: Diagnostics, options: J
         keyPath = path;
       },
       onLiteralValue: (value: unknown, offset, length) => {
-        if (typeof value === 'number') {
-          const written = source.slice(offset, offset + length);
-          if (!isExact(written)) value = NUMBER_MARK + written;
-        }
+        if (typeof value === 'number') value = exactOrMarked(source.slice(offset, offset + length));
         place(value);
       },
       onError: (error: ParseErrorCode, offset) => fail(offset, PROBLEMS[error] ?? 'invalid JSON'),
@@ -149,6 +146,11 @@ export function parseJsonText(text: string, diagnostics: Diagnostics, options: J
 
 function isMergeable(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A number as written in JSON text: a number when JSON.parse keeps it as written, else the marked text (json-values.ts). */
+export function exactOrMarked(written: string): number | string {
+  return isExact(written) ? Number(written) : NUMBER_MARK + written;
 }
 
 /** A number JSON.parse keeps as written: an integer of at most 15 characters. */

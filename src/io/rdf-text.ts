@@ -144,6 +144,11 @@ export class RdfTextWriter {
     this.writer.addQuad(quad);
   }
 
+  /** Declares prefixes from here on (Turtle and TriG allow a prefix anywhere between statements). */
+  addPrefixes(prefixes: Record<string, string>): void {
+    if (Object.keys(prefixes).length) this.writer.addPrefixes(prefixes);
+  }
+
   async end(): Promise<void> {
     await new Promise<void>((resolve, reject) => this.writer.end((error) => (error ? reject(error) : resolve())));
     this.flush();

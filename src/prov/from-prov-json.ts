@@ -34,21 +34,25 @@ const TOP_LEVEL_KEYS = new Set(['prefix', 'bundle', ...ELEMENT_BY_KIND.keys(), .
 export function declaredPrefixes(doc: unknown, namespaceBase = RELATIVE_NAMESPACE_BASE): Record<string, string> {
   // No prototype: a prefix named `__proto__` or `constructor` is a key like any other.
   const prefixes: Record<string, string> = Object.create(null);
-  const add = (container: unknown) => {
-    const declared = isObject(container) ? own(container, 'prefix') : undefined;
-    if (!isObject(declared)) return;
-    for (const [prefix, iri] of Object.entries(declared)) {
-      // The default namespace is written as the empty prefix (`:e1` in Turtle).
-      const name = prefix === 'default' ? '' : prefix;
-      // Only names Turtle can write as a prefix (PN_PREFIX); others are written as full IRIs.
-      if (!isText(iri) || Object.hasOwn(prefixes, name) || (name && !/^[A-Za-z][\w.-]*$/.test(name)) || name.endsWith('.')) continue;
-      prefixes[name] = isAbsoluteIri(iri) ? iri : resolveRelativeNamespace(iri, namespaceBase);
-    }
-  };
+  const add = (container: unknown) => addDeclaredPrefixes(prefixes, isObject(container) ? own(container, 'prefix') : undefined, namespaceBase);
   add(doc);
   const bundles = isObject(doc) ? own(doc, 'bundle') : undefined;
   if (isObject(bundles)) for (const bundle of Object.values(bundles)) add(bundle);
   return prefixes;
+}
+
+/** Adds the prefixes of one "prefix" object to `prefixes` (see {@link declaredPrefixes}); returns those added. */
+export function addDeclaredPrefixes(prefixes: Record<string, string>, declared: unknown, namespaceBase = RELATIVE_NAMESPACE_BASE): Record<string, string> {
+  const added: Record<string, string> = Object.create(null);
+  if (!isObject(declared)) return added;
+  for (const [prefix, iri] of Object.entries(declared)) {
+    // The default namespace is written as the empty prefix (`:e1` in Turtle).
+    const name = prefix === 'default' ? '' : prefix;
+    // Only names Turtle can write as a prefix (PN_PREFIX); others are written as full IRIs.
+    if (!isText(iri) || Object.hasOwn(prefixes, name) || (name && !/^[A-Za-z][\w.-]*$/.test(name)) || name.endsWith('.')) continue;
+    prefixes[name] = added[name] = isAbsoluteIri(iri) ? iri : resolveRelativeNamespace(iri, namespaceBase);
+  }
+  return added;
 }
 
 /** Converts a parsed PROV-JSON document, handing each quad to `emit`. */
@@ -62,21 +66,28 @@ export function provJsonToQuads(
     diagnostics.error('', `a PROV-JSON document must be a JSON object, found ${describe(doc)}`);
     return;
   }
-  const converter = new Converter(emit, diagnostics, options);
-  const scope = converter.scope(doc, [], undefined);
+  const converter = new ProvJsonRecords(emit, diagnostics, options);
+  const scope = converter.scope(own(doc, 'prefix'), [], undefined);
   converter.container(doc, [], scope, defaultGraph(), true);
 }
 
-class Converter {
+/** A section's kind: what its records are. */
+export type SectionSpec = { element: ElementSpec } | { relation: RelationSpec };
+
+/**
+ * The record-by-record conversion, shared by the whole-document reader ({@link provJsonToQuads})
+ * and the streaming one (io/prov-json-stream.ts), which hands it one record at a time.
+ */
+export class ProvJsonRecords {
   constructor(
     private readonly emit: QuadSink,
     private readonly diagnostics: Diagnostics,
     private readonly options: FromProvJsonOptions,
   ) {}
 
-  scope(container: Record<string, unknown>, path: string[], parent: NamespaceScope | undefined): NamespaceScope {
+  /** The scope of a document or bundle whose "prefix" member is `declared` (undefined: none). */
+  scope(declared: unknown, path: string[], parent: NamespaceScope | undefined): NamespaceScope {
     const scope = new NamespaceScope(parent);
-    const declared = own(container, 'prefix');
     if (declared === undefined) return scope;
     if (!isObject(declared)) {
       this.diagnostics.error(jsonPointer(...path, 'prefix'), `"prefix" must be an object, found ${describe(declared)}`);
@@ -109,31 +120,51 @@ class Converter {
         this.bundles(records, at, scope);
         continue;
       }
-      const element = ELEMENT_BY_KIND.get(key);
-      const relation = RELATION_BY_KIND.get(key);
-      if (!element && !relation) {
-        const problem = key === 'bundle' ? 'bundles cannot be nested' : `unknown key '${key}'; expected one of ${[...TOP_LEVEL_KEYS].join(', ')}`;
-        this.diagnostics.error(jsonPointer(...at), problem);
-        continue;
-      }
+      const spec = this.section(key, at);
+      if (!spec) continue;
       if (!isObject(records)) {
         this.diagnostics.error(jsonPointer(...at), `"${key}" must be an object keyed by identifier, found ${describe(records)}`);
         continue;
       }
-      for (const [id, body] of Object.entries(records)) {
-        // Several records under one id are written as an array of attribute objects.
-        const bodies = Array.isArray(body) ? body : [body];
-        bodies.forEach((one, index) => {
-          const recordPath = Array.isArray(body) ? [...at, id, String(index)] : [...at, id];
-          if (!isObject(one)) {
-            this.diagnostics.error(jsonPointer(...recordPath), `a record must be an object of attributes, found ${describe(one)}`);
-            return;
-          }
-          if (element) this.element(element, id, one, recordPath, scope, graph);
-          else this.relation(relation!, id, one, recordPath, scope, graph);
-        });
-      }
+      for (const [id, body] of Object.entries(records)) this.record(spec, id, body, at, scope, graph);
     }
+  }
+
+  /** What the records of section `key` are (undefined, reported, for a key that is no section). */
+  section(key: string, at: string[]): SectionSpec | undefined {
+    const spec = this.sectionSpec(key);
+    if (spec) return spec;
+    const problem = key === 'bundle' ? 'bundles cannot be nested' : `unknown key '${key}'; expected one of ${[...TOP_LEVEL_KEYS].join(', ')}`;
+    this.diagnostics.error(jsonPointer(...at), problem);
+    return undefined;
+  }
+
+  /** What the records of section `key` are; undefined when `key` is no section. */
+  sectionSpec(key: string): SectionSpec | undefined {
+    const element = ELEMENT_BY_KIND.get(key);
+    if (element) return { element };
+    const relation = RELATION_BY_KIND.get(key);
+    return relation ? { relation } : undefined;
+  }
+
+  /** Converts the record(s) under `id` in the section at `at`. */
+  record(spec: SectionSpec, id: string, body: unknown, at: string[], scope: NamespaceScope, graph: Quad_Graph): void {
+    // Several records under one id are written as an array of attribute objects.
+    const bodies = Array.isArray(body) ? body : [body];
+    bodies.forEach((one, index) => {
+      const recordPath = Array.isArray(body) ? [...at, id, String(index)] : [...at, id];
+      if (!isObject(one)) {
+        this.diagnostics.error(jsonPointer(...recordPath), `a record must be an object of attributes, found ${describe(one)}`);
+        return;
+      }
+      if ('element' in spec) this.element(spec.element, id, one, recordPath, scope, graph);
+      else this.relation(spec.relation, id, one, recordPath, scope, graph);
+    });
+  }
+
+  /** The graph of bundle `id` (undefined, reported, when its identifier cannot be read). */
+  bundleGraph(id: string, at: string[], scope: NamespaceScope): NamedNode | BlankNode | undefined {
+    return this.identifier(id, at, scope);
   }
 
   private bundles(bundles: unknown, path: string[], parent: NamespaceScope): void {
@@ -148,8 +179,8 @@ class Converter {
         continue;
       }
       // The bundle's identifier is read with the bundle's own prefixes, as ProvToolbox does.
-      const scope = this.scope(bundle, at, parent);
-      const name = this.identifier(id, at, scope);
+      const scope = this.scope(own(bundle, 'prefix'), at, parent);
+      const name = this.bundleGraph(id, at, scope);
       if (name) this.container(bundle, at, scope, name, false);
     }
   }
