@@ -54,8 +54,9 @@ function report(bundle: string): { status: number | null; stderr: string; series
   const out = join(root, 'report.html');
   const run = reprov(['report', bundle, '-o', out], { cwd: root });
   const html = readFileSync(out, 'utf8');
-  const data = JSON.parse(/<script type="application\/json" id="reprov-data">([^]*?)<\/script>/.exec(html)![1]!) as { series: Series[] };
-  return { status: run.status, stderr: run.stderr, series: data.series };
+  // The points are in their own element, read by the page after its first paint (src/report/page-shell.ts).
+  const series = JSON.parse(/<script type="application\/json" id="reprov-series">([^]*?)<\/script>/.exec(html)![1]!) as Series[];
+  return { status: run.status, stderr: run.stderr, series };
 }
 
 /** The page's series as points again (src/release/report-page/metrics.ts, encodeSeries: times as differences, epochs as runs). */
