@@ -4,6 +4,7 @@
  * triples become blank relations unless a qualified node already states them.
  */
 import type { Quad, Term } from 'n3';
+import type { TextSink } from '../base/output.js';
 import { PROV, RDF_TYPE, XSD, XSD_STRING, RDF_LANG_STRING } from './namespaces.js';
 
 const XSD_DATETIME = `${XSD}dateTime`;
@@ -23,12 +24,22 @@ export interface ToProvJsonResult {
   warnings: string[];
 }
 
+/**
+ * A subject's statements as two parallel arrays, in the order read (duplicates dropped): a Map
+ * and a Set per node cost more than the statements themselves on large inputs.
+ */
 interface Node {
   term: Term;
-  properties: Map<string, Term[]>;
-  /** `predicate object` of the statements already in `properties`: RDF is a set, the quads may not be. */
-  seen: Set<string>;
+  predicates: string[];
+  objects: Term[];
+  /** `predicate object` of the statements, made only once a node has many (RDF is a set, the quads may not be). */
+  seen?: Set<string>;
+  /** An influence node (written as a relation, not as an element). */
+  relation?: boolean;
 }
+
+/** Above this many statements a node checks duplicates with a Set instead of a scan. */
+const SCAN_LIMIT = 16;
 
 const TYPE_ATTRIBUTE = 'prov:type';
 const ATTRIBUTE_BY_PROPERTY = new Map(Object.entries(GENERIC_ATTRIBUTES).map(([name, iri]) => [iri, name]));
@@ -65,33 +76,87 @@ function key(term: Term): string {
   return term.termType === 'BlankNode' ? `_:${term.value}` : term.value;
 }
 
-/** Groups quads by graph name ('' for the default graph). */
-function byGraph(quads: Iterable<Quad>): Map<string, { name: Term | undefined; quads: Quad[] }> {
-  const graphs = new Map<string, { name: Term | undefined; quads: Quad[] }>();
-  for (const q of quads) {
-    const id = q.graph.termType === 'DefaultGraph' ? '' : key(q.graph);
-    let graph = graphs.get(id);
-    if (!graph) graphs.set(id, (graph = { name: id ? q.graph : undefined, quads: [] }));
-    graph.quads.push(q);
-  }
-  return graphs;
+export function quadsToProvJson(quads: Iterable<Quad>, prefixes: Record<string, string> = {}): ToProvJsonResult {
+  const builder = new ProvJsonBuilder();
+  for (const quad of quads) builder.add(quad);
+  return builder.finish(prefixes);
 }
 
-export function quadsToProvJson(quads: Iterable<Quad>, prefixes: Record<string, string> = {}): ToProvJsonResult {
-  const warnings: string[] = [];
-  const graphs = byGraph(quads);
-  const namer = new QualifiedNamer(prefixes);
-  const document = new ContainerBuilder(namer, warnings).build(graphs.get('')?.quads ?? []);
-  const bundles: Record<string, ProvJsonContainer> = emptyRecord();
-  for (const [id, graph] of graphs) {
-    if (!id) continue;
-    const bundleNamer = new QualifiedNamer(prefixes, namer);
-    const bundle = new ContainerBuilder(bundleNamer, warnings).build(graph.quads);
-    bundles[namer.name(graph.name!)] = withPrefixes(bundle, bundleNamer);
+/**
+ * PROV-JSON from quads handed over one at a time, as a reader parses them: only a compact record
+ * of each subject's statements is kept, never the quads. {@link writeProvJson} writes what
+ * {@link finish} returns as text without making it one string.
+ */
+export class ProvJsonBuilder {
+  /** Nodes by subject, per graph ('' for the default graph), in the order first read. */
+  private readonly graphs = new Map<string, { name: Term | undefined; nodes: Map<string, Node> }>([['', { name: undefined, nodes: new Map() }]]);
+
+  add(quad: Quad): void {
+    const graphId = quad.graph.termType === 'DefaultGraph' ? '' : key(quad.graph);
+    let graph = this.graphs.get(graphId);
+    if (!graph) this.graphs.set(graphId, (graph = { name: quad.graph, nodes: new Map() }));
+    const id = key(quad.subject);
+    let node = graph.nodes.get(id);
+    if (!node) graph.nodes.set(id, (node = { term: quad.subject, predicates: [], objects: [] }));
+    addStatement(node, quad.predicate.value, quad.object);
   }
-  const result = withPrefixes(document, namer);
-  if (Object.keys(bundles).length) result.bundle = bundles;
-  return { document: result, warnings };
+
+  /** The document of everything added, with `prefixes` (prefix -> namespace IRI) preferred for names. */
+  finish(prefixes: Record<string, string> = {}): ToProvJsonResult {
+    const warnings: string[] = [];
+    const namer = new QualifiedNamer(prefixes);
+    const { nodes } = this.graphs.get('')!;
+    this.graphs.delete('');
+    const document = new ContainerBuilder(namer, warnings).build(nodes);
+    const bundles: Record<string, ProvJsonContainer> = emptyRecord();
+    for (const [id, graph] of this.graphs) {
+      this.graphs.delete(id);
+      const bundleNamer = new QualifiedNamer(prefixes, namer);
+      const bundle = new ContainerBuilder(bundleNamer, warnings).build(graph.nodes);
+      bundles[namer.name(graph.name!)] = withPrefixes(bundle, bundleNamer);
+    }
+    const result = withPrefixes(document, namer);
+    if (Object.keys(bundles).length) result.bundle = bundles;
+    return { document: result, warnings };
+  }
+}
+
+function addStatement(node: Node, predicate: string, object: Term): void {
+  const { predicates, objects } = node;
+  if (node.seen) {
+    const statement = `${predicate} ${termId(object)}`;
+    if (node.seen.has(statement)) return;
+    node.seen.add(statement);
+  } else {
+    for (let i = 0; i < predicates.length; i++) {
+      if (predicates[i] === predicate && sameTerm(objects[i]!, object)) return;
+    }
+    if (predicates.length === SCAN_LIMIT) node.seen = new Set(predicates.map((p, i) => `${p} ${termId(objects[i]!)}`).concat(`${predicate} ${termId(object)}`));
+  }
+  predicates.push(predicate);
+  objects.push(object);
+}
+
+function sameTerm(a: Term, b: Term): boolean {
+  return a === b || termId(a) === termId(b);
+}
+
+/** A node's statements grouped by predicate, predicates in the order first read. */
+function properties(node: Node): Map<string, Term[]> {
+  const grouped = new Map<string, Term[]>();
+  for (let i = 0; i < node.predicates.length; i++) {
+    const values = grouped.get(node.predicates[i]!);
+    if (values) values.push(node.objects[i]!);
+    else grouped.set(node.predicates[i]!, [node.objects[i]!]);
+  }
+  return grouped;
+}
+
+/** The objects of a node's statements with `predicate`, in the order read. */
+function valuesOf(node: Node, predicate: string): Term[] {
+  const values: Term[] = [];
+  for (let i = 0; i < node.predicates.length; i++) if (node.predicates[i] === predicate) values.push(node.objects[i]!);
+  return values;
 }
 
 function withPrefixes(container: ProvJsonContainer, namer: QualifiedNamer): ProvJsonContainer {
@@ -105,24 +170,12 @@ class ContainerBuilder {
 
   constructor(private readonly namer: QualifiedNamer, private readonly warnings: string[]) {}
 
-  build(quads: Quad[]): ProvJsonContainer {
-    const nodes = new Map<string, Node>();
-    for (const q of quads) {
-      const id = key(q.subject);
-      let node = nodes.get(id);
-      if (!node) nodes.set(id, (node = { term: q.subject, properties: new Map(), seen: new Set() }));
-      const statement = `${q.predicate.value} ${termId(q.object)}`;
-      if (node.seen.has(statement)) continue;
-      node.seen.add(statement);
-      const values = node.properties.get(q.predicate.value);
-      if (values) values.push(q.object);
-      else node.properties.set(q.predicate.value, [q.object]);
-    }
-
+  build(nodes: Map<string, Node>): ProvJsonContainer {
     // Which node each influence node qualifies: the subject of `?s prov:qualifiedX ?node`.
     const qualifiedBy = new Map<string, { subjects: Term[]; spec: RelationSpec }>();
     for (const node of nodes.values()) {
-      for (const [property, objects] of node.properties) {
+      if (!node.predicates.some((p) => RELATION_BY_QUALIFIED.has(p))) continue;
+      for (const [property, objects] of properties(node)) {
         const spec = RELATION_BY_QUALIFIED.get(property);
         if (!spec) continue;
         for (const object of objects) {
@@ -135,25 +188,27 @@ class ContainerBuilder {
 
     const stated = new Set<string>(); // `kind subject object` of qualified relations, to skip their shortcuts
     const relationNodes: [Node, RelationSpec, Term[]][] = [];
-    for (const node of nodes.values()) {
-      const types = node.properties.get(RDF_TYPE) ?? [];
-      const link = qualifiedBy.get(key(node.term));
-      const spec = link?.spec ?? types.map((t) => RELATION_BY_CLASS.get(t.value)).find((s) => s);
+    for (const [id, node] of nodes) {
+      const link = qualifiedBy.get(id);
+      const spec = link?.spec ?? valuesOf(node, RDF_TYPE).map((t) => RELATION_BY_CLASS.get(t.value)).find((s) => s);
       if (!spec) continue;
       const subjects = link?.subjects ?? [];
       relationNodes.push([node, spec, subjects]);
+      node.relation = true;
       const objectProperty = spec.formal.find((f) => f.name === spec.object)!.property;
-      for (const object of node.properties.get(objectProperty) ?? []) {
+      for (const object of valuesOf(node, objectProperty)) {
         for (const subject of subjects) stated.add(`${spec.kind} ${key(subject)} ${key(object)}`);
       }
     }
-    const relationIds = new Set(relationNodes.map(([node]) => key(node.term)));
 
-    for (const node of nodes.values()) {
-      if (relationIds.has(key(node.term))) continue;
-      this.subjectNode(node, stated);
+    // Each node is let go once written: the records and the nodes are not held together.
+    for (const [id, node] of nodes) {
+      if (node.relation) continue;
+      this.subjectNode(node, properties(node), stated);
+      nodes.delete(id);
     }
-    for (const [node, spec, subjects] of relationNodes) this.relationNode(node, spec, subjects);
+    nodes.clear();
+    for (const [node, spec, subjects] of relationNodes) this.relationNode(node, properties(node), spec, subjects);
 
     const container: ProvJsonContainer = {};
     const order = [...ELEMENTS.map((e) => e.kind), ...RELATIONS.map((r) => r.kind)];
@@ -165,15 +220,15 @@ class ContainerBuilder {
   }
 
   /** A node that is not an influence node: element records, shortcut relations, and its attributes. */
-  private subjectNode(node: Node, stated: Set<string>): void {
-    const types = node.properties.get(RDF_TYPE) ?? [];
+  private subjectNode(node: Node, properties: Map<string, Term[]>, stated: Set<string>): void {
+    const types = properties.get(RDF_TYPE) ?? [];
     const kinds = [...new Set(types.map((t) => ELEMENT_BY_CLASS.get(t.value)).filter((e): e is ElementSpec => !!e))];
     const attributes: ProvJsonRecord = emptyRecord();
     const dropped: string[] = [];
-    const mentions = node.properties.get(MENTION.property) ?? [];
-    const bundles = node.properties.get(AS_IN_BUNDLE) ?? [];
+    const mentions = properties.get(MENTION.property) ?? [];
+    const bundles = properties.get(AS_IN_BUNDLE) ?? [];
 
-    for (const [property, objects] of node.properties) {
+    for (const [property, objects] of properties) {
       if (RELATION_BY_QUALIFIED.has(property)) continue;
       const shortcut = RELATION_BY_PROPERTY.get(property);
       if (shortcut?.multipleObjects) {
@@ -213,13 +268,13 @@ class ContainerBuilder {
     kinds.forEach((kind, index) => this.add(kind.kind, this.namer.name(node.term), index === 0 ? attributes : {}));
   }
 
-  private relationNode(node: Node, spec: RelationSpec, subjects: Term[]): void {
+  private relationNode(node: Node, properties: Map<string, Term[]>, spec: RelationSpec, subjects: Term[]): void {
     const byProperty = new Map(spec.formal.map((f) => [f.property, f]));
     const formalValues = new Map<string, string[]>();
     if (subjects.length) formalValues.set(spec.subject, subjects.map((s) => this.namer.name(s)));
     const attributes: ProvJsonRecord = emptyRecord();
-    const subtype = (node.properties.get(RDF_TYPE) ?? []).map((t) => SUBTYPE_BY_IRI.get(t.value)).find((s) => s);
-    for (const [property, objects] of node.properties) {
+    const subtype = (properties.get(RDF_TYPE) ?? []).map((t) => SUBTYPE_BY_IRI.get(t.value)).find((s) => s);
+    for (const [property, objects] of properties) {
       const formal = byProperty.get(property);
       if (formal) {
         formalValues.set(formal.name, objects.map((o) => (formal.time ? o.value : this.namer.name(o))));
@@ -295,3 +350,39 @@ function setValues(record: ProvJsonRecord, name: string, values: ProvJsonValue[]
   record[name] = all.length === 1 ? all[0]! : all;
 }
 
+
+const FLUSH_AT = 1 << 20;
+
+/**
+ * Writes `document` as `JSON.stringify(document, null, 2)` and a newline would, in chunks of about
+ * a megabyte: the text of a large document is never one string beside the document.
+ */
+export function writeProvJson(document: ProvJsonContainer, sink: TextSink): void {
+  let buffer = '';
+  const write = (text: string) => {
+    buffer += text;
+    if (buffer.length > FLUSH_AT) {
+      sink.write(buffer);
+      buffer = '';
+    }
+  };
+  // Objects down to a bundle's sections are written key by key; a record is small enough to stringify whole.
+  const writeValue = (value: unknown, indent: string, levels: number): void => {
+    if (levels === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) {
+      const text = JSON.stringify(value, null, 2);
+      write(text.includes('\n') ? text.replaceAll('\n', `\n${indent}`) : text);
+      return;
+    }
+    const keys = Object.keys(value);
+    if (!keys.length) return write('{}');
+    const inner = `${indent}  `;
+    write('{');
+    keys.forEach((name, i) => {
+      write(`${i ? ',' : ''}\n${inner}${JSON.stringify(name)}: `);
+      writeValue((value as Record<string, unknown>)[name], inner, levels - 1);
+    });
+    write(`\n${indent}}`);
+  };
+  writeValue(document, '', 4);
+  sink.write(`${buffer}\n`);
+}
