@@ -90,15 +90,35 @@ export function quadsToProvJson(quads: Iterable<Quad>, prefixes: Record<string, 
 export class ProvJsonBuilder {
   /** Nodes by subject, per graph ('' for the default graph), in the order first read. */
   private readonly graphs = new Map<string, { name: Term | undefined; nodes: Map<string, Node> }>([['', { name: undefined, nodes: new Map() }]]);
+  /** One string per predicate IRI: a parser makes a new one per statement, and they would all be kept. */
+  private readonly predicates = new Map<string, string>();
+  /** One term per IRI in object position (`a prov:Entity` is said of most subjects). */
+  private readonly iris = new Map<string, Term>();
+  private last: Node | undefined;
+  private lastGraph: unknown;
 
   add(quad: Quad): void {
     const graphId = quad.graph.termType === 'DefaultGraph' ? '' : key(quad.graph);
     let graph = this.graphs.get(graphId);
     if (!graph) this.graphs.set(graphId, (graph = { name: quad.graph, nodes: new Map() }));
-    const id = key(quad.subject);
-    let node = graph.nodes.get(id);
-    if (!node) graph.nodes.set(id, (node = { term: quad.subject, predicates: [], objects: [] }));
-    addStatement(node, quad.predicate.value, quad.object);
+    // A parser hands over one subject term for all of `s p o; p o` (Turtle): no lookup for those.
+    let node = this.last;
+    if (node?.term !== quad.subject || this.lastGraph !== graph) {
+      const id = key(quad.subject);
+      node = graph.nodes.get(id);
+      if (!node) graph.nodes.set(id, (node = { term: quad.subject, predicates: [], objects: [] }));
+      this.last = node;
+      this.lastGraph = graph;
+    }
+    let predicate = this.predicates.get(quad.predicate.value);
+    if (predicate === undefined) this.predicates.set((predicate = quad.predicate.value), predicate);
+    let object: Term = quad.object;
+    if (object.termType === 'NamedNode') {
+      const same = this.iris.get(object.value);
+      if (same) object = same;
+      else this.iris.set(object.value, object);
+    }
+    addStatement(node, predicate, object);
   }
 
   /** The document of everything added, with `prefixes` (prefix -> namespace IRI) preferred for names. */
@@ -201,12 +221,7 @@ class ContainerBuilder {
       }
     }
 
-    // Each node is let go once written: the records and the nodes are not held together.
-    for (const [id, node] of nodes) {
-      if (node.relation) continue;
-      this.subjectNode(node, properties(node), stated);
-      nodes.delete(id);
-    }
+    for (const node of nodes.values()) if (!node.relation) this.subjectNode(node, properties(node), stated);
     nodes.clear();
     for (const [node, spec, subjects] of relationNodes) this.relationNode(node, properties(node), spec, subjects);
 
@@ -366,23 +381,27 @@ export function writeProvJson(document: ProvJsonContainer, sink: TextSink): void
       buffer = '';
     }
   };
-  // Objects down to a bundle's sections are written key by key; a record is small enough to stringify whole.
-  const writeValue = (value: unknown, indent: string, levels: number): void => {
-    if (levels === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) {
-      const text = JSON.stringify(value, null, 2);
-      write(text.includes('\n') ? text.replaceAll('\n', `\n${indent}`) : text);
-      return;
-    }
-    const keys = Object.keys(value);
+  const writeJson = (value: unknown, indent: string) => {
+    const text = JSON.stringify(value, null, 2);
+    write(text.includes('\n') ? text.replaceAll('\n', `\n${indent}`) : text);
+  };
+  const writeObject = (object: Record<string, unknown>, indent: string, writeValue: (value: unknown, indent: string, name: string) => void) => {
+    const keys = Object.keys(object);
     if (!keys.length) return write('{}');
     const inner = `${indent}  `;
     write('{');
     keys.forEach((name, i) => {
       write(`${i ? ',' : ''}\n${inner}${JSON.stringify(name)}: `);
-      writeValue((value as Record<string, unknown>)[name], inner, levels - 1);
+      writeValue(object[name], inner, name);
     });
     write(`\n${indent}}`);
   };
-  writeValue(document, '', 4);
+  // A container is written section by section and a section record by record; a record is stringified whole.
+  const writeContainer = (container: unknown, indent: string): void => writeObject(container as Record<string, unknown>, indent, (section, inner, name) => {
+    if (name === 'bundle') writeObject(section as Record<string, unknown>, inner, writeContainer);
+    else if (name === 'prefix') writeJson(section, inner);
+    else writeObject(section as Record<string, unknown>, inner, writeJson);
+  });
+  writeContainer(document, '');
   sink.write(`${buffer}\n`);
 }
