@@ -9,7 +9,7 @@ import { formatFromPath, formatInfo, sniffFormat, type Format } from './io/forma
 import { parseJsonText } from './io/json-text.js';
 import { RdfTextWriter, type TextSink } from './io/rdf-text.js';
 import { readProv, readProvInto, type ReadOptions } from './io/read.js';
-import { ProvJsonBuilder, writeProvJson } from './prov/to-prov-json.js';
+import { ProvJsonBuilder } from './prov/to-prov-json.js';
 import { BundlesNeedNamedGraphs, writeProvTo, type WriteOptions } from './io/write.js';
 import { checkProvJsonSchema } from './prov/schema.js';
 
@@ -65,6 +65,6 @@ async function streamProvJson(text: string, sink: TextSink, options: ConvertOpti
 async function toProvJson(text: string, sink: TextSink, options: ConvertOptions): Promise<ConvertReport> {
   const builder = new ProvJsonBuilder();
   const { prefixes, warnings, skipped } = await readProvInto(text, options, (quad) => builder.add(quad));
-  writeProvJson(builder.finish(prefixes).document, sink);
+  builder.writeTo(sink, prefixes);
   return { warnings, skipped };
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { convert } from '../../src/convert.js';
 import { readProv } from '../../src/io/read.js';
 import type { Format } from '../../src/io/formats.js';
-import { quadsToProvJson, writeProvJson } from '../../src/prov/to-prov-json.js';
+import { ProvJsonBuilder, quadsToProvJson, writeProvJson } from '../../src/prov/to-prov-json.js';
 
 const P = 'http://www.w3.org/ns/prov#';
 
@@ -74,6 +74,20 @@ describe('RDF -> PROV-JSON, streamed', () => {
     const document = JSON.parse(await streamed(text, 'turtle'));
     expect(document.entity['few']['p']).toEqual(['a', 'b']);
     expect(document.entity['many']['p']).toEqual(Array.from({ length: 25 }, (_, i) => `v${i}`));
+  });
+
+  it('merges two records under one id as the document does (a relation named _:id1 under a prefix `_`)', async () => {
+    const text = `@prefix prov: <${P}> . @prefix x: <http://x/> . @prefix : <http://example.org/> .
+      :a a prov:Activity ; prov:used :f ; prov:qualifiedUsage x:id1 . x:id1 a prov:Usage ; prov:entity :e .`;
+    const { quads } = await readProv(text, { format: 'turtle' });
+    const prefixes = { _: 'http://x/', '': 'http://example.org/' };
+    const builder = new ProvJsonBuilder();
+    quads.forEach((q) => builder.add(q));
+    let written = '';
+    builder.writeTo({ write: (chunk) => void (written += chunk) }, prefixes);
+    const document = quadsToProvJson(quads, prefixes).document;
+    expect(written).toBe(`${JSON.stringify(document, null, 2)}\n`);
+    expect(JSON.parse(written).used['_:id1']).toEqual([{ 'prov:activity': 'a', 'prov:entity': 'f' }, { 'prov:activity': 'a', 'prov:entity': 'e' }]);
   });
 
   it('writes in chunks, never the whole text at once', async () => {
