@@ -9,7 +9,8 @@ import { Diagnostics, type Diagnostic } from './base/diagnostics.js';
 import { formatFromPath, formatInfo, sniffFormat, type Format } from './io/formats.js';
 import { parseJsonText } from './io/json-text.js';
 import { RdfTextWriter, type TextSink } from './io/rdf-text.js';
-import { readInputText, readProv, refuseEmpty, type ReadOptions } from './io/read.js';
+import { readInputText, readProv, readProvInto, refuseEmpty, type ReadOptions } from './io/read.js';
+import { ProvJsonBuilder } from './prov/to-prov-json.js';
 import { BundlesNeedNamedGraphs, writeProvTo, type WriteOptions } from './io/write.js';
 import { checkProvJsonSchema } from './prov/schema.js';
 
@@ -28,6 +29,7 @@ export async function convertTo(text: string, sink: TextSink, options: ConvertOp
   if (from === 'provjson' && options.to !== 'provjson' && options.to !== 'jsonld') {
     return streamProvJson(text, sink, options);
   }
+  if (options.to === 'provjson') return toProvJson(text, sink, { ...options, format: from });
   const dataset = await readProv(text, { ...options, format: from });
   await writeProvTo(dataset, options.to, sink, options);
   return { warnings: dataset.warnings, skipped: dataset.skipped };
@@ -90,4 +92,12 @@ async function streamProvJson(text: string, sink: TextSink, options: ConvertOpti
   );
   await writer.end();
   return diagnostics;
+}
+
+/** Any format to PROV-JSON: each quad goes into the builder as it is read, never into an array of every quad. */
+async function toProvJson(text: string, sink: TextSink, options: ConvertOptions): Promise<ConvertReport> {
+  const builder = new ProvJsonBuilder();
+  const { prefixes, warnings, skipped } = await readProvInto(text, options, (quad) => builder.add(quad));
+  builder.writeTo(sink, prefixes);
+  return { warnings, skipped };
 }

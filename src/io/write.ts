@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { DataFactory, type Quad } from 'n3';
 import { withOutput } from '../base/output.js';
-import { quadsToProvJson } from '../prov/to-prov-json.js';
+import { ProvJsonBuilder } from '../prov/to-prov-json.js';
 import { UserError } from '../base/user-error.js';
 import type { ProvDataset } from './dataset.js';
 import { formatInfo, type Format } from './formats.js';
@@ -39,7 +39,9 @@ export async function writeProv(dataset: ProvDataset, format: Format, options: W
 export async function writeProvTo(dataset: ProvDataset, format: Format, sink: TextSink, options: WriteOptions = {}): Promise<void> {
   const quads = quadsFor(format, dataset.quads, options);
   if (format === 'provjson') {
-    sink.write(JSON.stringify(quadsToProvJson(quads, dataset.prefixes).document, null, 2) + '\n');
+    const builder = new ProvJsonBuilder();
+    for (const quad of quads) builder.add(quad);
+    builder.writeTo(sink, dataset.prefixes);
   } else if (format === 'jsonld') {
     (await import('./jsonld.js')).writeJsonLdTo(quads, dataset.prefixes, sink);
   } else {

@@ -27,15 +27,17 @@ export class QualifiedNamer {
   name(term: Term | { termType: string; value: string }): string {
     if (term.termType === 'BlankNode') return `_:${term.value}`;
     const iri = term.value;
-    let best: string | undefined;
-    for (const namespace of this.byNamespace.keys()) {
-      if (iri.startsWith(namespace) && (!best || namespace.length > best.length)) best = namespace;
-    }
-    if (best !== undefined) return this.qualified(best, iri);
+    // The longest namespace the IRI starts with: the first in the list longest first.
+    this.longestFirst ??= [...this.byNamespace.keys()].sort((a, b) => b.length - a.length);
+    for (const namespace of this.longestFirst) if (iri.startsWith(namespace)) return this.qualified(namespace, iri);
     const namespace = namespaceOf(iri);
     this.byNamespace.set(namespace, this.parent ? this.parent.prefixFor(namespace, new Set(this.byNamespace.values())) : this.newPrefix(namespace));
+    this.longestFirst = undefined;
     return this.qualified(namespace, iri);
   }
+
+  /** The keys of byNamespace, longest first; made again when a namespace is added. */
+  private longestFirst: string[] | undefined;
 
   private readonly defaultAliases = new Map<string, string>();
 
@@ -48,7 +50,10 @@ export class QualifiedNamer {
 
   private prefixFor(namespace: string, alsoTaken: ReadonlySet<string>): string {
     let prefix = this.byNamespace.get(namespace);
-    if (prefix === undefined) this.byNamespace.set(namespace, (prefix = this.newPrefix(namespace, alsoTaken)));
+    if (prefix === undefined) {
+      this.byNamespace.set(namespace, (prefix = this.newPrefix(namespace, alsoTaken)));
+      this.longestFirst = undefined;
+    }
     return prefix;
   }
 

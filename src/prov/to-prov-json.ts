@@ -4,6 +4,7 @@
  * triples become blank relations unless a qualified node already states them.
  */
 import type { Quad, Term } from 'n3';
+import type { TextSink } from '../base/output.js';
 import { PROV, RDF_TYPE, XSD, XSD_STRING, RDF_LANG_STRING } from './namespaces.js';
 
 const XSD_DATETIME = `${XSD}dateTime`;
@@ -23,12 +24,22 @@ export interface ToProvJsonResult {
   warnings: string[];
 }
 
+/**
+ * A subject's statements as two parallel arrays, in the order read (duplicates dropped): a Map
+ * and a Set per node cost more than the statements themselves on large inputs.
+ */
 interface Node {
   term: Term;
-  properties: Map<string, Term[]>;
-  /** `predicate object` of the statements already in `properties`: RDF is a set, the quads may not be. */
-  seen: Set<string>;
+  predicates: string[];
+  objects: Term[];
+  /** `predicate object` of the statements, made only once a node has many (RDF is a set, the quads may not be). */
+  seen?: Set<string>;
+  /** An influence node (written as a relation, not as an element). */
+  relation?: boolean;
 }
+
+/** Above this many statements a node checks duplicates with a Set instead of a scan. */
+const SCAN_LIMIT = 16;
 
 const TYPE_ATTRIBUTE = 'prov:type';
 const ATTRIBUTE_BY_PROPERTY = new Map(Object.entries(GENERIC_ATTRIBUTES).map(([name, iri]) => [iri, name]));
@@ -65,33 +76,125 @@ function key(term: Term): string {
   return term.termType === 'BlankNode' ? `_:${term.value}` : term.value;
 }
 
-/** Groups quads by graph name ('' for the default graph). */
-function byGraph(quads: Iterable<Quad>): Map<string, { name: Term | undefined; quads: Quad[] }> {
-  const graphs = new Map<string, { name: Term | undefined; quads: Quad[] }>();
-  for (const q of quads) {
-    const id = q.graph.termType === 'DefaultGraph' ? '' : key(q.graph);
-    let graph = graphs.get(id);
-    if (!graph) graphs.set(id, (graph = { name: id ? q.graph : undefined, quads: [] }));
-    graph.quads.push(q);
-  }
-  return graphs;
+export function quadsToProvJson(quads: Iterable<Quad>, prefixes: Record<string, string> = {}): ToProvJsonResult {
+  const builder = new ProvJsonBuilder();
+  for (const quad of quads) builder.add(quad);
+  return builder.finish(prefixes);
 }
 
-export function quadsToProvJson(quads: Iterable<Quad>, prefixes: Record<string, string> = {}): ToProvJsonResult {
-  const warnings: string[] = [];
-  const graphs = byGraph(quads);
-  const namer = new QualifiedNamer(prefixes);
-  const document = new ContainerBuilder(namer, warnings).build(graphs.get('')?.quads ?? []);
-  const bundles: Record<string, ProvJsonContainer> = emptyRecord();
-  for (const [id, graph] of graphs) {
-    if (!id) continue;
-    const bundleNamer = new QualifiedNamer(prefixes, namer);
-    const bundle = new ContainerBuilder(bundleNamer, warnings).build(graph.quads);
-    bundles[namer.name(graph.name!)] = withPrefixes(bundle, bundleNamer);
+/**
+ * PROV-JSON from quads handed over one at a time, as a reader parses them: only a compact record
+ * of each subject's statements is kept, never the quads. {@link finish} makes the document;
+ * {@link writeTo} writes it, holding each record as its JSON text rather than as objects.
+ */
+export class ProvJsonBuilder {
+  /** Nodes by subject, per graph ('' for the default graph), in the order first read. */
+  private readonly graphs = new Map<string, { name: Term | undefined; nodes: Map<string, Node> }>([['', { name: undefined, nodes: new Map() }]]);
+  /** One string per predicate IRI: a parser makes a new one per statement, and they would all be kept. */
+  private readonly predicates = new Map<string, string>();
+  /** One term per IRI in object position (`a prov:Entity` is said of most subjects). */
+  private readonly iris = new Map<string, Term>();
+  private last: Node | undefined;
+  private lastGraph: unknown;
+
+  add(quad: Quad): void {
+    const graphId = quad.graph.termType === 'DefaultGraph' ? '' : key(quad.graph);
+    let graph = this.graphs.get(graphId);
+    if (!graph) this.graphs.set(graphId, (graph = { name: quad.graph, nodes: new Map() }));
+    // A parser hands over one subject term for all of `s p o; p o` (Turtle): no lookup for those.
+    let node = this.last;
+    if (node?.term !== quad.subject || this.lastGraph !== graph) {
+      const id = key(quad.subject);
+      node = graph.nodes.get(id);
+      if (!node) graph.nodes.set(id, (node = { term: quad.subject, predicates: [], objects: [] }));
+      this.last = node;
+      this.lastGraph = graph;
+    }
+    let predicate = this.predicates.get(quad.predicate.value);
+    if (predicate === undefined) this.predicates.set((predicate = quad.predicate.value), predicate);
+    let object: Term = quad.object;
+    if (object.termType === 'NamedNode') {
+      const same = this.iris.get(object.value);
+      if (same) object = same;
+      else this.iris.set(object.value, object);
+    }
+    addStatement(node, predicate, object);
   }
-  const result = withPrefixes(document, namer);
-  if (Object.keys(bundles).length) result.bundle = bundles;
-  return { document: result, warnings };
+
+  /** The document of everything added, with `prefixes` (prefix -> namespace IRI) preferred for names. */
+  finish(prefixes: Record<string, string> = {}): ToProvJsonResult {
+    return this.build(prefixes, false);
+  }
+
+  /** Writes the document of everything added as PROV-JSON text, as {@link writeProvJson} writes what {@link finish} returns. */
+  writeTo(sink: TextSink, prefixes: Record<string, string> = {}): string[] {
+    const { document, warnings } = this.build(prefixes, true);
+    writeDocument(document, sink, true);
+    return warnings;
+  }
+
+  /** `asText`: each record as its JSON text, a third of the memory of its objects at 100k entities. */
+  private build(prefixes: Record<string, string>, asText: boolean): ToProvJsonResult {
+    const warnings: string[] = [];
+    const namer = new QualifiedNamer(prefixes);
+    const { nodes } = this.graphs.get('')!;
+    this.graphs.delete('');
+    const document = new ContainerBuilder(namer, warnings, asText).build(nodes);
+    const bundles: Record<string, ProvJsonContainer> = emptyRecord();
+    for (const [id, graph] of this.graphs) {
+      this.graphs.delete(id);
+      const bundleNamer = new QualifiedNamer(prefixes, namer);
+      const bundle = new ContainerBuilder(bundleNamer, warnings, asText).build(graph.nodes);
+      bundles[namer.name(graph.name!)] = withPrefixes(bundle, bundleNamer);
+    }
+    const result = withPrefixes(document, namer);
+    if (Object.keys(bundles).length) result.bundle = bundles;
+    return { document: result, warnings };
+  }
+}
+
+function addStatement(node: Node, predicate: string, object: Term): void {
+  const { predicates, objects } = node;
+  if (node.seen) {
+    const statement = `${predicate} ${termId(object)}`;
+    if (node.seen.has(statement)) return;
+    node.seen.add(statement);
+  } else {
+    for (let i = 0; i < predicates.length; i++) {
+      if (predicates[i] === predicate && sameTerm(objects[i]!, object)) return;
+    }
+    if (predicates.length === SCAN_LIMIT) node.seen = new Set(predicates.map((p, i) => `${p} ${termId(objects[i]!)}`).concat(`${predicate} ${termId(object)}`));
+  }
+  predicates.push(predicate);
+  objects.push(object);
+}
+
+function sameTerm(a: Term, b: Term): boolean {
+  return a === b || termId(a) === termId(b);
+}
+
+function release(node: Node): void {
+  node.predicates = [];
+  node.objects = [];
+  node.seen = undefined;
+}
+
+/** A node's statements grouped by predicate, predicates in the order first read. */
+function properties(node: Node): Map<string, Term[]> {
+  const grouped = new Map<string, Term[]>();
+  for (let i = 0; i < node.predicates.length; i++) {
+    const values = grouped.get(node.predicates[i]!);
+    if (values) values.push(node.objects[i]!);
+    else grouped.set(node.predicates[i]!, [node.objects[i]!]);
+  }
+  return grouped;
+}
+
+/** The objects of a node's statements with `predicate`, in the order read. */
+function valuesOf(node: Node, predicate: string): Term[] {
+  const values: Term[] = [];
+  for (let i = 0; i < node.predicates.length; i++) if (node.predicates[i] === predicate) values.push(node.objects[i]!);
+  return values;
 }
 
 function withPrefixes(container: ProvJsonContainer, namer: QualifiedNamer): ProvJsonContainer {
@@ -100,29 +203,17 @@ function withPrefixes(container: ProvJsonContainer, namer: QualifiedNamer): Prov
 }
 
 class ContainerBuilder {
-  private readonly sections = new Map<string, Record<string, ProvJsonRecord | ProvJsonRecord[]>>();
+  private readonly sections = new Map<string, Record<string, ProvJsonRecord | ProvJsonRecord[] | string>>();
   private blankCounter = 0;
 
-  constructor(private readonly namer: QualifiedNamer, private readonly warnings: string[]) {}
+  constructor(private readonly namer: QualifiedNamer, private readonly warnings: string[], private readonly asText = false) {}
 
-  build(quads: Quad[]): ProvJsonContainer {
-    const nodes = new Map<string, Node>();
-    for (const q of quads) {
-      const id = key(q.subject);
-      let node = nodes.get(id);
-      if (!node) nodes.set(id, (node = { term: q.subject, properties: new Map(), seen: new Set() }));
-      const statement = `${q.predicate.value} ${termId(q.object)}`;
-      if (node.seen.has(statement)) continue;
-      node.seen.add(statement);
-      const values = node.properties.get(q.predicate.value);
-      if (values) values.push(q.object);
-      else node.properties.set(q.predicate.value, [q.object]);
-    }
-
+  build(nodes: Map<string, Node>): ProvJsonContainer {
     // Which node each influence node qualifies: the subject of `?s prov:qualifiedX ?node`.
     const qualifiedBy = new Map<string, { subjects: Term[]; spec: RelationSpec }>();
     for (const node of nodes.values()) {
-      for (const [property, objects] of node.properties) {
+      if (!node.predicates.some((p) => RELATION_BY_QUALIFIED.has(p))) continue;
+      for (const [property, objects] of properties(node)) {
         const spec = RELATION_BY_QUALIFIED.get(property);
         if (!spec) continue;
         for (const object of objects) {
@@ -135,25 +226,30 @@ class ContainerBuilder {
 
     const stated = new Set<string>(); // `kind subject object` of qualified relations, to skip their shortcuts
     const relationNodes: [Node, RelationSpec, Term[]][] = [];
-    for (const node of nodes.values()) {
-      const types = node.properties.get(RDF_TYPE) ?? [];
-      const link = qualifiedBy.get(key(node.term));
-      const spec = link?.spec ?? types.map((t) => RELATION_BY_CLASS.get(t.value)).find((s) => s);
+    for (const [id, node] of nodes) {
+      const link = qualifiedBy.get(id);
+      const spec = link?.spec ?? valuesOf(node, RDF_TYPE).map((t) => RELATION_BY_CLASS.get(t.value)).find((s) => s);
       if (!spec) continue;
       const subjects = link?.subjects ?? [];
       relationNodes.push([node, spec, subjects]);
+      node.relation = true;
       const objectProperty = spec.formal.find((f) => f.name === spec.object)!.property;
-      for (const object of node.properties.get(objectProperty) ?? []) {
+      for (const object of valuesOf(node, objectProperty)) {
         for (const subject of subjects) stated.add(`${spec.kind} ${key(subject)} ${key(object)}`);
       }
     }
-    const relationIds = new Set(relationNodes.map(([node]) => key(node.term)));
 
+    // A node's statements are let go once its records are made: the two are never all held at once.
     for (const node of nodes.values()) {
-      if (relationIds.has(key(node.term))) continue;
-      this.subjectNode(node, stated);
+      if (node.relation) continue;
+      this.subjectNode(node, properties(node), stated);
+      release(node);
     }
-    for (const [node, spec, subjects] of relationNodes) this.relationNode(node, spec, subjects);
+    nodes.clear();
+    for (const [node, spec, subjects] of relationNodes) {
+      this.relationNode(node, properties(node), spec, subjects);
+      release(node);
+    }
 
     const container: ProvJsonContainer = {};
     const order = [...ELEMENTS.map((e) => e.kind), ...RELATIONS.map((r) => r.kind)];
@@ -165,15 +261,15 @@ class ContainerBuilder {
   }
 
   /** A node that is not an influence node: element records, shortcut relations, and its attributes. */
-  private subjectNode(node: Node, stated: Set<string>): void {
-    const types = node.properties.get(RDF_TYPE) ?? [];
+  private subjectNode(node: Node, properties: Map<string, Term[]>, stated: Set<string>): void {
+    const types = properties.get(RDF_TYPE) ?? [];
     const kinds = [...new Set(types.map((t) => ELEMENT_BY_CLASS.get(t.value)).filter((e): e is ElementSpec => !!e))];
     const attributes: ProvJsonRecord = emptyRecord();
     const dropped: string[] = [];
-    const mentions = node.properties.get(MENTION.property) ?? [];
-    const bundles = node.properties.get(AS_IN_BUNDLE) ?? [];
+    const mentions = properties.get(MENTION.property) ?? [];
+    const bundles = properties.get(AS_IN_BUNDLE) ?? [];
 
-    for (const [property, objects] of node.properties) {
+    for (const [property, objects] of properties) {
       if (RELATION_BY_QUALIFIED.has(property)) continue;
       const shortcut = RELATION_BY_PROPERTY.get(property);
       if (shortcut?.multipleObjects) {
@@ -213,13 +309,13 @@ class ContainerBuilder {
     kinds.forEach((kind, index) => this.add(kind.kind, this.namer.name(node.term), index === 0 ? attributes : {}));
   }
 
-  private relationNode(node: Node, spec: RelationSpec, subjects: Term[]): void {
+  private relationNode(node: Node, properties: Map<string, Term[]>, spec: RelationSpec, subjects: Term[]): void {
     const byProperty = new Map(spec.formal.map((f) => [f.property, f]));
     const formalValues = new Map<string, string[]>();
     if (subjects.length) formalValues.set(spec.subject, subjects.map((s) => this.namer.name(s)));
     const attributes: ProvJsonRecord = emptyRecord();
-    const subtype = (node.properties.get(RDF_TYPE) ?? []).map((t) => SUBTYPE_BY_IRI.get(t.value)).find((s) => s);
-    for (const [property, objects] of node.properties) {
+    const subtype = (properties.get(RDF_TYPE) ?? []).map((t) => SUBTYPE_BY_IRI.get(t.value)).find((s) => s);
+    for (const [property, objects] of properties) {
       const formal = byProperty.get(property);
       if (formal) {
         formalValues.set(formal.name, objects.map((o) => (formal.time ? o.value : this.namer.name(o))));
@@ -272,8 +368,14 @@ class ContainerBuilder {
     let section = this.sections.get(kind);
     if (!section) this.sections.set(kind, (section = emptyRecord()));
     const existing = section[id];
-    if (existing === undefined) section[id] = record;
-    else section[id] = [...(Array.isArray(existing) ? existing : [existing]), ...(Array.isArray(record) ? record : [record])];
+    if (existing === undefined) {
+      section[id] = this.asText ? JSON.stringify(record, null, 2) : record;
+      return;
+    }
+    // Two records under one id (rare): the text is read back to make the array.
+    const before = typeof existing === 'string' ? JSON.parse(existing) as ProvJsonRecord | ProvJsonRecord[] : existing;
+    const all = [...(Array.isArray(before) ? before : [before]), ...(Array.isArray(record) ? record : [record])];
+    section[id] = this.asText ? JSON.stringify(all, null, 2) : all;
   }
 }
 
@@ -295,3 +397,49 @@ function setValues(record: ProvJsonRecord, name: string, values: ProvJsonValue[]
   record[name] = all.length === 1 ? all[0]! : all;
 }
 
+
+const FLUSH_AT = 1 << 20;
+
+/**
+ * Writes `document` as `JSON.stringify(document, null, 2)` and a newline would, in chunks of about
+ * a megabyte: the text of a large document is never one string beside the document.
+ */
+export function writeProvJson(document: ProvJsonContainer, sink: TextSink): void {
+  writeDocument(document, sink, false);
+}
+
+/** `recordsAsText`: the records in the sections are their JSON text already (ProvJsonBuilder.writeTo). */
+function writeDocument(document: ProvJsonContainer, sink: TextSink, recordsAsText: boolean): void {
+  let buffer = '';
+  const write = (text: string) => {
+    buffer += text;
+    if (buffer.length > FLUSH_AT) {
+      sink.write(buffer);
+      buffer = '';
+    }
+  };
+  const writeJson = (value: unknown, indent: string) => {
+    const text = JSON.stringify(value, null, 2);
+    write(text.includes('\n') ? text.replaceAll('\n', `\n${indent}`) : text);
+  };
+  const writeText = (text: unknown, indent: string) => write((text as string).replaceAll('\n', `\n${indent}`));
+  const writeObject = (object: Record<string, unknown>, indent: string, writeValue: (value: unknown, indent: string, name: string) => void) => {
+    const keys = Object.keys(object);
+    if (!keys.length) return write('{}');
+    const inner = `${indent}  `;
+    write('{');
+    keys.forEach((name, i) => {
+      write(`${i ? ',' : ''}\n${inner}${JSON.stringify(name)}: `);
+      writeValue(object[name], inner, name);
+    });
+    write(`\n${indent}}`);
+  };
+  // A container is written section by section and a section record by record; a record is stringified whole.
+  const writeContainer = (container: unknown, indent: string): void => writeObject(container as Record<string, unknown>, indent, (section, inner, name) => {
+    if (name === 'bundle') writeObject(section as Record<string, unknown>, inner, writeContainer);
+    else if (name === 'prefix') writeJson(section, inner);
+    else writeObject(section as Record<string, unknown>, inner, recordsAsText ? writeText : writeJson);
+  });
+  writeContainer(document, '');
+  sink.write(`${buffer}\n`);
+}
