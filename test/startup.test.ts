@@ -5,45 +5,17 @@
  * `reprov --help` must load no package but commander: the RDF, SHACL, SPARQL, layout and
  * parser libraries load when a command needs them. Counts modules, never times them.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pathToFileURL } from 'node:url';
-import { CLI, REPO } from './support/cli.js';
+import { loadedBy } from './support/loaded.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'reprov-startup-'));
-writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(process.env.REPROV_LOADED_LOG, result.url + '\\n');
-  return result;
-}
-`);
-writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/**
- * The npm packages each file of the bundled CLI holds, from esbuild's metafile (tools/bundle-cli.mjs):
- * the CLI loads a package when it loads a chunk that holds it, or the package's own files (externals).
- */
-const meta = JSON.parse(readFileSync(join(REPO, 'dist', 'cli-meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
-const packageOf = (path: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
-const chunkPackages = new Map(Object.entries(meta.outputs).map(([output, { inputs }]) => [
-  pathToFileURL(join(REPO, output)).href,
-  Object.keys(inputs).map(packageOf).filter((name): name is string => !!name),
-]));
-
 /** The npm packages a CLI invocation loaded (their names), and whether it succeeded. */
-function packagesLoaded(args: string[]): { status: number | null; packages: string[] } {
-  const log = join(dir, `${args.join('_').replace(/\W/g, '')}.log`);
-  writeFileSync(log, '');
-  const result = spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), CLI, ...args], { env: { ...process.env, REPROV_LOADED_LOG: log }, encoding: 'utf8' });
-  const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-  const packages = new Set(urls.flatMap((url) => chunkPackages.get(url) ?? [packageOf(url)]).filter((name): name is string => !!name));
-  return { status: result.status, packages: [...packages].sort() };
-}
+const packagesLoaded = (args: string[]) => loadedBy(args);
 
 describe('start-up: what the CLI loads before the command needs it', () => {
   it.each([['--version'], ['--help'], ['check', '--help'], ['report', '--help']])('reprov %s loads no package but commander', (...args) => {

@@ -1,10 +1,10 @@
 /** `reprov record --scan` as a user runs it: the built CLI scans a real git repository, records the findings, and check reports them. */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, reprov } from '../support/cli.js';
+import { reprov } from '../support/cli.js';
+import { loadedBy } from '../support/loaded.js';
 import { REPROV, readBundle, type Bundle } from '../support/bundle.js';
 import { initRepo } from '../support/git.js';
 
@@ -40,13 +40,8 @@ function recordedFindings(bundle: Bundle) {
   });
 }
 
-/** The module URLs the built CLI resolves while running `args` (a resolve hook reports each one on standard error). */
-function modulesLoaded(args: string[], cwd: string): string[] {
-  const hook = "export async function resolve(s, c, next) { const r = await next(s, c); console.error('LOADED ' + r.url); return r; }";
-  const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
-  const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, CLI, ...args], { cwd, encoding: 'utf8' });
-  return result.stderr.split('\n').filter((line) => line.startsWith('LOADED ')).map((line) => line.slice('LOADED '.length));
-}
+/** The modules the built CLI loads while running `args` (bundled ones named by their source file). */
+const modulesLoaded = (args: string[], cwd: string): string[] => loadedBy(args, cwd).files;
 
 describe('reprov record --scan', () => {
   it('records an unseeded NumPy draw on the code node; check reports it at file:line:column and scores it below the seeded script', () => {
