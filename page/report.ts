@@ -450,6 +450,22 @@ function checkPage(): void {
   document.documentElement.setAttribute('data-charts', 'ready');
 }
 
+/** `reprov lineage|impact -f html`: the runs and files up- or downstream of one file, as a graph and as the tree. */
+function lineagePage(): void {
+  const d = data as unknown as { direction: 'upstream' | 'downstream'; digest: string; file?: string; graph: Parameters<typeof graphSection>[0]; tree: { columns: string[]; rows: string[][] } };
+  const runs = Object.values(d.graph.nodes).filter((n) => n.kind === 'activity').length;
+  app.append(
+    header(data.title,
+      el('p', { id: 'lineage-summary' }, d.direction === 'upstream' ? 'The runs that generated ' : 'The runs that used ', el('code', {}, d.file ?? `sha256:${d.digest}`),
+        d.direction === 'upstream' ? ', their inputs, and recursively the runs that generated those' : ', what they generated, and recursively the runs that used that',
+        ` (${runs} run${runs === 1 ? '' : 's'}). Files are matched across bundles by SHA-256.`),
+      d.file !== undefined ? el('p', {}, 'SHA-256 ', el('code', { id: 'lineage-digest' }, d.digest)) : null),
+    nav([['graph', 'Graph'], ['tree', 'Tree']]),
+    graphSection(d.graph, []),
+    section('tree', 'Tree', el('p', {}, 'The graph as a table, in the order of the text tree (depth: steps from the file).'), table(d.tree.columns, d.tree.rows, { class: 'data', id: 'lineage-tree' })));
+  document.documentElement.setAttribute('data-charts', 'ready');
+}
+
 /** A report that is text only (a run `reprov reproduce` could not rerun: nothing to compare). */
 function textPage(): void {
   const d = data as unknown as { title: string; text: string };
@@ -460,5 +476,6 @@ function textPage(): void {
 if (data.kind === 'run') runPage();
 else if (data.kind === 'compare') comparePage();
 else if (data.kind === 'text') textPage();
+else if (data.kind === 'lineage') lineagePage();
 else checkPage();
 document.documentElement.setAttribute('data-ready', 'true');
