@@ -136,7 +136,7 @@ function graphSection(graph: { nodes: Record<string, GraphNode>; collapsed: Layo
   reset.addEventListener('click', () => resetView());
   draw();
   return section('graph', 'Provenance graph',
-    el('p', { class: 'legend' }, 'Entities are ellipses, activities rectangles, agents houses (PROV\'s conventions); arrows point from a relation\'s subject to its object (', el('em', {}, 'used'), ', ', el('em', {}, 'wasGeneratedBy'), ' …). Nodes with findings have a red outline. Drag to pan, wheel to zoom.'),
+    el('p', { class: 'legend' }, 'Entities are ellipses, activities rectangles, agents houses (PROV\'s conventions); arrows point from a relation\'s subject to its object (', el('em', {}, 'used'), ', ', el('em', {}, 'wasGeneratedBy'), ' …).', findings.length ? ' Nodes with findings have a red outline.' : '', ' Drag to pan, wheel to zoom.'),
     el('div', { class: 'toolbar' }, graph.expanded ? toggle : null, reset, graph.expandedNote ? el('span', { class: 'note' }, graph.expandedNote) : null),
     holder, info);
 }
