@@ -171,7 +171,7 @@ function graphSection(graph: { nodes: Record<string, GraphNode>; collapsed: Layo
   reset.addEventListener('click', () => resetView());
   draw();
   return section('graph', 'Provenance graph',
-    el('p', { class: 'legend' }, 'Entities are ellipses, activities rectangles, agents houses (PROV\'s conventions); arrows point from a relation\'s subject to its object (', el('em', {}, 'used'), ', ', el('em', {}, 'wasGeneratedBy'), ' …). Nodes with findings have a red outline. Drag to pan, wheel to zoom.'),
+    el('p', { class: 'legend' }, 'Entities are ellipses, activities rectangles, agents houses (PROV\'s conventions); arrows point from a relation\'s subject to its object (', el('em', {}, 'used'), ', ', el('em', {}, 'wasGeneratedBy'), ' …).', findings.length ? ' Nodes with findings have a red outline.' : '', ' Drag to pan, wheel to zoom.'),
     el('div', { class: 'toolbar' }, graph.expanded ? toggle : null, reset, graph.expandedNote ? el('span', { class: 'note' }, graph.expandedNote) : null),
     holder, info);
 }
@@ -497,6 +497,22 @@ function checkPage(): void {
   document.documentElement.setAttribute('data-charts', 'ready');
 }
 
+/** `reprov lineage|impact -f html`: the runs and files up- or downstream of one file, as a graph and as the tree. */
+function lineagePage(): void {
+  const d = data as unknown as { direction: 'upstream' | 'downstream'; digest: string; file?: string; graph: Parameters<typeof graphSection>[0]; tree: { columns: string[]; rows: string[][] } };
+  const runs = Object.values(d.graph.nodes).filter((n) => n.kind === 'activity').length;
+  app.append(
+    header(data.title,
+      el('p', { id: 'lineage-summary' }, d.direction === 'upstream' ? 'The runs that generated ' : 'The runs that used ', el('code', {}, d.file ?? `sha256:${d.digest}`),
+        d.direction === 'upstream' ? ', their inputs, and recursively the runs that generated those' : ', what they generated, and recursively the runs that used that',
+        ` (${runs} run${runs === 1 ? '' : 's'}). Files are matched across bundles by SHA-256.`),
+      d.file !== undefined ? el('p', {}, 'SHA-256 ', el('code', { id: 'lineage-digest' }, d.digest)) : null),
+    nav([['graph', 'Graph'], ['tree', 'Tree']]),
+    graphSection(d.graph, []),
+    section('tree', 'Tree', el('p', {}, 'The graph as a table, in the order of the text tree (depth: steps from the file).'), table(d.tree.columns, d.tree.rows, { class: 'data', id: 'lineage-tree' })));
+  document.documentElement.setAttribute('data-charts', 'ready');
+}
+
 /** A report that is text only (a run `reprov reproduce` could not rerun: nothing to compare). */
 function textPage(): void {
   const d = data as unknown as { title: string; text: string };
@@ -507,5 +523,6 @@ function textPage(): void {
 if (data.kind === 'run') runPage();
 else if (data.kind === 'compare') comparePage();
 else if (data.kind === 'text') textPage();
+else if (data.kind === 'lineage') lineagePage();
 else checkPage();
 document.documentElement.setAttribute('data-ready', 'true');

@@ -3,7 +3,7 @@ import { withOutput } from '../base/output.js';
 import { note, withQuiet } from './flags.js';
 
 interface LineageFlags {
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'html';
   output?: string;
   cache: boolean;
 }
@@ -20,7 +20,7 @@ export function registerLineage(program: Command): void {
       .description(spec.description)
       .addArgument(new Argument('<target>', 'a file (its SHA-256 is computed) or a digest: 64 hex characters, or sha256:<hex>'))
       .addArgument(new Argument('[paths...]', 'bundle files or directories (searched for prov*.json/ttl/…)').default(['.'], '.'))
-      .addOption(new Option('-f, --format <format>', 'output format: text (a tree) or json (nested)').choices(['text', 'json']).default('text'))
+      .addOption(new Option('-f, --format <format>', 'output format: text (a tree), json (nested) or html (a self-contained page: the graph and the tree)').choices(['text', 'json', 'html']).default('text'))
       .option('-o, --output <file>', 'write the answer to a file (atomically) instead of standard output')
       .option('--no-cache', 'neither read nor write the parse cache (in the user cache directory, or $REPROV_CACHE_DIR)'), 'no notes (errors are still printed)')
       .action(async (target: string, paths: string[], flags: LineageFlags) => {
@@ -36,7 +36,9 @@ export function registerLineage(program: Command): void {
           process.exitCode = 2;
           return;
         }
-        await withOutput(flags.output, async (sink) => sink.write(flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderTree(result)));
+        const output = flags.format === 'html' ? await (await import('../release/report-page/lineage-page.js')).lineageReport(result)
+          : flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderTree(result);
+        await withOutput(flags.output, async (sink) => sink.write(output));
         note(`${loaded.graphs.size} bundle${loaded.graphs.size === 1 ? '' : 's'}${loaded.cached ? ` (${loaded.cached} from the cache)` : ''} (${((Date.now() - started) / 1000).toFixed(2)} s)`);
         process.exitCode = loaded.errors.length || loaded.empty.length ? 2 : 0;
       });

@@ -160,6 +160,13 @@ function dedupe(edges: GraphEdge[]): GraphEdge[] {
   });
 }
 
+/** One graph laid out left to right as the provenance graph is (the lineage page's, ./lineage-page.ts). */
+export async function layOutGraph(nodes: GraphNode[], edges: GraphEdge[]): Promise<Layout> {
+  const unique = dedupe(edges);
+  const [out] = await elkLayouts([elkGraph(nodes, unique)]);
+  return fromElk(out!, unique);
+}
+
 /** A node's box: wide enough for its label at the page's 12px system font (about 7px a character, cut at 40). */
 export function nodeSize(node: GraphNode): { width: number; height: number } {
   const chars = Math.min(node.label.length, 40);
