@@ -36,7 +36,7 @@ export function registerRuns(program: Command): void {
       const given = flags.columns === undefined ? undefined : runs.parseColumns(flags.columns);
       const remote = await openEndpoint(flags, paths.length === 1 && paths[0] === '.' ? [] : paths);
       // A score is the check engine's over a bundle's files, which a server does not hold.
-      if (remote && runs.needsScore(given, filters, sort)) throw new UsageError('--endpoint: runs on a server have no score (check reads the bundle files): leave score out of --columns, --filter and --sort');
+      if (remote && runs.needsScore(given ?? [], filters, sort)) throw new UsageError('--endpoint: runs on a server have no score (check reads the bundle files): leave score out of --columns, --filter and --sort');
       const collected = remote ? await remoteRuns(remote) : await collectRuns(paths, { score: runs.needsScore(given, filters, sort) || flags.format === 'json', config: flags.config, ...(flags.cache && { cacheDir: defaultCacheDir() }) });
       for (const path of collected.empty) process.stderr.write(`reprov: ${path}: no bundle found (prov*.json, prov*.ttl, … or *.provjson)\n`);
       for (const error of collected.errors) process.stderr.write(`reprov: ${error.message}\n`);
@@ -47,7 +47,7 @@ export function registerRuns(program: Command): void {
         return;
       }
       const kept = runs.sortRows(collected.rows.filter((row) => filters.every((f) => runs.matches(row, f))), sort.length ? sort : [{ field: 'start', descending: false }]);
-      const columns = given ?? runs.defaultColumns(kept);
+      const columns = given ?? runs.defaultColumns(kept).filter((column) => !remote || column !== 'score');
       await withOutput(flags.output, async (sink) => {
         sink.write(renderRuns(kept, columns, flags.format, { columnsGiven: given !== undefined }));
       });

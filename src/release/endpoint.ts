@@ -133,7 +133,7 @@ export class Endpoint {
     }
     const lines = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, '').replace(/<[^>]*>/g, '\n').split('\n').map((line) => line.trim()).filter(Boolean);
     // Virtuoso's error page repeats the status line before its message.
-    const line = lines.find((l) => !/^(HTTP\/|Error\s*\d*$|\d{3}\b)/.test(l) && !/request failed$/i.test(l));
+    const line = lines.find((l) => !/^(?:Error\s*)?(?:HTTP\/|\d{3}\b)|^Error\s*\d*$|request failed$/i.test(l));
     const digest = response.status === 401 && /^\s*digest/i.test(response.headers.get('www-authenticate') ?? '');
     return `${line ? `: ${this.safe(line)}` : ''}${digest ? ' (the server asks for Digest authentication, which reprov does not do: see docs/servers.md)' : ''}`;
   }
