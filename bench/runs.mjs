@@ -10,6 +10,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'bench', 'out', 'runs');
@@ -22,7 +23,7 @@ const cookbook = readFileSync(join(root, 'docs', 'queries.md'), 'utf8');
 const query = /### Best run per experiment[\s\S]*?```sparql\n([\s\S]*?)```/.exec(cookbook)[1];
 
 /** One real run, recorded once. */
-function template() {
+export function template() {
   const dir = join(out, 'template');
   if (existsSync(join(dir, 'run', 'prov.ttl'))) return join(dir, 'run');
   mkdirSync(dir, { recursive: true });
@@ -32,7 +33,8 @@ function template() {
   return join(dir, 'run');
 }
 
-function generate(n) {
+/** N copies of the template run under bench/out/runs/bundles-N (kept for the next time). */
+export function generate(n) {
   const dir = join(out, `bundles-${n}`);
   if (existsSync(dir) && readdirSync(dir).length === n) return dir;
   rmSync(dir, { recursive: true, force: true });
@@ -57,16 +59,19 @@ function timed(args) {
   return { seconds, mb: Math.round(kb / 1024) };
 }
 
-const dir = generate(count);
-rmSync(cacheDir, { recursive: true, force: true });
-const rows = [];
-rows.push(['runs, cold (parse + check every bundle)', timed(['runs', dir, '-f', 'json', '-q', '-o', '/dev/null'])]);
-rows.push(['runs, cached', timed(['runs', dir, '-f', 'json', '-q', '-o', '/dev/null'])]);
-rows.push(['runs --no-cache', timed(['runs', dir, '-f', 'json', '-q', '-o', '/dev/null', '--no-cache'])]);
-rmSync(cacheDir, { recursive: true, force: true });
-rows.push(['query, cold', timed(['query', dir, query, '-f', 'json', '-q', '-o', '/dev/null'])]);
-rows.push(['query, cached', timed(['query', dir, query, '-f', 'json', '-q', '-o', '/dev/null'])]);
-const triples = spawnSync(process.execPath, [cli, 'query', dir, 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }', '-f', 'csv', '-q'], { encoding: 'utf8', env }).stdout.split('\n')[1];
-console.log(`${count} bundles, ${triples.trim()} triples`);
-console.log('| what | wall | peak RSS |\n| --- | ---: | ---: |');
-for (const [what, { seconds, mb }] of rows) console.log(`| ${what} | ${seconds.toFixed(2)} s | ${mb} MB |`);
+// bench/push.mjs imports the generator: the measurements run only when this file is the script.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const dir = generate(count);
+  rmSync(cacheDir, { recursive: true, force: true });
+  const rows = [];
+  rows.push(['runs, cold (parse + check every bundle)', timed(['runs', dir, '-f', 'json', '-q', '-o', '/dev/null'])]);
+  rows.push(['runs, cached', timed(['runs', dir, '-f', 'json', '-q', '-o', '/dev/null'])]);
+  rows.push(['runs --no-cache', timed(['runs', dir, '-f', 'json', '-q', '-o', '/dev/null', '--no-cache'])]);
+  rmSync(cacheDir, { recursive: true, force: true });
+  rows.push(['query, cold', timed(['query', dir, query, '-f', 'json', '-q', '-o', '/dev/null'])]);
+  rows.push(['query, cached', timed(['query', dir, query, '-f', 'json', '-q', '-o', '/dev/null'])]);
+  const triples = spawnSync(process.execPath, [cli, 'query', dir, 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }', '-f', 'csv', '-q'], { encoding: 'utf8', env }).stdout.split('\n')[1];
+  console.log(`${count} bundles, ${triples.trim()} triples`);
+  console.log('| what | wall | peak RSS |\n| --- | ---: | ---: |');
+  for (const [what, { seconds, mb }] of rows) console.log(`| ${what} | ${seconds.toFixed(2)} s | ${mb} MB |`);
+}
