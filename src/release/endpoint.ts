@@ -18,7 +18,11 @@ import { UserError } from '../base/user-error.js';
 import { MEDIA, type SparqlSource } from './sparql-source.js';
 
 /** A server that cannot be reached, or answers with an error or not in SPARQL: one line, exit 2. */
-export class EndpointError extends UserError {}
+export class EndpointError extends UserError {
+  constructor(message: string, readonly status?: number) {
+    super(message);
+  }
+}
 
 const MAX_REDIRECTS = 5;
 const DETAIL_CHARS = 300;
@@ -119,7 +123,7 @@ export class Endpoint {
         continue;
       }
       if (response.ok) return response;
-      throw new EndpointError(`${this.display(url)}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${await this.detail(response)}`);
+      throw new EndpointError(`${this.display(url)}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${await this.detail(response)}`, response.status);
     }
   }
 

@@ -27,6 +27,23 @@ export interface PushOptions {
   cache?: BundleCache;
 }
 
+const ATTEMPTS = 4;
+
+/**
+ * One PUT, sent again after a server error: a PUT is idempotent, and Virtuoso answers concurrent
+ * graph replacements with `500 SR172: Transaction deadlocked` now and then.
+ */
+async function send(endpoint: Endpoint, target: URL, body: string): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await endpoint.request(target, { method: 'PUT', headers: { 'content-type': 'application/n-triples' }, body });
+    } catch (error) {
+      if (!(error instanceof EndpointError) || (error.status ?? 0) < 500 || attempt === ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt * Math.random()));
+    }
+  }
+}
+
 export async function pushBundles(endpoint: Endpoint, paths: readonly string[], options: PushOptions): Promise<PushResult> {
   const { files, empty } = bundleFilesUnder(paths);
   const result: PushResult = { pushed: 0, triples: 0, cached: 0, errors: [], empty };
@@ -41,7 +58,7 @@ export async function pushBundles(endpoint: Endpoint, paths: readonly string[], 
     const { record } = loaded;
     const target = new URL(options.store.href);
     target.searchParams.set('graph', graphIri(record.file));
-    const put = endpoint.request(target, { method: 'PUT', headers: { 'content-type': 'application/n-triples' }, body: record.ntriples })
+    const put = send(endpoint, target, record.ntriples)
       .then(async (response) => {
         await response.body?.cancel();
         result.pushed++;

@@ -82,7 +82,8 @@ function virtuosoBooleans(results: Results): Results {
   return results;
 }
 
-describe.skipIf(!available && !process.env.CI)('reprov push and --endpoint on Virtuoso', () => {
+// Each test runs the CLI a dozen times: minutes on a loaded machine.
+describe.skipIf(!available && !process.env.CI)('reprov push and --endpoint on Virtuoso', { timeout: 300_000 }, () => {
   it('pushes every bundle as one named graph; pushing again changes nothing', () => {
     const first = reprov(['push', ...paths, '--endpoint', server!.url]);
     expect(first.status, first.stderr).toBe(0);
@@ -97,7 +98,7 @@ describe.skipIf(!available && !process.env.CI)('reprov push and --endpoint on Vi
     const again = reprov(['push', ...paths, '--endpoint', server!.url, '--graph-store', `${server!.base}/sparql-graph-crud`, '-j', '1']);
     expect(again.status, again.stderr).toBe(0);
     expect(count()).toBe(triples);
-  }, 120_000);
+  });
 
   it.each(QUERIES)('$title: the same answer on the server as embedded', ({ query }) => {
     const embedded = virtuosoBooleans(json(['query', ...paths, query]));
@@ -114,6 +115,9 @@ describe.skipIf(!available && !process.env.CI)('reprov push and --endpoint on Vi
     expect(table.stdout.split('\n')[0]).toBe('?e');
     const csv = reprov(['query', '--endpoint', server!.url, '-f', 'csv', 'SELECT (COUNT(*) AS ?n) WHERE { ?run a mls:Run }']);
     expect(csv.stdout.replace(/"/g, '').trim().split(/\r?\n/)).toEqual(['n', String(SWEEP.length + 2)]);
+    const CONSTRUCT = 'CONSTRUCT { ?run reprov:experiment ?e } WHERE { ?run reprov:experiment ?e }';
+    const triples = (args: string[]) => reprov(['query', ...args, '-f', 'ntriples', '-q', CONSTRUCT]).stdout.trim().split('\n').map((line) => line.replace(/\s+/g, ' ')).sort();
+    expect(triples(['--endpoint', server!.url])).toEqual(triples(paths));
   });
 
   it('runs, lineage and impact list the same from the server as from the files', () => {
@@ -128,9 +132,10 @@ describe.skipIf(!available && !process.env.CI)('reprov push and --endpoint on Vi
     for (const command of ['impact', 'lineage']) {
       const here = reprov([command, DATA_SHA256, ...paths, '-f', 'json', '-q']);
       const there = reprov([command, DATA_SHA256, '--endpoint', server!.url, '-f', 'json', '-q']);
-      expect(there.status, there.stderr).toBe(0);
+      expect(there.status, there.stderr).toBe(here.status);
       // The same runs, inputs and outputs; a run's parameters may come in another order from a server.
-      expect(JSON.parse(there.stdout)).toEqual(JSON.parse(here.stdout));
+      if (here.stdout) expect(JSON.parse(there.stdout)).toEqual(JSON.parse(here.stdout));
+      else expect(there.stderr).toMatch(/no run generated an entity with this digest in the \d+ graphs of http/);
     }
     expect(JSON.parse(reprov(['impact', DATA_SHA256, '--endpoint', server!.url, '-f', 'json', '-q']).stdout).runs).toHaveLength(SWEEP.length);
   });
@@ -176,5 +181,5 @@ describe.skipIf(!available && !process.env.CI)('reprov push and --endpoint on Vi
     ] as [string[], string[]][]) expectOneLineError(reprov(args), ...fragments);
     // A query reprov's engine refuses is refused before the server is asked, with its position.
     expectOneLineError(reprov(['query', '--endpoint', closed, 'SELECT ?r WHERE { ?r a mls:Run']), 'error at 1:');
-  }, 60_000);
+  });
 });
