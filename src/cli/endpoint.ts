@@ -7,21 +7,22 @@ import type { SparqlSource } from '../release/sparql-source.js';
 
 export interface EndpointFlags {
   endpoint?: string;
-  timeout: string;
+  timeout?: string;
 }
 
-const DEFAULT_TIMEOUT = '60';
+const DEFAULT_TIMEOUT = 60;
+const DEFAULT_JOBS = 4;
 
 /** Adds --endpoint and --timeout to a command. */
 export function withEndpoint(command: Command, what: string): Command {
   return command
     .option('--endpoint <url>', `${what} on this SPARQL 1.1 query service instead of the bundles read here (credentials: REPROV_ENDPOINT_USER and REPROV_ENDPOINT_PASSWORD, or REPROV_ENDPOINT_TOKEN; see docs/servers.md)`)
-    .option('--timeout <seconds>', 'seconds to wait for each answer of the endpoint', DEFAULT_TIMEOUT);
+    .option('--timeout <seconds>', `seconds to wait for each answer of the endpoint (default: ${DEFAULT_TIMEOUT})`);
 }
 
 /** The endpoint the flags name (checked before any work), or undefined; paths other than the default are refused beside it. */
 export async function openEndpoint(flags: EndpointFlags, paths: readonly string[] = []): Promise<SparqlSource | undefined> {
-  const timeout = wholeNumber(flags.timeout, '--timeout', 1)!;
+  const timeout = wholeNumber(flags.timeout, '--timeout', 1) ?? DEFAULT_TIMEOUT;
   if (flags.endpoint === undefined) return undefined;
   if (paths.length) throw new UsageError(`--endpoint: the bundles are on the server: give no paths (${paths.join(', ')})`);
   const { Endpoint, endpointUrl, remoteSource } = await import('../release/endpoint.js');
@@ -30,7 +31,7 @@ export async function openEndpoint(flags: EndpointFlags, paths: readonly string[
 
 interface PushFlags extends EndpointFlags {
   graphStore?: string;
-  jobs: string;
+  jobs?: string;
   cache: boolean;
 }
 
@@ -41,12 +42,12 @@ export function registerPush(program: Command): void {
     .argument('<paths...>', 'bundle files or directories (searched for prov*.json/ttl/…)')
     .requiredOption('--endpoint <url>', 'the server\'s SPARQL query URL (credentials: REPROV_ENDPOINT_USER and REPROV_ENDPOINT_PASSWORD, or REPROV_ENDPOINT_TOKEN; see docs/servers.md)')
     .option('--graph-store <url>', 'the Graph Store Protocol URL (default: derived from --endpoint for Virtuoso, Fuseki, Oxigraph server, GraphDB)')
-    .option('--timeout <seconds>', 'seconds to wait for each answer of the server', DEFAULT_TIMEOUT)
-    .option('-j, --jobs <n>', 'graphs sent at once', '4')
+    .option('--timeout <seconds>', `seconds to wait for each answer of the server (default: ${DEFAULT_TIMEOUT})`)
+    .option('-j, --jobs <n>', `graphs sent at once (default: ${DEFAULT_JOBS})`)
     .option('--no-cache', 'neither read nor write the parse cache (in the user cache directory, or $REPROV_CACHE_DIR)'), 'no notes (errors are still printed)')
     .action(async (paths: string[], flags: PushFlags) => {
-      const timeout = wholeNumber(flags.timeout, '--timeout', 1)!;
-      const jobs = wholeNumber(flags.jobs, '--jobs', 1, 64)!;
+      const timeout = wholeNumber(flags.timeout, '--timeout', 1) ?? DEFAULT_TIMEOUT;
+      const jobs = wholeNumber(flags.jobs, '--jobs', 1, 64) ?? DEFAULT_JOBS;
       const [{ Endpoint, endpointUrl, graphStoreOf }, { pushBundles }, { BundleCache, defaultCacheDir }] = await Promise.all([
         import('../release/endpoint.js'), import('../release/push.js'), import('../release/query-cache.js'),
       ]);
