@@ -15,6 +15,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(process.env.REPROV_BENCH_DIR ?? tmpdir(), 'reprov-bench-runs');
@@ -32,7 +33,7 @@ const cookbook = readFileSync(join(root, 'docs', 'queries.md'), 'utf8');
 const query = /### Best run per experiment[\s\S]*?```sparql\n([\s\S]*?)```/.exec(cookbook)[1];
 
 /** One real run, recorded once. */
-function template() {
+export function template() {
   const dir = join(out, 'template');
   if (existsSync(join(dir, 'run', 'prov.ttl'))) return join(dir, 'run');
   mkdirSync(dir, { recursive: true });
@@ -42,7 +43,8 @@ function template() {
   return join(dir, 'run');
 }
 
-function generate(n) {
+/** N copies of the template run under bench/out/runs/bundles-N (kept for the next time). */
+export function generate(n) {
   const dir = join(out, `bundles-${n}`);
   if (existsSync(dir) && readdirSync(dir).length === n) return dir;
   rmSync(dir, { recursive: true, force: true });
@@ -67,37 +69,40 @@ function timed(cliArgs) {
   return { cpu: user + sys, wall, mb: Math.round(kb / 1024) };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-function medianOf(n, cliArgs) {
-  const all = Array.from({ length: n }, () => timed(cliArgs));
-  return { cpu: median(all.map((r) => r.cpu)), wall: median(all.map((r) => r.wall)), mb: median(all.map((r) => r.mb)) };
-}
+// bench/push.mjs imports the generator: the measurements run only when this file is the script.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  function medianOf(n, cliArgs) {
+    const all = Array.from({ length: n }, () => timed(cliArgs));
+    return { cpu: median(all.map((r) => r.cpu)), wall: median(all.map((r) => r.wall)), mb: median(all.map((r) => r.mb)) };
+  }
 
-const runsArgs = (dir) => ['runs', dir, '-f', 'json', '-q', '-o', '/dev/null'];
-const queryArgs = (dir) => ['query', dir, query, '-f', 'json', '-q', '-o', '/dev/null'];
-const results = new Map();
-for (const count of sizes) {
-  const dir = generate(count);
-  process.stderr.write(`${count} bundles generated in ${dir}\n`);
-  const rows = [];
-  rmSync(cacheDir, { recursive: true, force: true });
-  rows.push(['runs, cold (parse + check every bundle)', timed(runsArgs(dir))]);
-  rows.push(['runs, cached', medianOf(repeat, runsArgs(dir))]);
-  rmSync(cacheDir, { recursive: true, force: true });
-  rows.push(['query, cold', timed(queryArgs(dir))]);
-  rows.push(['query, cached', medianOf(repeat, queryArgs(dir))]);
-  const triples = spawnSync(process.execPath, [cli, 'query', dir, 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }', '-f', 'csv', '-q'], { encoding: 'utf8', env }).stdout.split('\n')[1];
-  console.log(`\n${count} bundles, ${triples.trim()} triples (CPU = user + system seconds; cached: median of ${repeat})`);
-  console.log('| what | CPU | wall | peak RSS |\n| --- | ---: | ---: | ---: |');
-  for (const [what, { cpu, wall, mb }] of rows) console.log(`| ${what} | ${cpu.toFixed(2)} s | ${wall.toFixed(2)} s | ${mb} MB |`);
-  results.set(count, rows);
-}
-if (sizes.length > 1) {
-  const [small, large] = [sizes[0], sizes.at(-1)];
-  console.log(`\nGrowth ${small} → ${large} bundles: CPU ms per bundle`);
-  console.log(`| what | ${small} | ${large} | ×${large / small} bundles: CPU × |\n| --- | ---: | ---: | ---: |`);
-  results.get(small).forEach(([what, a], i) => {
-    const b = results.get(large)[i][1];
-    console.log(`| ${what} | ${((a.cpu / small) * 1000).toFixed(2)} | ${((b.cpu / large) * 1000).toFixed(2)} | ${(b.cpu / a.cpu).toFixed(1)} |`);
-  });
+  const runsArgs = (dir) => ['runs', dir, '-f', 'json', '-q', '-o', '/dev/null'];
+  const queryArgs = (dir) => ['query', dir, query, '-f', 'json', '-q', '-o', '/dev/null'];
+  const results = new Map();
+  for (const count of sizes) {
+    const dir = generate(count);
+    process.stderr.write(`${count} bundles generated in ${dir}\n`);
+    const rows = [];
+    rmSync(cacheDir, { recursive: true, force: true });
+    rows.push(['runs, cold (parse + check every bundle)', timed(runsArgs(dir))]);
+    rows.push(['runs, cached', medianOf(repeat, runsArgs(dir))]);
+    rmSync(cacheDir, { recursive: true, force: true });
+    rows.push(['query, cold', timed(queryArgs(dir))]);
+    rows.push(['query, cached', medianOf(repeat, queryArgs(dir))]);
+    const triples = spawnSync(process.execPath, [cli, 'query', dir, 'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }', '-f', 'csv', '-q'], { encoding: 'utf8', env }).stdout.split('\n')[1];
+    console.log(`\n${count} bundles, ${triples.trim()} triples (CPU = user + system seconds; cached: median of ${repeat})`);
+    console.log('| what | CPU | wall | peak RSS |\n| --- | ---: | ---: | ---: |');
+    for (const [what, { cpu, wall, mb }] of rows) console.log(`| ${what} | ${cpu.toFixed(2)} s | ${wall.toFixed(2)} s | ${mb} MB |`);
+    results.set(count, rows);
+  }
+  if (sizes.length > 1) {
+    const [small, large] = [sizes[0], sizes.at(-1)];
+    console.log(`\nGrowth ${small} → ${large} bundles: CPU ms per bundle`);
+    console.log(`| what | ${small} | ${large} | ×${large / small} bundles: CPU × |\n| --- | ---: | ---: | ---: |`);
+    results.get(small).forEach(([what, a], i) => {
+      const b = results.get(large)[i][1];
+      console.log(`| ${what} | ${((a.cpu / small) * 1000).toFixed(2)} | ${((b.cpu / large) * 1000).toFixed(2)} | ${(b.cpu / a.cpu).toFixed(1)} |`);
+    });
+  }
 }

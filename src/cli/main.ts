@@ -17,6 +17,7 @@ import { registerReproduce } from './reproduce.js';
 import { registerRuns } from './runs.js';
 import { registerQuery } from './query.js';
 import { registerLineage } from './lineage.js';
+import { registerPush } from './endpoint.js';
 import { exitCodeFor, reportError } from './errors.js';
 import { version } from '../base/version.js';
 
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerRuns(program);
   registerQuery(program);
   registerLineage(program);
+  registerPush(program);
   return program;
 }
 

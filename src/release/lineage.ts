@@ -9,8 +9,10 @@
 import { statSync } from 'node:fs';
 import { UserError } from '../base/user-error.js';
 import { hashDirectory, hashFile } from '../base/hash.js';
-import { loadStore, withPrefixes, type LoadedStore, type QueryStore } from './query.js';
+import { embeddedSource, loadStore, withPrefixes, type LoadedStore } from './query.js';
 import type { RunRow } from './runs.js';
+import { select, type SparqlSource } from './sparql-source.js';
+import { runsFromSource } from './runs-source.js';
 import { oneLine } from '../base/diagnostics.js';
 
 export type Direction = 'upstream' | 'downstream';
@@ -68,14 +70,6 @@ export async function resolveTarget(arg: string): Promise<{ digest: string; file
   }
 }
 
-interface Term { type: string; value: string }
-type Binding = Record<string, Term | undefined>;
-
-function select(store: QueryStore, query: string): Binding[] {
-  const json = store.query(withPrefixes(query).text, { results_format: 'json', use_default_graph_as_union: true }) as string;
-  return (JSON.parse(json) as { results: { bindings: Binding[] } }).results.bindings;
-}
-
 /** Every use and generation of a data entity by a run, with the entity's location and SHA-256. */
 const EDGES = `
 SELECT DISTINCT ?run ?dir ?entity ?location ?digest WHERE {
@@ -99,15 +93,15 @@ SELECT ?run ?commit ?dirty ?reason WHERE {
 interface Edge { entity: string; location?: string; digest?: string }
 interface RunFacts { row?: RunRow; iri: string; inputs: Edge[]; outputs: Edge[]; code?: LineageRun['code'] }
 
-/** The facts of every run in the store, and for each digest the runs that used or generated it. */
-function facts(loaded: LoadedStore): { runs: Map<string, RunFacts>; usedBy: Map<string, string[]>; generatedBy: Map<string, string[]> } {
+/** The facts of every run in the source, and for each digest the runs that used or generated it. */
+async function facts(source: SparqlSource, rows: readonly RunRow[]): Promise<{ runs: Map<string, RunFacts>; usedBy: Map<string, string[]>; generatedBy: Map<string, string[]> }> {
   const runs = new Map<string, RunFacts>();
   const get = (iri: string) => {
     let entry = runs.get(iri);
     if (!entry) runs.set(iri, (entry = { iri, inputs: [], outputs: [] }));
     return entry;
   };
-  for (const row of loaded.runs) get(row.iri).row ??= row;
+  for (const row of rows) get(row.iri).row ??= row;
   const usedBy = new Map<string, string[]>();
   const generatedBy = new Map<string, string[]>();
   const add = (map: Map<string, string[]>, digest: string, run: string) => {
@@ -115,7 +109,7 @@ function facts(loaded: LoadedStore): { runs: Map<string, RunFacts>; usedBy: Map<
     if (!list.includes(run)) list.push(run);
     map.set(digest, list);
   };
-  for (const b of select(loaded.store, EDGES)) {
+  for (const b of await select(source, withPrefixes(EDGES).text)) {
     const run = b.run!.value;
     const digest = b.digest?.value.toLowerCase();
     const edge: Edge = { entity: b.entity!.value, ...(b.location && { location: b.location.value }), ...(digest && { digest }) };
@@ -124,7 +118,7 @@ function facts(loaded: LoadedStore): { runs: Map<string, RunFacts>; usedBy: Map<
     if (!list.some((e) => e.location === edge.location && e.digest === edge.digest)) list.push(edge);
     if (digest) add(b.dir!.value === 'in' ? usedBy : generatedBy, digest, run);
   }
-  for (const b of select(loaded.store, CODE)) {
+  for (const b of await select(source, withPrefixes(CODE).text)) {
     const entry = get(b.run!.value);
     entry.code = {
       ...(b.commit && { commit: b.commit.value }),
@@ -135,9 +129,9 @@ function facts(loaded: LoadedStore): { runs: Map<string, RunFacts>; usedBy: Map<
   return { runs, usedBy, generatedBy };
 }
 
-/** Walks from a digest up (the generating runs) or down (the using runs); each run is expanded once. */
-export function trace(loaded: LoadedStore, digest: string, direction: Direction): LineageRun[] {
-  const { runs, usedBy, generatedBy } = facts(loaded);
+/** Walks from a digest up (the generating runs) or down (the using runs) over a source and its runs; each run is expanded once. */
+export async function trace(source: SparqlSource, rows: readonly RunRow[], digest: string, direction: Direction): Promise<LineageRun[]> {
+  const { runs, usedBy, generatedBy } = await facts(source, rows);
   const expanded = new Set<string>();
   const next = direction === 'upstream' ? generatedBy : usedBy;
   const sortKey = (iri: string) => runs.get(iri)?.row?.start ?? '';
@@ -174,10 +168,21 @@ export function trace(loaded: LoadedStore, digest: string, direction: Direction)
   return walk(digest);
 }
 
+/** What was traced over: graphs (bundles) queried, and the bundles that could not be read. */
+export interface LineageSources { graphs: number; cached: number; errors: LoadedStore['errors']; empty: string[] }
+
 /** Loads the bundles under `paths` and traces the digest. */
-export async function lineage(digest: string, paths: readonly string[], direction: Direction, options: { cacheDir?: string } = {}): Promise<{ result: LineageResult; loaded: LoadedStore }> {
+export async function lineage(digest: string, paths: readonly string[], direction: Direction, options: { cacheDir?: string } = {}): Promise<{ result: LineageResult; loaded: LineageSources }> {
   const loaded = await loadStore(paths, options);
-  return { result: { direction, digest, runs: trace(loaded, digest, direction) }, loaded };
+  const runs = await trace(embeddedSource(loaded.store), loaded.runs, digest, direction);
+  return { result: { direction, digest, runs }, loaded: { graphs: loaded.graphs.size, cached: loaded.cached, errors: loaded.errors, empty: loaded.empty } };
+}
+
+/** Traces the digest over a SPARQL server's graphs (their runs read as `runs --endpoint` reads them). */
+export async function remoteLineage(digest: string, source: SparqlSource, direction: Direction): Promise<{ result: LineageResult; loaded: LineageSources }> {
+  const { rows, graphs } = await runsFromSource(source);
+  const runs = await trace(source, rows, digest, direction);
+  return { result: { direction, digest, runs }, loaded: { graphs, cached: 0, errors: [], empty: [] } };
 }
 
 /** Control and bidirectional characters escaped (as in error messages): every tree line stays one line, and a name cannot recolour the terminal. */

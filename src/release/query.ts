@@ -13,6 +13,7 @@ import { bundleFilesUnder, type RunRow } from './runs.js';
 import { readBundles, type BundleLoadError } from './query-load.js';
 import { BundleCache } from './query-cache.js';
 import { oneLine } from '../base/diagnostics.js';
+import { MEDIA, parseResults, type SparqlJson, type SparqlSource, type SparqlTerm } from './sparql-source.js';
 
 type Oxigraph = typeof import('oxigraph');
 let oxigraph: Oxigraph | undefined;
@@ -52,15 +53,31 @@ function queryError(name: string, error: unknown, shift: number): QueryError {
 
 export type QueryStore = InstanceType<Oxigraph['Store']>;
 
-/** Checks the query's syntax on an empty store: a bad query is refused before any bundle is read. Throws QueryError. */
-export function checkQuery(query: string, name: string): void {
+export type QueryKind = 'select' | 'ask' | 'graph';
+
+/**
+ * Checks the query's syntax on an empty store, so that a bad query is refused before any bundle
+ * is read or any server asked, and tells what kind of answer it gives. Throws QueryError.
+ */
+export function checkQuery(query: string, name: string): QueryKind {
   const { Store } = engine();
   const { text, shift } = withPrefixes(query);
+  let empty: string;
   try {
-    new Store().query(text, { results_format: 'json', use_default_graph_as_union: true });
+    empty = new Store().query(text, { results_format: 'json', use_default_graph_as_union: true }) as string;
   } catch (error) {
     throw queryError(name, error, shift);
   }
+  const parsed = JSON.parse(empty) as unknown;
+  return Array.isArray(parsed) ? 'graph' : 'boolean' in (parsed as object) ? 'ask' : 'select';
+}
+
+/** The embedded engine as a SPARQL source: the default graph is the union of the bundles' graphs. */
+export function embeddedSource(store: QueryStore): SparqlSource {
+  return {
+    name: 'the embedded store',
+    run: async (query, media) => store.query(query, { results_format: MEDIA[media], use_default_graph_as_union: true }) as string,
+  };
 }
 
 export interface LoadedStore {
@@ -103,7 +120,7 @@ export async function loadStore(paths: readonly string[], options: { cacheDir?: 
 }
 
 export interface QueryResult {
-  kind: 'select' | 'ask' | 'graph';
+  kind: QueryKind;
   /** The result in the format asked for. */
   output: string;
   /** SELECT: how many rows. */
@@ -112,38 +129,36 @@ export interface QueryResult {
 
 const TABLE_PREFIXES = Object.entries(RUN_PREFIXES);
 
-/** Runs a query on a loaded store. Throws QueryError for a query the engine refuses or a format the result has not. */
-export function runQuery(store: QueryStore, query: string, name: string, format: QueryFormat): QueryResult {
+/** Runs a query on a source. Throws QueryError for a query the engine refuses or a format the result has not, a UserError for a server's failure. */
+export async function runQuery(source: SparqlSource, query: string, name: string, format: QueryFormat): Promise<QueryResult> {
+  const kind = checkQuery(query, name);
   const { text, shift } = withPrefixes(query);
-  const run = (results_format: string) => {
+  const run = async (media: Parameters<SparqlSource['run']>[1]) => {
     try {
-      return store.query(text, { results_format, use_default_graph_as_union: true }) as string;
+      return await source.run(text, media);
     } catch (error) {
+      if (error instanceof UserError) throw error;
       throw queryError(name, error, shift);
     }
   };
-  const json = run('json');
-  const parsed = JSON.parse(json) as unknown;
-  if (Array.isArray(parsed)) {
+  if (kind === 'graph') {
     if (format === 'csv' || format === 'tsv') throw new QueryError(`${name}: a CONSTRUCT or DESCRIBE query gives a graph, not a table: use -f turtle, -f ntriples or -f json (JSON-LD)`);
-    if (format === 'json') return { kind: 'graph', output: `${json}\n` };
-    const graph = run(format === 'ntriples' ? 'application/n-triples' : 'text/turtle');
-    return { kind: 'graph', output: graph };
+    const graph = await run(format === 'json' ? 'jsonld' : format === 'ntriples' ? 'ntriples' : 'turtle');
+    return { kind, output: graph && !graph.endsWith('\n') ? `${graph}\n` : graph };
   }
-  const results = parsed as SparqlJson;
   if (format === 'turtle' || format === 'ntriples') throw new QueryError(`${name}: a SELECT or ASK query gives a table, not a graph: use -f text, json, csv or tsv`);
-  if ('boolean' in results) {
-    if (format === 'text') return { kind: 'ask', output: `${results.boolean ? 'true' : 'false'}\n` };
-    return { kind: 'ask', output: format === 'json' ? `${json}\n` : run(format) };
+  const results = parseResults(await run('json'), source, kind === 'ask');
+  if (kind === 'ask') {
+    if (format === 'json') return { kind, output: `${JSON.stringify(results)}\n` };
+    // SPARQL's CSV and TSV of an ASK is the bare word, as Oxigraph writes it.
+    return { kind, output: format === 'text' ? `${results.boolean}\n` : String(results.boolean) };
   }
   const rows = results.results?.bindings.length ?? 0;
-  if (format === 'json') return { kind: 'select', output: `${json}\n`, rows };
-  if (format === 'csv' || format === 'tsv') return { kind: 'select', output: run(format), rows };
-  return { kind: 'select', output: renderTable(results), rows };
+  if (format === 'json') return { kind, output: `${JSON.stringify(results)}\n`, rows };
+  if (format === 'csv' || format === 'tsv') return { kind, output: await run(format), rows };
+  return { kind, output: renderTable(results), rows };
 }
 
-interface SparqlTerm { type: 'uri' | 'literal' | 'bnode' | 'triple'; value: string; datatype?: string; 'xml:lang'?: string }
-interface SparqlJson { head: { vars?: string[] }; boolean?: boolean; results?: { bindings: Record<string, SparqlTerm>[] } }
 
 function compact(iri: string): string {
   for (const [prefix, ns] of TABLE_PREFIXES) {

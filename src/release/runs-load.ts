@@ -7,6 +7,8 @@ import { version } from '../base/version.js';
 import { BundleCache, sideFilesKey } from './query-cache.js';
 import { readBundles, type BundleLoadError } from './query-load.js';
 import { bundleFilesUnder, type RunRow } from './runs.js';
+import { runsFromSource } from './runs-source.js';
+import type { SparqlSource } from './sparql-source.js';
 
 export interface CollectedRuns {
   rows: RunRow[];
@@ -81,4 +83,10 @@ export async function collectRuns(paths: readonly string[], options: CollectOpti
     }
   }
   return { rows, errors, empty, bundles, cached };
+}
+
+/** The runs of a SPARQL server's graphs (no score: that is the check engine's, over the files). */
+export async function remoteRuns(source: SparqlSource): Promise<CollectedRuns> {
+  const { rows, graphs } = await runsFromSource(source);
+  return { rows, errors: [], empty: [], bundles: graphs, cached: 0 };
 }

@@ -5,21 +5,14 @@
  * queries and unparsable bundles.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, reprov } from '../support/cli.js';
-import { DATA_SHA256, expectOneLineError, importYProv4ML, recordSweep, SWEEP, YPROV4ML_FIXTURES } from './sweep.js';
-
-interface Term { type: string; value: string; datatype?: string; 'xml:lang'?: string }
-interface Results { head: { vars?: string[] }; boolean?: boolean; results?: { bindings: Record<string, Term>[] } }
-
-const COOKBOOK = readFileSync(join(REPO, 'docs', 'queries.md'), 'utf8');
-/** Each ```sparql block of the cookbook, with the heading above it. */
-const QUERIES = [...COOKBOOK.matchAll(/^### (.+)$[\s\S]*?^```sparql\n([\s\S]*?)^```$/gm)].map((m) => ({ title: m[1]!, query: m[2]! }));
+import { reprov } from '../support/cli.js';
+import { DATA_SHA256, expectOneLineError, importYProv4ML, QUERIES, recordSweep, rows, SWEEP, YPROV4ML_FIXTURES, type Results } from './sweep.js';
 
 let root: string;
 /** The directories queried: the sweep and the imported yProv4ML runs. */
@@ -64,21 +57,6 @@ function rdflib(query: string): Results {
   const result = spawnSync('/usr/bin/python3', ['-c', RDFLIB], { input: JSON.stringify({ graphs, query }), encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as Results;
-}
-
-const NUMERIC = /#(integer|int|long|short|decimal|double|float)$/;
-
-/** A row as a comparable string: numbers by value (1.0 = 1), blank nodes by kind only. */
-function rows(results: Results): string[] {
-  const vars = results.head.vars ?? [];
-  return (results.results?.bindings ?? []).map((binding) => JSON.stringify(vars.map((v) => {
-    const term = binding[v];
-    if (!term) return null;
-    if (term.type === 'bnode') return 'bnode';
-    if (term.type === 'literal' && term.datatype && NUMERIC.test(term.datatype)) return `number ${Number(term.value)}`;
-    if (term.type === 'literal') return `literal ${term.value}${term['xml:lang'] ? `@${term['xml:lang']}` : ''}${term.datatype && !term.datatype.endsWith('#string') ? `^^${term.datatype}` : ''}`;
-    return `${term.type} ${term.value}`;
-  }))).sort();
 }
 
 function query(...args: string[]): Results {

@@ -1,9 +1,9 @@
 /** A small sweep recorded through the CLI in a temp directory, for `reprov runs` and `reprov query` tests. */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { reprov } from '../support/cli.js';
+import { REPO, reprov } from '../support/cli.js';
 
 export const YPROV4ML_FIXTURES = '/work/shared/fixtures/yprov4ml';
 /** `x,y\n1,2\n`: its SHA-256 is the one docs/queries.md looks up. */
@@ -64,4 +64,26 @@ export function expectOneLineError(result: ReturnType<typeof reprov>, ...fragmen
   expect(lines).toHaveLength(1);
   for (const fragment of fragments) expect(lines[0]).toContain(fragment);
   expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+interface Term { type: string; value: string; datatype?: string; 'xml:lang'?: string }
+export interface Results { head: { vars?: string[] }; boolean?: boolean; results?: { bindings: Record<string, Term>[] } }
+
+const COOKBOOK = readFileSync(join(REPO, 'docs', 'queries.md'), 'utf8');
+/** Each ```sparql block of docs/queries.md's cookbook, with the heading above it. */
+export const QUERIES = [...COOKBOOK.matchAll(/^### (.+)$[\s\S]*?^```sparql\n([\s\S]*?)^```$/gm)].map((m) => ({ title: m[1]!, query: m[2]! }));
+
+const NUMERIC = /#(integer|int|long|short|decimal|double|float)$/;
+
+/** A row as a comparable string: numbers by value (1.0 = 1), blank nodes by kind only. */
+export function rows(results: Results): string[] {
+  const vars = results.head.vars ?? [];
+  return (results.results?.bindings ?? []).map((binding) => JSON.stringify(vars.map((v) => {
+    const term = binding[v];
+    if (!term) return null;
+    if (term.type === 'bnode') return 'bnode';
+    if (term.type === 'literal' && term.datatype && NUMERIC.test(term.datatype)) return `number ${Number(term.value)}`;
+    if (term.type === 'literal') return `literal ${term.value}${term['xml:lang'] ? `@${term['xml:lang']}` : ''}${term.datatype && !term.datatype.endsWith('#string') ? `^^${term.datatype}` : ''}`;
+    return `${term.type} ${term.value}`;
+  }))).sort();
 }

@@ -13,13 +13,13 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (`npm test` builds first) as a real subprocess. */
-export function reprov(args: string[], options: { input?: string; cwd?: string } = {}): CliResult {
+export function reprov(args: string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
   const result = spawnSync(process.execPath, [CLI, ...args], {
     input: options.input,
     cwd: options.cwd ?? REPO,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, ...options.env, NO_COLOR: '1' },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
