@@ -88,7 +88,11 @@ export function secretsRule(extra: readonly ExtraPattern[] = []): Rule {
  * hold some, every statement is read in the store's order, which the findings' order follows.
  */
 function secretsByName(store: BundleStore): ReturnType<typeof namedSecrets> {
-  const suspects = store.predicates().filter((p) => mayNameSecret(p.value)).flatMap((p) => store.getQuads(null, p, null, null));
+  const predicates = store.predicates().filter((p) => mayNameSecret(p.value));
+  // One at a time, as the full read: a million-statement bundle holds hundreds of thousands of labels and values.
+  const suspects = (function* () {
+    for (const predicate of predicates) yield* store.readQuads(null, predicate, null, null);
+  })();
   return namedSecrets(suspects).length ? namedSecrets(store.readQuads(null, null, null, null)) : [];
 }
 
