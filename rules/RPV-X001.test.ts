@@ -75,6 +75,12 @@ describe('RPV-X001 no credentials in the bundle', () => {
     ]);
     expect(found.join('\n')).not.toContain('hunter2');
   });
+  it('finds values secret by their name among many statements, in the order of the nodes, not of the predicates', async () => {
+    const clean = Array.from({ length: 200 }, (_, i) => `<urn:r/m${i}> a prov:Entity ; rdfs:label "metric ${i}" ; prov:value ${i} ; prov:wasGeneratedBy <urn:r/run> .`).join('\n');
+    const bundle = `<urn:r/a> rdfs:label "api_key" .\n<urn:r/b> <urn:x#db_password> "s3cret1" .\n${clean}\n<urn:r/a> prov:value "abcdef" .`;
+    expect(await focuses(rule, bundle)).toEqual(['r:a', 'r:b']);
+    expect(await focuses(rule, clean)).toEqual([]);
+  });
   it('flags what record redacts in text: flag values, URL user parts, query signatures, Authorization headers', async () => {
     const bundle = '<urn:r/command> reprov:commandLine "train.sh --token abc123 --lr 1" .\n'
       + '<urn:r/code> schema:codeRepository "https://abcdefTOKEN@github.com/o/r.git" .\n'

@@ -19,6 +19,9 @@ export interface SecretPattern {
   /** Decides each match: the kind to report (instead of `kind`), or undefined to drop the match
    *  (a query parameter is a secret only when its name is one, see `secretNameKind`). */
   kindOf?: (match: RegExpExecArray | RegExpMatchArray) => string | undefined;
+  /** Lower-case strings of which every match holds one, in any case (`AKIA` or `ASIA`): a text
+   *  that holds none of them is not run through the pattern (`secretPatternsIn`). */
+  clues?: readonly string[];
 }
 
 /** One secret found in a text: where it starts and how long it is (the secret alone, not its context). */
@@ -83,44 +86,51 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     kind: 'private-key',
     description: 'PEM private key block (also a truncated one)',
+    clues: ['private key'],
     pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
   },
-  { kind: 'aws-access-key-id', description: 'AWS access key id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])/g },
+  { kind: 'aws-access-key-id', description: 'AWS access key id', clues: ['akia', 'asia'], pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])/g },
   {
     kind: 'aws-secret-access-key',
     description: 'AWS secret access key when assigned (aws_secret_access_key=..., AWS_SECRET_ACCESS_KEY: ...)',
+    clues: ['aws'],
     pattern: /(?<![A-Za-z0-9])aws_?secret_?access_?key["']?\s*[=:]\s*["']?(?<secret>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
   },
   {
     kind: 'github-token',
     description: 'GitHub token (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_)',
+    clues: ['gh', 'github_pat_'],
     pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,255}|github_pat_[A-Za-z0-9_]{20,255})(?![A-Za-z0-9_])/g,
   },
-  { kind: 'huggingface-token', description: 'Hugging Face token (hf_...)', pattern: /(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{20,}(?![A-Za-z0-9_])/g },
+  { kind: 'huggingface-token', description: 'Hugging Face token (hf_...)', clues: ['hf_'], pattern: /(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{20,}(?![A-Za-z0-9_])/g },
   {
     kind: 'openai-key',
     description: 'OpenAI-style API key (sk-..., sk-proj-...)',
+    clues: ['sk-'],
     pattern: /(?<![A-Za-z0-9-])sk-(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g,
   },
-  { kind: 'nvidia-api-key', description: 'NVIDIA API key (nvapi-...)', pattern: /(?<![A-Za-z0-9_-])nvapi-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g },
-  { kind: 'gitlab-token', description: 'GitLab token (glpat-..., gldt-..., glrt-...)', pattern: /(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|ptt|oas)-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g },
-  { kind: 'pypi-token', description: 'PyPI upload token (pypi-AgE...)', pattern: /(?<![A-Za-z0-9_-])pypi-AgE[A-Za-z0-9_-]{40,}/g },
-  { kind: 'npm-token', description: 'npm access token (npm_...)', pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g },
-  { kind: 'slack-token', description: 'Slack token (xoxb-, xoxp-, ...)', pattern: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/g },
-  { kind: 'google-api-key', description: 'Google API key (AIza...)', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g },
+  { kind: 'nvidia-api-key', description: 'NVIDIA API key (nvapi-...)', clues: ['nvapi-'], pattern: /(?<![A-Za-z0-9_-])nvapi-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g },
+  { kind: 'gitlab-token', description: 'GitLab token (glpat-..., gldt-..., glrt-...)', clues: ['glpat-', 'gldt-', 'glrt-', 'glptt-', 'gloas-'], pattern: /(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|ptt|oas)-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g },
+  { kind: 'pypi-token', description: 'PyPI upload token (pypi-AgE...)', clues: ['pypi-age'], pattern: /(?<![A-Za-z0-9_-])pypi-AgE[A-Za-z0-9_-]{40,}/g },
+  { kind: 'npm-token', description: 'npm access token (npm_...)', clues: ['npm_'], pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g },
+  { kind: 'slack-token', description: 'Slack token (xoxb-, xoxp-, ...)', clues: ['xox'], pattern: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/g },
+  { kind: 'google-api-key', description: 'Google API key (AIza...)', clues: ['aiza'], pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g },
   {
     kind: 'jwt',
     description: 'JSON Web Token (eyJ...eyJ...sig)',
+    clues: ['eyj'],
     pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g,
   },
   {
     kind: 'bearer-token',
     description: 'HTTP Bearer token (a digit, punctuation, mixed case or 16 characters tell it from the word)',
+    clues: ['bearer'],
     pattern: new RegExp(String.raw`(?<![A-Za-z0-9])Bearer\s+(?<secret>(?!\[REDACTED|%5[Bb]REDACTED)${BEARER_TOKEN})`, 'g'),
   },
   {
     kind: 'authorization',
     description: 'the value of an Authorization or Proxy-Authorization header (Basic, Bearer, Token, Digest or bare), also inside JSON',
+    clues: ['authorization'],
     pattern: new RegExp(
       String.raw`(?<![A-Za-z0-9-])(?:Proxy-)?Authorization["']?[ \t]*[:=][ \t]*["']?(?:(?:Basic|Bearer|Token|Digest|Negotiate|NTLM|AWS4-HMAC-SHA256)[ \t]+)?(?<secret>${NOT_A_VALUE}(?!(?:Basic|Bearer|Token|Digest|Negotiate|NTLM)[ \t])[^\s"',;}]{4,})`,
       'gi',
@@ -129,40 +139,43 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     kind: 'password',
     description: 'password in a URL (scheme://user:password@host, also git+https://)',
+    clues: ['://'],
     pattern: /(?<![A-Za-z0-9.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/?#@[]*:(?<secret>(?!\[REDACTED|%5[Bb]REDACTED)[^\s/?#]+)@(?=[^\s@/?#]*(?:[/?#\s'"]|$))/g,
   },
   {
     kind: 'token',
     description: 'token as the whole user part of an http(s) URL (https://TOKEN@host, git+https://TOKEN@host)',
+    clues: ['://'],
     pattern: /(?<![A-Za-z0-9.-])(?:[A-Za-z][A-Za-z0-9.-]*\+)?https?:\/\/(?<secret>(?!\[REDACTED|%5[Bb]REDACTED)[^\s:/?#@\[\]'"<>]+)@(?=[^\s@/?#]*(?:[/?#\s'"]|$))/gi,
   },
   {
     kind: 'query',
     description: 'a URL query parameter whose name is a secret name (?token=, ?sig=, ?auth=, ?key=, &X-Amz-Signature=, ...); the kind is the name\'s',
+    clues: ['='],
     pattern: new RegExp(String.raw`[?&](?<name>[A-Za-z0-9_.%-]+)=(?<secret>${NOT_A_VALUE}[^&#\s"'<>]+)`, 'g'),
     kindOf: (match) => {
       const value = secretGroup(match);
       return SWITCH_VALUE.test(value) ? undefined : secretNameKind(decodeName(match.groups?.name ?? ''));
     },
   },
-  { kind: 'password', description: 'password=..., passwd=... assignment', pattern: assignment('password|passwd|passphrase') },
-  { kind: 'token', description: 'token=... assignment (access_token, HF_TOKEN=...)', pattern: assignment('token') },
-  { kind: 'secret', description: 'secret=... assignment (client_secret, DB_SECRET=...)', pattern: assignment('secret') },
-  { kind: 'api-key', description: 'api_key=... assignment (apikey, x-api-key, OPENAI_API_KEY=...)', pattern: assignment('api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key') },
+  { kind: 'password', description: 'password=..., passwd=... assignment', clues: ['pass'], pattern: assignment('password|passwd|passphrase') },
+  { kind: 'token', description: 'token=... assignment (access_token, HF_TOKEN=...)', clues: ['token'], pattern: assignment('token') },
+  { kind: 'secret', description: 'secret=... assignment (client_secret, DB_SECRET=...)', clues: ['secret'], pattern: assignment('secret') },
+  { kind: 'api-key', description: 'api_key=... assignment (apikey, x-api-key, OPENAI_API_KEY=...)', clues: ['key'], pattern: assignment('api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key') },
   {
     kind: 'flag',
     description: 'the value after a command-line flag whose name is a secret name (--token X, --password=X, -api-key "X", --hfToken X); the kind is the name\'s',
     pattern: new RegExp(String.raw`(?<![\w-])--?(?<name>[A-Za-z][A-Za-z0-9_.-]*)(?:=|[ \t]+)${flagValue()}`, 'g'),
     kindOf: (match) => (SWITCH_VALUE.test(secretGroup(match)) ? undefined : secretNameKind(match.groups?.name ?? '')),
   },
-  { kind: 'password', description: 'the password flag of a database client or sshpass (mysql -pX, mysql -p X, mongo -p X, sshpass -p X)', pattern: toolFlag(MYSQL_LIKE, '-p') },
-  { kind: 'password', description: 'redis-cli -a X', pattern: toolFlag('redis-cli', '-a') },
-  { kind: 'password', description: 'sqlcmd -P X, bcp -P X', pattern: toolFlag('sqlcmd|bcp', '-P') },
-  { kind: 'password', description: 'ldapsearch -w X (and the other LDAP tools)', pattern: toolFlag(LDAP, '-w') },
-  { kind: 'password', description: 'password: value, unquoted, alone on its line (YAML)', pattern: yamlEntry('password|passwd|passphrase') },
-  { kind: 'token', description: 'token: value, unquoted, alone on its line (YAML)', pattern: yamlEntry('token') },
-  { kind: 'secret', description: 'secret: value, unquoted, alone on its line (YAML)', pattern: yamlEntry('secret') },
-  { kind: 'api-key', description: 'api_key: value, unquoted, alone on its line (YAML; also secret_key, access_key, private_key)', pattern: yamlEntry('api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key') },
+  { kind: 'password', description: 'the password flag of a database client or sshpass (mysql -pX, mysql -p X, mongo -p X, sshpass -p X)', clues: ['mysql', 'mariadb', 'mongo', 'sshpass'], pattern: toolFlag(MYSQL_LIKE, '-p') },
+  { kind: 'password', description: 'redis-cli -a X', clues: ['redis-cli'], pattern: toolFlag('redis-cli', '-a') },
+  { kind: 'password', description: 'sqlcmd -P X, bcp -P X', clues: ['sqlcmd', 'bcp'], pattern: toolFlag('sqlcmd|bcp', '-P') },
+  { kind: 'password', description: 'ldapsearch -w X (and the other LDAP tools)', clues: ['ldap'], pattern: toolFlag(LDAP, '-w') },
+  { kind: 'password', description: 'password: value, unquoted, alone on its line (YAML)', clues: ['pass'], pattern: yamlEntry('password|passwd|passphrase') },
+  { kind: 'token', description: 'token: value, unquoted, alone on its line (YAML)', clues: ['token'], pattern: yamlEntry('token') },
+  { kind: 'secret', description: 'secret: value, unquoted, alone on its line (YAML)', clues: ['secret'], pattern: yamlEntry('secret') },
+  { kind: 'api-key', description: 'api_key: value, unquoted, alone on its line (YAML; also secret_key, access_key, private_key)', clues: ['key'], pattern: yamlEntry('api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key') },
 ];
 
 function decodeName(name: string): string {
@@ -214,8 +227,11 @@ export function findSecrets(text: string, extraPatterns: readonly ExtraPattern[]
  */
 export function secretPatternsIn(texts: readonly string[], extraPatterns: readonly ExtraPattern[] = []): SecretPattern[] {
   const joined = texts.join('\n');
+  // Substring searches first: most patterns' clues are absent from a clean bundle, and a scan of the whole join by a pattern with lookbehinds costs far more.
+  const lower = joined.toLowerCase();
+  const clueIn = (p: SecretPattern) => !p.clues || p.clues.some((clue) => lower.includes(clue));
   // A pattern whose matches its name decides (`kindOf`) is kept only when one match is kept.
-  const finds = (p: SecretPattern) => tester(p.pattern).test(joined) && (!p.kindOf || findSecretsWith(joined, [p]).length > 0);
+  const finds = (p: SecretPattern) => clueIn(p) && tester(p.pattern).test(joined) && (!p.kindOf || findSecretsWith(joined, [p]).length > 0);
   return [...SECRET_PATTERNS.filter(finds), ...normalise(extraPatterns)];
 }
 

@@ -61,6 +61,11 @@ export class BundleStore implements GraphStore {
     for (const encoding of dictionary.encodings()) yield dictionary.decode(encoding) as Term;
   }
 
+  /** Every distinct predicate of the graph, once. */
+  predicates(): Term[] {
+    return this.store.getDistinctTerms(['predicate']).map(([predicate]) => predicate as Term);
+  }
+
   getObjects(subject: Pattern, predicate: Pattern, graph?: Pattern): Term[] {
     return unique(this.getQuads(subject, predicate, null, graph).map((q) => q.object));
   }

@@ -84,14 +84,10 @@ const NAME_PREDICATE = /^(?:label|name|variableName|parameterName|key)$/;
  */
 export function namedSecrets(quads: Iterable<Quad>): { quad: Quad; kind: string }[] {
   // What each predicate is, worked out once per predicate.
-  const roles = new Map<string, { name: boolean; value: boolean; secret: boolean; local: string }>();
+  const roles = new Map<string, PredicateRole>();
   const role = (predicate: string) => {
     let r = roles.get(predicate);
-    if (!r) {
-      const local = localName(predicate);
-      const name = NAME_PREDICATE.test(local);
-      roles.set(predicate, (r = { name, value: VALUE_PREDICATE.test(local), secret: !name && secretNameKind(local) !== undefined, local }));
-    }
+    if (!r) roles.set(predicate, (r = predicateRole(predicate)));
     return r;
   };
   // One pass: a value's name may come after it, so values wait (only literals of a value or secret-named predicate).
@@ -118,6 +114,20 @@ export function namedSecrets(quads: Iterable<Quad>): { quad: Quad; kind: string 
     if (kind) found.push({ quad: q, kind });
   }
   return found;
+}
+
+interface PredicateRole { name: boolean; value: boolean; secret: boolean; local: string }
+
+function predicateRole(predicate: string): PredicateRole {
+  const local = localName(predicate);
+  const name = NAME_PREDICATE.test(local);
+  return { name, value: VALUE_PREDICATE.test(local), secret: !name && secretNameKind(local) !== undefined, local };
+}
+
+/** Whether `namedSecrets` reads the statements of this predicate (one that names a node, gives its value, or has a secret name): the others it skips. */
+export function mayNameSecret(predicate: string): boolean {
+  const { name, value, secret } = predicateRole(predicate);
+  return name || value || secret;
 }
 
 const termKey = (term: Term) => `${term.termType}:${term.value}`;

@@ -30,6 +30,21 @@ const SLACK = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx';
 const GOOGLE = 'AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
 
+/** Every match of every built-in pattern in `texts` (as written, upper- and lower-cased) holds one of its clues, which secretPatternsIn looks for first. */
+function expectCluesInMatches(texts: readonly string[]): void {
+  let matched = 0;
+  for (const text of texts.flatMap((t) => [t, t.toUpperCase(), t.toLowerCase()])) {
+    for (const { kind, pattern, clues } of SECRET_PATTERNS) {
+      if (!clues) continue;
+      for (const match of text.matchAll(new RegExp(pattern.source, pattern.flags))) {
+        matched++;
+        expect(clues.some((clue) => match[0].toLowerCase().includes(clue)), `${kind} matched ${JSON.stringify(match[0])}`).toBe(true);
+      }
+    }
+  }
+  expect(matched).toBeGreaterThan(texts.length);
+}
+
 describe('findSecrets', () => {
   const cases: [string, string, string][] = [
     ['aws-access-key-id', `key id ${AWS_KEY_ID} here`, AWS_KEY_ID],
@@ -76,6 +91,13 @@ describe('findSecrets', () => {
     }
     const anchored = { kind: 'lab-id', pattern: /^LAB-\d+$/g };
     expect(findSecretsWith('LAB-42', secretPatternsIn(clean, [anchored]))).toEqual([{ kind: 'lab-id', index: 0, length: 6 }]);
+  });
+
+  it('gives every built-in pattern but the flag one clues that its matches hold, so that a text without them skips it', () => {
+    expect(SECRET_PATTERNS.filter((p) => !p.clues).map((p) => p.kind)).toEqual(['flag']);
+    expectCluesInMatches(cases.map(([, text]) => text));
+    // A clue alone is not a find: the pattern still decides.
+    expect(secretPatternsIn(['private key', 'AKIA', 'token', 'password', 'x=1'])).toEqual([]);
   });
 
   it('redacts a whole private key block, also a truncated one', () => {
@@ -305,6 +327,7 @@ describe('issue 10: the forms that leaked', () => {
     ['password', 'sshpass -p hunter2 ssh host', 'hunter2'],
     ['password', 'redis-cli -h r -a hunter2 ping', 'hunter2'],
   ];
+  it('every match holds a clue of its pattern', () => expectCluesInMatches(cases.map(([, text]) => text)));
   for (const [kind, text, secret] of cases) {
     it(`finds ${kind} in ${JSON.stringify(text.slice(0, 50))}`, () => {
       const found = findSecrets(text);
