@@ -80,6 +80,7 @@ export type SectionSpec = { element: ElementSpec } | { relation: RelationSpec };
  */
 export class ProvJsonRecords {
   private readonly nodes = new Map<string, NamedNode>();
+  private readonly attributeNodes = new Map<NamespaceScope, Map<string, NamedNode | string>>();
 
   constructor(
     private readonly emit: QuadSink,
@@ -258,16 +259,12 @@ export class ProvJsonRecords {
 
   /** A generic or user-defined attribute `name` of the record at `path`: `prov:type`, `prov:label`, `ex:tag`, ... */
   private attribute(subject: NamedNode | BlankNode, name: string, value: unknown, path: string[], scope: NamespaceScope, graph: Quad_Graph): void {
-    let property = lookup(GENERIC_ATTRIBUTES, name);
-    if (!property) {
-      const resolved = scope.resolve(name);
-      if (!('iri' in resolved)) {
-        this.diagnostics.error(jsonPointer(...path, name), 'error' in resolved ? `attribute name: ${resolved.error}` : `attribute name '${name}' cannot be a blank node`);
-        return;
-      }
-      property = resolved.iri;
+    const predicate = this.attributeNode(name, scope);
+    if (typeof predicate === 'string') {
+      this.diagnostics.error(jsonPointer(...path, name), predicate);
+      return;
     }
-    this.values(subject, this.node(property), value, path, name, scope, graph, false);
+    this.values(subject, predicate, value, path, name, scope, graph, false);
   }
 
   /**
@@ -336,10 +333,27 @@ export class ProvJsonRecords {
     return undefined;
   }
 
-  /** The named node of a class or property IRI, made once: a document repeats a few of them in every record. */
+  /** The named node of a class or property IRI of the PROV vocabulary, made once: a document repeats a few of them in every record. */
   private node(iri: string): NamedNode {
     let node = this.nodes.get(iri);
     if (!node) this.nodes.set(iri, (node = namedNode(iri)));
+    return node;
+  }
+
+  /**
+   * The property of attribute `name` in `scope`, or why it has none; kept per scope, since
+   * records repeat a few attribute names and resolving one builds a new IRI string each time.
+   */
+  private attributeNode(name: string, scope: NamespaceScope): NamedNode | string {
+    let nodes = this.attributeNodes.get(scope);
+    if (!nodes) this.attributeNodes.set(scope, (nodes = new Map()));
+    let node = nodes.get(name);
+    if (node === undefined) {
+      const generic = lookup(GENERIC_ATTRIBUTES, name);
+      const resolved = generic ? { iri: generic } : scope.resolve(name);
+      node = 'iri' in resolved ? this.node(resolved.iri) : 'error' in resolved ? `attribute name: ${resolved.error}` : `attribute name '${name}' cannot be a blank node`;
+      nodes.set(name, node);
+    }
     return node;
   }
 }
