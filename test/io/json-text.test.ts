@@ -58,8 +58,13 @@ describe('parseJsonText', () => {
     expect(diagnostics.skipped[0]!.message).toMatch(/^invalid JSON: /);
   });
 
-  it('bounds nesting', () => {
-    const { diagnostics } = parse(`${'['.repeat(600)}1.5${']'.repeat(600)}`);
+  it('bounds nesting at 512 levels', () => {
+    const { diagnostics } = parse(`${'['.repeat(513)}1.5${']'.repeat(513)}`);
     expect(diagnostics.skipped[0]!.message).toMatch(/nesting deeper than 512/);
+    const deepest = parse(`${'[{"a":'.repeat(256)}1.5${'}]'.repeat(256)}`);
+    expect(deepest.diagnostics.skipped).toEqual([]);
+    let value = deepest.value;
+    for (let i = 0; i < 256; i++) value = (value as Record<string, unknown>[])[0]!.a;
+    expect(value).toBe(`${NUMBER_MARK}1.5`);
   });
 });
