@@ -25,6 +25,9 @@ export interface FromProvJsonOptions {
 
 export type QuadSink = (quad: Quad) => void;
 
+/** Attribute names whose property is kept, per scope (ProvJsonRecords' attributeNode). */
+const ATTRIBUTE_NAMES_KEPT = 4096;
+
 const TOP_LEVEL_KEYS = new Set(['prefix', 'bundle', ...ELEMENT_BY_KIND.keys(), ...RELATION_BY_KIND.keys()]);
 
 /**
@@ -80,7 +83,8 @@ export type SectionSpec = { element: ElementSpec } | { relation: RelationSpec };
  */
 export class ProvJsonRecords {
   private readonly nodes = new Map<string, NamedNode>();
-  private readonly attributeNodes = new Map<NamespaceScope, Map<string, NamedNode | string>>();
+  // Weak: a streamed document of many bundles does not keep every bundle's scope.
+  private readonly attributeNodes = new WeakMap<NamespaceScope, Map<string, NamedNode | string>>();
 
   constructor(
     private readonly emit: QuadSink,
@@ -343,6 +347,8 @@ export class ProvJsonRecords {
   /**
    * The property of attribute `name` in `scope`, or why it has none; kept per scope, since
    * records repeat a few attribute names and resolving one builds a new IRI string each time.
+   * Up to ATTRIBUTE_NAMES_KEPT names a scope: memory stays flat when streaming a document whose
+   * attribute names never repeat.
    */
   private attributeNode(name: string, scope: NamespaceScope): NamedNode | string {
     let nodes = this.attributeNodes.get(scope);
@@ -351,8 +357,8 @@ export class ProvJsonRecords {
     if (node === undefined) {
       const generic = lookup(GENERIC_ATTRIBUTES, name);
       const resolved = generic ? { iri: generic } : scope.resolve(name);
-      node = 'iri' in resolved ? this.node(resolved.iri) : 'error' in resolved ? `attribute name: ${resolved.error}` : `attribute name '${name}' cannot be a blank node`;
-      nodes.set(name, node);
+      node = 'iri' in resolved ? namedNode(resolved.iri) : 'error' in resolved ? `attribute name: ${resolved.error}` : `attribute name '${name}' cannot be a blank node`;
+      if (nodes.size < ATTRIBUTE_NAMES_KEPT) nodes.set(name, node);
     }
     return node;
   }
