@@ -150,3 +150,27 @@ it('keeps Turtle prefixes and shapes subjects together', async () => {
   expect(turtle).toContain('ex:u a prov:Usage;\n    prov:entity ex:e;\n    prov:atTime "2026-01-01T00:00:00Z"^^xsd:dateTime.\nex:a prov:qualifiedUsage ex:u.');
   expect(new Parser().parse(turtle)).toHaveLength(4);
 });
+
+describe('attribute names, resolved once per scope', () => {
+  it('report an unreadable name at each record it is on, and read the rest', async () => {
+    const doc = {
+      prefix: { ex: 'http://example.org/' },
+      entity: { 'ex:a': { 'nope:x': 1, 'ex:k': 'a' }, 'ex:b': { 'nope:x': [2, 3], 'ex:k': 'b' } },
+      bundle: { 'ex:g': { prefix: { nope: 'http://nope.example/' }, entity: { 'ex:c': { 'nope:x': 4 } } } },
+    };
+    const { output, skipped } = await convert(JSON.stringify(doc), { to: 'nquads', lenient: true });
+    expect(skipped.map((s) => s.location)).toEqual(['/entity/ex:a/nope:x', '/entity/ex:b/nope:x']);
+    expect(skipped[0]!.message).toMatch(/attribute name: undeclared prefix 'nope'/);
+    expect(output).toContain('<http://example.org/a> <http://example.org/k> "a"');
+    expect(output).toContain('<http://example.org/b> <http://example.org/k> "b"');
+    // In the bundle, where `nope` is declared, the same name is a property.
+    expect(output).toContain('<http://example.org/c> <http://nope.example/x> "4"');
+  });
+
+  it('past the names kept per scope, every name still resolves', async () => {
+    const attributes = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`ex:p${i}`, i]));
+    const output = await nt({ prefix: { ex: 'http://example.org/' }, entity: { 'ex:a': attributes, 'ex:b': attributes } });
+    expect(output).toContain(`<http://example.org/b> <http://example.org/p4999> "4999"^^<${XSD}int>`);
+    expect(output.trim().split('\n')).toHaveLength(2 * 5001);
+  });
+});

@@ -25,6 +25,9 @@ export interface FromProvJsonOptions {
 
 export type QuadSink = (quad: Quad) => void;
 
+/** Attribute names whose property is kept, per scope (ProvJsonRecords' attributeNode). */
+const ATTRIBUTE_NAMES_KEPT = 4096;
+
 const TOP_LEVEL_KEYS = new Set(['prefix', 'bundle', ...ELEMENT_BY_KIND.keys(), ...RELATION_BY_KIND.keys()]);
 
 /**
@@ -79,6 +82,10 @@ export type SectionSpec = { element: ElementSpec } | { relation: RelationSpec };
  * and the streaming one (io/prov-json-stream.ts), which hands it one record at a time.
  */
 export class ProvJsonRecords {
+  private readonly nodes = new Map<string, NamedNode>();
+  // Weak: a streamed document of many bundles does not keep every bundle's scope.
+  private readonly attributeNodes = new WeakMap<NamespaceScope, Map<string, NamedNode | string>>();
+
   constructor(
     private readonly emit: QuadSink,
     private readonly diagnostics: Diagnostics,
@@ -150,21 +157,22 @@ export class ProvJsonRecords {
   /** Converts the record(s) under `id` in the section at `at`. */
   record(spec: SectionSpec, id: string, body: unknown, at: string[], scope: NamespaceScope, graph: Quad_Graph): void {
     // Several records under one id are written as an array of attribute objects.
-    const bodies = Array.isArray(body) ? body : [body];
-    bodies.forEach((one, index) => {
-      const recordPath = Array.isArray(body) ? [...at, id, String(index)] : [...at, id];
-      if (!isObject(one)) {
-        this.diagnostics.error(jsonPointer(...recordPath), `a record must be an object of attributes, found ${describe(one)}`);
-        return;
-      }
-      if ('element' in spec) this.element(spec.element, id, one, recordPath, scope, graph);
-      else this.relation(spec.relation, id, one, recordPath, scope, graph);
-    });
+    if (!Array.isArray(body)) return this.oneRecord(spec, id, body, [...at, id], scope, graph);
+    for (let index = 0; index < body.length; index++) this.oneRecord(spec, id, body[index], [...at, id, String(index)], scope, graph);
+  }
+
+  private oneRecord(spec: SectionSpec, id: string, body: unknown, path: string[], scope: NamespaceScope, graph: Quad_Graph): void {
+    if (!isObject(body)) {
+      this.diagnostics.error(jsonPointer(...path), `a record must be an object of attributes, found ${describe(body)}`);
+      return;
+    }
+    if ('element' in spec) this.element(spec.element, id, body, path, scope, graph);
+    else this.relation(spec.relation, id, body, path, scope, graph);
   }
 
   /** The graph of bundle `id` (undefined, reported, when its identifier cannot be read). */
   bundleGraph(id: string, at: string[], scope: NamespaceScope): NamedNode | BlankNode | undefined {
-    return this.identifier(id, at, scope);
+    return this.identifier(id, scope, at);
   }
 
   private bundles(bundles: unknown, path: string[], parent: NamespaceScope): void {
@@ -186,13 +194,13 @@ export class ProvJsonRecords {
   }
 
   private element(spec: ElementSpec, id: string, body: Record<string, unknown>, path: string[], scope: NamespaceScope, graph: Quad_Graph): void {
-    const subject = this.identifier(id, path, scope);
+    const subject = this.identifier(id, scope, path);
     if (!subject) return;
-    this.emit(quad(subject, RDF_TYPE_NODE, namedNode(spec.class), graph));
-    for (const [name, value] of Object.entries(body)) {
+    this.emit(quad(subject, RDF_TYPE_NODE, this.node(spec.class), graph));
+    for (const name of Object.keys(body)) {
       const property = lookup(spec.formal, name);
-      if (property) this.values(subject, namedNode(property), value, [...path, name], scope, graph, true);
-      else this.attribute(subject, name, value, [...path, name], scope, graph);
+      if (property) this.values(subject, this.node(property), body[name], path, name, scope, graph, true);
+      else this.attribute(subject, name, body[name], path, scope, graph);
     }
   }
 
@@ -202,90 +210,92 @@ export class ProvJsonRecords {
     if (subject === null) return;
     const objects = this.references(body, spec.object, path, scope, spec.multipleObjects);
     if (objects === null) return;
-    const present = Object.keys(body).filter((k) => own(body, k) !== null && own(body, k) !== undefined);
-    const onlySubjectAndObject = present.every((k) => k === spec.subject || k === spec.object);
+    const names = Object.keys(body);
 
     // Relations PROV-O does not qualify are plain triples whatever their identifier.
     if (!spec.qualified) {
       if (!subject) return;
-      for (const object of objects) this.emit(quad(subject, namedNode(spec.property), object, graph));
+      for (const object of objects) this.emit(quad(subject, this.node(spec.property), object, graph));
       for (const formal of spec.formal.slice(1)) {
         const value = own(body, formal.name);
-        if (value !== undefined) this.values(subject, namedNode(formal.property), value, [...path, formal.name], scope, graph, false, true);
+        if (value !== undefined) this.values(subject, this.node(formal.property), value, path, formal.name, scope, graph, false, true);
       }
-      const extra = present.filter((k) => !spec.formal.some((f) => f.name === k) && k !== spec.subject);
+      const extra = names.filter((k) => isPresent(body[k]) && !spec.formal.some((f) => f.name === k) && k !== spec.subject);
       if (extra.length) this.diagnostics.warn(jsonPointer(...path), `PROV-O has no place for the attributes of ${spec.kind} (${extra.join(', ')}); they are dropped`);
       return;
     }
 
     // An unidentified relation that says no more than its two ends is just the shortcut triple.
-    if (!identified && onlySubjectAndObject && subject && objects.length === 1) {
-      this.emit(quad(subject, namedNode(spec.property), objects[0]!, graph));
+    if (!identified && subject && objects.length === 1 && names.every((k) => k === spec.subject || k === spec.object || !isPresent(body[k]))) {
+      this.emit(quad(subject, this.node(spec.property), objects[0]!, graph));
       return;
     }
 
-    const node = identified ? this.identifier(id, path, scope) : blankNode();
+    const node = identified ? this.identifier(id, scope, path) : blankNode();
     if (!node) return;
     const subtype = spec.kind === 'wasDerivedFrom' ? derivationSubtype(own(body, 'prov:type'), scope) : undefined;
     const cls = subtype ?? spec.qualified.class;
-    this.emit(quad(node, RDF_TYPE_NODE, namedNode(cls), graph));
-    for (const [name, value] of Object.entries(body)) {
+    this.emit(quad(node, RDF_TYPE_NODE, this.node(cls), graph));
+    for (const name of names) {
+      const value = body[name];
       if (name === spec.subject || value === null) continue;
-      const at = [...path, name];
       const formal = spec.formal.find((f) => f.name === name);
       if (formal) {
-        this.values(node, namedNode(formal.property), value, at, scope, graph, !!formal.time, !formal.time);
+        this.values(node, this.node(formal.property), value, path, name, scope, graph, !!formal.time, !formal.time);
       } else if (subtype && name === 'prov:type') {
         // The subtype is already the node's class; other types stay.
         const others = (Array.isArray(value) ? value : [value]).filter((v) => derivationSubtype(v, scope) !== subtype);
-        if (others.length) this.attribute(node, name, others, at, scope, graph);
+        if (others.length) this.attribute(node, name, others, path, scope, graph);
       } else {
-        this.attribute(node, name, value, at, scope, graph);
+        this.attribute(node, name, value, path, scope, graph);
       }
     }
     // The link from the subject comes last so that writers can group the node's own triples.
     if (subject) {
       const link = subtype ? lookup(DERIVATION_SUBTYPES, subtype)!.qualified : spec.qualified.property;
-      this.emit(quad(subject, namedNode(link), node, graph));
+      this.emit(quad(subject, this.node(link), node, graph));
       if (this.options.shortcuts && objects.length === 1) {
         const shortcut = subtype ? lookup(DERIVATION_SUBTYPES, subtype)!.property : spec.property;
-        this.emit(quad(subject, namedNode(shortcut), objects[0]!, graph));
+        this.emit(quad(subject, this.node(shortcut), objects[0]!, graph));
       }
     }
   }
 
-  /** A generic or user-defined attribute: `prov:type`, `prov:label`, `ex:tag`, ... */
+  /** A generic or user-defined attribute `name` of the record at `path`: `prov:type`, `prov:label`, `ex:tag`, ... */
   private attribute(subject: NamedNode | BlankNode, name: string, value: unknown, path: string[], scope: NamespaceScope, graph: Quad_Graph): void {
-    let property = lookup(GENERIC_ATTRIBUTES, name);
-    if (!property) {
-      const resolved = scope.resolve(name);
-      if (!('iri' in resolved)) {
-        this.diagnostics.error(jsonPointer(...path), 'error' in resolved ? `attribute name: ${resolved.error}` : `attribute name '${name}' cannot be a blank node`);
-        return;
-      }
-      property = resolved.iri;
+    const predicate = this.attributeNode(name, scope);
+    if (typeof predicate === 'string') {
+      this.diagnostics.error(jsonPointer(...path, name), predicate);
+      return;
     }
-    this.values(subject, namedNode(property), value, path, scope, graph, false);
+    this.values(subject, predicate, value, path, name, scope, graph, false);
   }
 
-  /** Emits one triple per value (arrays hold several). References are resolved as qualified names. */
+  /**
+   * Emits one triple per value of attribute `name` of the record at `path` (arrays hold several).
+   * References are resolved as qualified names. The JSON pointer is only built for an error.
+   */
   private values(
-    subject: NamedNode | BlankNode, predicate: NamedNode, value: unknown, path: string[],
+    subject: NamedNode | BlankNode, predicate: NamedNode, value: unknown, path: string[], name: string,
     scope: NamespaceScope, graph: Quad_Graph, asTime: boolean, asReference = false,
   ): void {
-    const list = Array.isArray(value) ? value : [value];
-    list.forEach((one, index) => {
-      const at = Array.isArray(value) ? [...path, String(index)] : path;
-      if (asReference) {
-        const target = isText(one) ? this.identifier(one, at, scope) : undefined;
-        if (target) this.emit(quad(subject, predicate, target, graph));
-        else if (!isText(one)) this.diagnostics.error(jsonPointer(...at), `expected an identifier (string), found ${describe(one)}`);
-        return;
-      }
-      const result = valueToTerm(one, scope, asTime);
-      if ('error' in result) this.diagnostics.error(jsonPointer(...at), result.error);
-      else this.emit(quad(subject, predicate, result.term, graph));
-    });
+    if (!Array.isArray(value)) return this.value(subject, predicate, value, path, name, undefined, scope, graph, asTime, asReference);
+    for (let index = 0; index < value.length; index++) this.value(subject, predicate, value[index], path, name, index, scope, graph, asTime, asReference);
+  }
+
+  private value(
+    subject: NamedNode | BlankNode, predicate: NamedNode, one: unknown, path: string[], name: string, index: number | undefined,
+    scope: NamespaceScope, graph: Quad_Graph, asTime: boolean, asReference: boolean,
+  ): void {
+    if (asReference) {
+      const target = isText(one) ? this.identifier(one, scope, path, name, index) : undefined;
+      if (target) this.emit(quad(subject, predicate, target, graph));
+      else if (!isText(one)) this.diagnostics.error(pointer(path, name, index), `expected an identifier (string), found ${describe(one)}`);
+      return;
+    }
+    const result = valueToTerm(one, scope, asTime);
+    if ('error' in result) this.diagnostics.error(pointer(path, name, index), result.error);
+    else this.emit(quad(subject, predicate, result.term, graph));
   }
 
   /** The subject end of a relation: undefined when absent, null when invalid. */
@@ -296,7 +306,7 @@ export class ProvJsonRecords {
       this.diagnostics.error(jsonPointer(...path, name), `expected an identifier (string), found ${describe(value)}`);
       return null;
     }
-    return this.identifier(value, [...path, name], scope) ?? null;
+    return this.identifier(value, scope, path, name) ?? null;
   }
 
   private references(body: Record<string, unknown>, name: string, path: string[], scope: NamespaceScope, multiple?: boolean): (NamedNode | BlankNode)[] | null {
@@ -304,26 +314,63 @@ export class ProvJsonRecords {
     if (value === undefined || value === null) return [];
     const list = multiple && Array.isArray(value) ? value : [value];
     const terms: (NamedNode | BlankNode)[] = [];
-    for (const [index, one] of list.entries()) {
-      const at = multiple && Array.isArray(value) ? [...path, name, String(index)] : [...path, name];
+    for (let i = 0; i < list.length; i++) {
+      const one: unknown = list[i];
+      const index = multiple && Array.isArray(value) ? i : undefined;
       if (!isText(one)) {
-        this.diagnostics.error(jsonPointer(...at), `expected an identifier (string), found ${describe(one)}`);
+        this.diagnostics.error(pointer(path, name, index), `expected an identifier (string), found ${describe(one)}`);
         return null;
       }
-      const term = this.identifier(one, at, scope);
+      const term = this.identifier(one, scope, path, name, index);
       if (!term) return null;
       terms.push(term);
     }
     return terms;
   }
 
-  private identifier(name: string, path: string[], scope: NamespaceScope): NamedNode | BlankNode | undefined {
-    const resolved = scope.resolve(name);
+  /** The term a qualified name stands for; undefined, reported at `path` (then `name`, `index`), when it cannot be read. */
+  private identifier(qualifiedName: string, scope: NamespaceScope, path: string[], name?: string, index?: number): NamedNode | BlankNode | undefined {
+    const resolved = scope.resolve(qualifiedName);
     if ('iri' in resolved) return namedNode(resolved.iri);
     if ('blank' in resolved) return blankNode(resolved.blank);
-    this.diagnostics.error(jsonPointer(...path), resolved.error);
+    this.diagnostics.error(name === undefined ? jsonPointer(...path) : pointer(path, name, index), resolved.error);
     return undefined;
   }
+
+  /** The named node of a class or property IRI of the PROV vocabulary, made once: a document repeats a few of them in every record. */
+  private node(iri: string): NamedNode {
+    let node = this.nodes.get(iri);
+    if (!node) this.nodes.set(iri, (node = namedNode(iri)));
+    return node;
+  }
+
+  /**
+   * The property of attribute `name` in `scope`, or why it has none; kept per scope, since
+   * records repeat a few attribute names and resolving one builds a new IRI string each time.
+   * Up to ATTRIBUTE_NAMES_KEPT names a scope: memory stays flat when streaming a document whose
+   * attribute names never repeat.
+   */
+  private attributeNode(name: string, scope: NamespaceScope): NamedNode | string {
+    let nodes = this.attributeNodes.get(scope);
+    if (!nodes) this.attributeNodes.set(scope, (nodes = new Map()));
+    let node = nodes.get(name);
+    if (node === undefined) {
+      const generic = lookup(GENERIC_ATTRIBUTES, name);
+      const resolved = generic ? { iri: generic } : scope.resolve(name);
+      node = 'iri' in resolved ? namedNode(resolved.iri) : 'error' in resolved ? `attribute name: ${resolved.error}` : `attribute name '${name}' cannot be a blank node`;
+      if (nodes.size < ATTRIBUTE_NAMES_KEPT) nodes.set(name, node);
+    }
+    return node;
+  }
+}
+
+/** The JSON pointer of attribute `name` (its `index`-th value when given) of the record at `path`. */
+function pointer(path: readonly string[], name: string, index: number | undefined): string {
+  return index === undefined ? jsonPointer(...path, name) : jsonPointer(...path, name, String(index));
+}
+
+function isPresent(value: unknown): boolean {
+  return value !== null && value !== undefined;
 }
 
 function derivationSubtype(type: unknown, scope: NamespaceScope): string | undefined {
