@@ -33,7 +33,12 @@ type StoredTerm = string | Term;
 const ID_LOOKS_LIKE_OTHER_TERM = /^[_?"[<]|^$/;
 
 function store(term: Term): StoredTerm {
-  return term.termType === 'NamedNode' && ID_LOOKS_LIKE_OTHER_TERM.test(term.value) ? term : termToId(term);
+  if (term.termType === 'NamedNode' && ID_LOOKS_LIKE_OTHER_TERM.test(term.value)) return term;
+  const id = termToId(term);
+  // n3 makes a literal's id by concatenation, a tree of pieces of the input: reading a character
+  // makes V8 flatten it into one string, and the pieces go (a seventh of the heap at 100k entities).
+  id.charCodeAt(0);
+  return id;
 }
 
 function restore(stored: StoredTerm): Term {
@@ -46,13 +51,13 @@ function storedKey(stored: StoredTerm): string {
 }
 
 /**
- * A subject's statements as two parallel arrays, in the order read (duplicates dropped): a Map
- * and a Set per node cost more than the statements themselves on large inputs.
+ * A subject's statements in one array, predicate and object in turn, in the order read (duplicates
+ * dropped): a Map and a Set per node, or two arrays each with its spare room, cost more than the
+ * statements themselves on large inputs.
  */
 interface Node {
   term: Term;
-  predicates: string[];
-  objects: StoredTerm[];
+  statements: StoredTerm[];
   /** `predicate object` of the statements, made only once a node has many (RDF is a set, the quads may not be). */
   seen?: Set<string>;
   /** An influence node (written as a relation, not as an element). */
@@ -121,7 +126,7 @@ export class ProvJsonBuilder {
     if (node?.term !== quad.subject || this.lastGraph !== graph) {
       const id = key(quad.subject);
       node = graph.nodes.get(id);
-      if (!node) graph.nodes.set(id, (node = { term: quad.subject, predicates: [], objects: [] }));
+      if (!node) graph.nodes.set(id, (node = { term: quad.subject, statements: [] }));
       this.last = node;
       this.lastGraph = graph;
     }
@@ -170,19 +175,21 @@ export class ProvJsonBuilder {
 }
 
 function addStatement(node: Node, predicate: string, object: StoredTerm): void {
-  const { predicates, objects } = node;
+  const { statements } = node;
   if (node.seen) {
     const statement = `${predicate} ${storedKey(object)}`;
     if (node.seen.has(statement)) return;
     node.seen.add(statement);
   } else {
-    for (let i = 0; i < predicates.length; i++) {
-      if (predicates[i] === predicate && sameTerm(objects[i]!, object)) return;
+    for (let i = 0; i < statements.length; i += 2) {
+      if (statements[i] === predicate && sameTerm(statements[i + 1]!, object)) return;
     }
-    if (predicates.length === SCAN_LIMIT) node.seen = new Set(predicates.map((p, i) => `${p} ${storedKey(objects[i]!)}`).concat(`${predicate} ${storedKey(object)}`));
+    if (statements.length === 2 * SCAN_LIMIT) {
+      node.seen = new Set([`${predicate} ${storedKey(object)}`]);
+      for (let i = 0; i < statements.length; i += 2) node.seen.add(`${statements[i] as string} ${storedKey(statements[i + 1]!)}`);
+    }
   }
-  predicates.push(predicate);
-  objects.push(object);
+  statements.push(predicate, object);
 }
 
 function sameTerm(a: StoredTerm, b: StoredTerm): boolean {
@@ -190,19 +197,20 @@ function sameTerm(a: StoredTerm, b: StoredTerm): boolean {
 }
 
 function release(node: Node): void {
-  node.predicates = [];
-  node.objects = [];
+  node.statements = [];
   node.seen = undefined;
 }
 
 /** A node's statements grouped by predicate, predicates in the order first read. */
 function properties(node: Node): Map<string, Term[]> {
   const grouped = new Map<string, Term[]>();
-  for (let i = 0; i < node.predicates.length; i++) {
-    const object = restore(node.objects[i]!);
-    const values = grouped.get(node.predicates[i]!);
+  const { statements } = node;
+  for (let i = 0; i < statements.length; i += 2) {
+    const predicate = statements[i] as string;
+    const object = restore(statements[i + 1]!);
+    const values = grouped.get(predicate);
     if (values) values.push(object);
-    else grouped.set(node.predicates[i]!, [object]);
+    else grouped.set(predicate, [object]);
   }
   return grouped;
 }
@@ -210,7 +218,8 @@ function properties(node: Node): Map<string, Term[]> {
 /** The objects of a node's statements with `predicate`, in the order read. */
 function valuesOf(node: Node, predicate: string): Term[] {
   const values: Term[] = [];
-  for (let i = 0; i < node.predicates.length; i++) if (node.predicates[i] === predicate) values.push(restore(node.objects[i]!));
+  const { statements } = node;
+  for (let i = 0; i < statements.length; i += 2) if (statements[i] === predicate) values.push(restore(statements[i + 1]!));
   return values;
 }
 
@@ -230,7 +239,7 @@ class ContainerBuilder {
     // Which node each influence node qualifies: the subject of `?s prov:qualifiedX ?node`.
     const qualifiedBy = new Map<string, { subjects: Term[]; spec: RelationSpec }>();
     for (const node of nodes.values()) {
-      if (!node.predicates.some((p) => RELATION_BY_QUALIFIED.has(p))) continue;
+      if (!node.statements.some((p, i) => i % 2 === 0 && RELATION_BY_QUALIFIED.has(p as string))) continue;
       for (const [property, objects] of properties(node)) {
         const spec = RELATION_BY_QUALIFIED.get(property);
         if (!spec) continue;
