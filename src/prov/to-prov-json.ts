@@ -229,7 +229,8 @@ function withPrefixes(container: ProvJsonContainer, namer: QualifiedNamer): Prov
 }
 
 class ContainerBuilder {
-  private readonly sections = new Map<string, Record<string, ProvJsonRecord | ProvJsonRecord[] | string>>();
+  /** Records by id per section; Maps, not objects: an object interns every id it is given as a key. */
+  private readonly sections = new Map<string, Map<string, ProvJsonRecord | ProvJsonRecord[] | string>>();
   private blankCounter = 0;
 
   /** @param textIndent records are held as their JSON text, indented by this, when given */
@@ -282,7 +283,8 @@ class ContainerBuilder {
     const order = [...ELEMENTS.map((e) => e.kind), ...RELATIONS.map((r) => r.kind)];
     for (const kind of order) {
       const records = this.sections.get(kind);
-      if (records) container[kind] = records;
+      // Records as text stay a Map (writeDocument writes it in an object's key order).
+      if (records) container[kind] = this.textIndent === undefined ? toRecord(records) : records;
     }
     return container;
   }
@@ -393,16 +395,16 @@ class ContainerBuilder {
 
   private add(kind: string, id: string, record: ProvJsonRecord | ProvJsonRecord[]): void {
     let section = this.sections.get(kind);
-    if (!section) this.sections.set(kind, (section = emptyRecord()));
-    const existing = section[id];
+    if (!section) this.sections.set(kind, (section = new Map()));
+    const existing = section.get(id);
     if (existing === undefined) {
-      section[id] = this.textIndent === undefined ? record : jsonText(record, this.textIndent);
+      section.set(id, this.textIndent === undefined ? record : jsonText(record, this.textIndent));
       return;
     }
     // Two records under one id (rare): the text is read back to make the array.
     const before = typeof existing === 'string' ? JSON.parse(existing) as ProvJsonRecord | ProvJsonRecord[] : existing;
     const all = [...(Array.isArray(before) ? before : [before]), ...(Array.isArray(record) ? record : [record])];
-    section[id] = this.textIndent === undefined ? all : jsonText(all, this.textIndent);
+    section.set(id, this.textIndent === undefined ? all : jsonText(all, this.textIndent));
   }
 }
 
@@ -438,6 +440,12 @@ function appendJson(parts: string[], value: unknown, indent: string): void {
   parts.push(`\n${indent}${array ? ']' : '}'}`);
 }
 
+function toRecord<T>(map: Map<string, T>): Record<string, T> {
+  const record = emptyRecord<T>();
+  for (const [id, value] of map) record[id] = value;
+  return record;
+}
+
 function isDateTime(term: Term): boolean {
   return term.termType === 'Literal' && (term as Term & { datatype: { value: string } }).datatype.value === XSD_DATETIME;
 }
@@ -467,6 +475,14 @@ export function writeProvJson(document: ProvJsonContainer, sink: TextSink): void
   writeDocument(document, sink, false);
 }
 
+/** Keys in the order an object holds them: array indices first, ascending, then the others as added. */
+function inObjectKeyOrder(keys: string[]): string[] {
+  const isIndex = (key: string) => /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
+  const indices = keys.filter(isIndex);
+  if (!indices.length) return keys;
+  return [...indices.sort((a, b) => Number(a) - Number(b)), ...keys.filter((key) => !isIndex(key))];
+}
+
 /** `recordsAsText`: the records in the sections are their JSON text already, indented (ProvJsonBuilder.writeTo). */
 function writeDocument(document: ProvJsonContainer, sink: TextSink, recordsAsText: boolean): void {
   let buffer = '';
@@ -482,14 +498,15 @@ function writeDocument(document: ProvJsonContainer, sink: TextSink, recordsAsTex
     write(text.includes('\n') ? text.replaceAll('\n', `\n${indent}`) : text);
   };
   const writeText = (text: unknown) => write(text as string);
-  const writeObject = (object: Record<string, unknown>, indent: string, writeValue: (value: unknown, indent: string, name: string) => void) => {
-    const keys = Object.keys(object);
+  const writeObject = (object: Record<string, unknown> | Map<string, unknown>, indent: string, writeValue: (value: unknown, indent: string, name: string) => void) => {
+    const map = object instanceof Map ? object : undefined;
+    const keys = map ? inObjectKeyOrder([...map.keys()]) : Object.keys(object);
     if (!keys.length) return write('{}');
     const inner = `${indent}  `;
     write('{');
     keys.forEach((name, i) => {
       write(`${i ? ',' : ''}\n${inner}${JSON.stringify(name)}: `);
-      writeValue(object[name], inner, name);
+      writeValue(map ? map.get(name) : (object as Record<string, unknown>)[name], inner, name);
     });
     write(`\n${indent}}`);
   };
@@ -497,7 +514,7 @@ function writeDocument(document: ProvJsonContainer, sink: TextSink, recordsAsTex
   const writeContainer = (container: unknown, indent: string): void => writeObject(container as Record<string, unknown>, indent, (section, inner, name) => {
     if (name === 'bundle') writeObject(section as Record<string, unknown>, inner, writeContainer);
     else if (name === 'prefix') writeJson(section, inner);
-    else writeObject(section as Record<string, unknown>, inner, recordsAsText ? writeText : writeJson);
+    else writeObject(section as Map<string, unknown>, inner, recordsAsText ? writeText : writeJson);
   });
   writeContainer(document, '');
   sink.write(`${buffer}\n`);
