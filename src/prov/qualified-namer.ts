@@ -27,17 +27,37 @@ export class QualifiedNamer {
   name(term: Term | { termType: string; value: string }): string {
     if (term.termType === 'BlankNode') return `_:${term.value}`;
     const iri = term.value;
+    // Names come in runs of one namespace: the last found is the answer when none longer extends it.
+    const last = this.lastFound;
+    if (last !== undefined && iri.startsWith(last)) return this.qualified(last, iri);
     // The longest namespace the IRI starts with: the first in the list longest first.
-    this.longestFirst ??= [...this.byNamespace.keys()].sort((a, b) => b.length - a.length);
-    for (const namespace of this.longestFirst) if (iri.startsWith(namespace)) return this.qualified(namespace, iri);
+    if (!this.longestFirst) {
+      const longestFirst = [...this.byNamespace.keys()].sort((a, b) => b.length - a.length);
+      this.longestFirst = longestFirst;
+      this.unextended = new Set(longestFirst.filter((namespace, i) => !longestFirst.slice(0, i).some((other) => other.startsWith(namespace))));
+    }
+    for (const namespace of this.longestFirst) {
+      if (!iri.startsWith(namespace)) continue;
+      this.lastFound = this.unextended.has(namespace) ? namespace : undefined;
+      return this.qualified(namespace, iri);
+    }
     const namespace = namespaceOf(iri);
     this.byNamespace.set(namespace, this.parent ? this.parent.prefixFor(namespace, new Set(this.byNamespace.values())) : this.newPrefix(namespace));
-    this.longestFirst = undefined;
+    this.namespacesChanged();
     return this.qualified(namespace, iri);
   }
 
   /** The keys of byNamespace, longest first; made again when a namespace is added. */
   private longestFirst: string[] | undefined;
+  /** The namespaces no other namespace starts with. */
+  private unextended = new Set<string>();
+  /** The namespace {@link name} last found, if no other namespace starts with it. */
+  private lastFound: string | undefined;
+
+  private namespacesChanged(): void {
+    this.longestFirst = undefined;
+    this.lastFound = undefined;
+  }
 
   private readonly defaultAliases = new Map<string, string>();
 
@@ -52,7 +72,7 @@ export class QualifiedNamer {
     let prefix = this.byNamespace.get(namespace);
     if (prefix === undefined) {
       this.byNamespace.set(namespace, (prefix = this.newPrefix(namespace, alsoTaken)));
-      this.longestFirst = undefined;
+      this.namespacesChanged();
     }
     return prefix;
   }

@@ -3,7 +3,7 @@
  * records, influence nodes become identified (or blank) relations, and unqualified shortcut
  * triples become blank relations unless a qualified node already states them.
  */
-import type { Quad, Term } from 'n3';
+import { termFromId, termToId, type Quad, type Term } from 'n3';
 import type { TextSink } from '../base/output.js';
 import { PROV, RDF_TYPE, XSD, XSD_STRING, RDF_LANG_STRING } from './namespaces.js';
 
@@ -25,13 +25,39 @@ export interface ToProvJsonResult {
 }
 
 /**
- * A subject's statements as two parallel arrays, in the order read (duplicates dropped): a Map
- * and a Set per node cost more than the statements themselves on large inputs.
+ * A statement's object as n3's id string (`"v"^^dt`, `_:b`, the IRI): a string costs less than
+ * a term object and compares with `===`. An IRI whose id would read back as another kind of term
+ * (`_:x`, `"x`, `<x`, ...; or empty) stays a term.
+ */
+type StoredTerm = string | Term;
+const ID_LOOKS_LIKE_OTHER_TERM = /^[_?"[<]|^$/;
+
+function store(term: Term): StoredTerm {
+  if (term.termType === 'NamedNode' && ID_LOOKS_LIKE_OTHER_TERM.test(term.value)) return term;
+  const id = termToId(term);
+  // n3 makes a literal's id by concatenation, a tree of pieces of the input: reading a character
+  // makes V8 flatten it into one string, and the pieces go (a seventh of the heap at 100k entities).
+  id.charCodeAt(0);
+  return id;
+}
+
+function restore(stored: StoredTerm): Term {
+  return typeof stored === 'string' ? termFromId(stored) : stored;
+}
+
+/** A key no id string has: those starting with `<` are kept as terms. */
+function storedKey(stored: StoredTerm): string {
+  return typeof stored === 'string' ? stored : `<${stored.value}`;
+}
+
+/**
+ * A subject's statements in one array, predicate and object in turn, in the order read (duplicates
+ * dropped): a Map and a Set per node, or two arrays each with its spare room, cost more than the
+ * statements themselves on large inputs.
  */
 interface Node {
   term: Term;
-  predicates: string[];
-  objects: Term[];
+  statements: StoredTerm[];
   /** `predicate object` of the statements, made only once a node has many (RDF is a set, the quads may not be). */
   seen?: Set<string>;
   /** An influence node (written as a relation, not as an element). */
@@ -66,12 +92,6 @@ const MENTION = RELATIONS.find((r) => r.kind === 'mentionOf')!;
 const AS_IN_BUNDLE = `${PROV}asInBundle`;
 const TIME_PROPERTIES: Record<string, string> = { [`${PROV}startedAtTime`]: 'prov:startTime', [`${PROV}endedAtTime`]: 'prov:endTime' };
 
-function termId(term: Term): string {
-  if (term.termType !== 'Literal') return key(term);
-  const literal = term as Term & { language: string; datatype: { value: string } };
-  return `"${literal.value}"@${literal.language}^^${literal.datatype.value}`;
-}
-
 function key(term: Term): string {
   return term.termType === 'BlankNode' ? `_:${term.value}` : term.value;
 }
@@ -92,8 +112,8 @@ export class ProvJsonBuilder {
   private readonly graphs = new Map<string, { name: Term | undefined; nodes: Map<string, Node> }>([['', { name: undefined, nodes: new Map() }]]);
   /** One string per predicate IRI: a parser makes a new one per statement, and they would all be kept. */
   private readonly predicates = new Map<string, string>();
-  /** One term per IRI in object position (`a prov:Entity` is said of most subjects). */
-  private readonly iris = new Map<string, Term>();
+  /** One string per IRI in object position (`a prov:Entity` is said of most subjects). */
+  private readonly iris = new Map<string, string>();
   private last: Node | undefined;
   private lastGraph: unknown;
 
@@ -106,17 +126,17 @@ export class ProvJsonBuilder {
     if (node?.term !== quad.subject || this.lastGraph !== graph) {
       const id = key(quad.subject);
       node = graph.nodes.get(id);
-      if (!node) graph.nodes.set(id, (node = { term: quad.subject, predicates: [], objects: [] }));
+      if (!node) graph.nodes.set(id, (node = { term: quad.subject, statements: [] }));
       this.last = node;
       this.lastGraph = graph;
     }
     let predicate = this.predicates.get(quad.predicate.value);
     if (predicate === undefined) this.predicates.set((predicate = quad.predicate.value), predicate);
-    let object: Term = quad.object;
-    if (object.termType === 'NamedNode') {
-      const same = this.iris.get(object.value);
-      if (same) object = same;
-      else this.iris.set(object.value, object);
+    let object = store(quad.object);
+    if (typeof object === 'string' && quad.object.termType === 'NamedNode') {
+      const same = this.iris.get(object);
+      if (same !== undefined) object = same;
+      else this.iris.set(object, object);
     }
     addStatement(node, predicate, object);
   }
@@ -139,12 +159,13 @@ export class ProvJsonBuilder {
     const namer = new QualifiedNamer(prefixes);
     const { nodes } = this.graphs.get('')!;
     this.graphs.delete('');
-    const document = new ContainerBuilder(namer, warnings, asText).build(nodes);
+    // Records as text are indented for where writeDocument puts them: 4 spaces in the document, 8 in a bundle.
+    const document = new ContainerBuilder(namer, warnings, asText ? '    ' : undefined).build(nodes);
     const bundles: Record<string, ProvJsonContainer> = emptyRecord();
     for (const [id, graph] of this.graphs) {
       this.graphs.delete(id);
       const bundleNamer = new QualifiedNamer(prefixes, namer);
-      const bundle = new ContainerBuilder(bundleNamer, warnings, asText).build(graph.nodes);
+      const bundle = new ContainerBuilder(bundleNamer, warnings, asText ? '        ' : undefined).build(graph.nodes);
       bundles[namer.name(graph.name!)] = withPrefixes(bundle, bundleNamer);
     }
     const result = withPrefixes(document, namer);
@@ -153,39 +174,43 @@ export class ProvJsonBuilder {
   }
 }
 
-function addStatement(node: Node, predicate: string, object: Term): void {
-  const { predicates, objects } = node;
+function addStatement(node: Node, predicate: string, object: StoredTerm): void {
+  const { statements } = node;
   if (node.seen) {
-    const statement = `${predicate} ${termId(object)}`;
+    const statement = `${predicate} ${storedKey(object)}`;
     if (node.seen.has(statement)) return;
     node.seen.add(statement);
   } else {
-    for (let i = 0; i < predicates.length; i++) {
-      if (predicates[i] === predicate && sameTerm(objects[i]!, object)) return;
+    for (let i = 0; i < statements.length; i += 2) {
+      if (statements[i] === predicate && sameTerm(statements[i + 1]!, object)) return;
     }
-    if (predicates.length === SCAN_LIMIT) node.seen = new Set(predicates.map((p, i) => `${p} ${termId(objects[i]!)}`).concat(`${predicate} ${termId(object)}`));
+    if (statements.length === 2 * SCAN_LIMIT) {
+      node.seen = new Set([`${predicate} ${storedKey(object)}`]);
+      for (let i = 0; i < statements.length; i += 2) node.seen.add(`${statements[i] as string} ${storedKey(statements[i + 1]!)}`);
+    }
   }
-  predicates.push(predicate);
-  objects.push(object);
+  statements.push(predicate, object);
 }
 
-function sameTerm(a: Term, b: Term): boolean {
-  return a === b || termId(a) === termId(b);
+function sameTerm(a: StoredTerm, b: StoredTerm): boolean {
+  return a === b || (typeof a !== 'string' && typeof b !== 'string' && a.value === b.value);
 }
 
 function release(node: Node): void {
-  node.predicates = [];
-  node.objects = [];
+  node.statements = [];
   node.seen = undefined;
 }
 
 /** A node's statements grouped by predicate, predicates in the order first read. */
 function properties(node: Node): Map<string, Term[]> {
   const grouped = new Map<string, Term[]>();
-  for (let i = 0; i < node.predicates.length; i++) {
-    const values = grouped.get(node.predicates[i]!);
-    if (values) values.push(node.objects[i]!);
-    else grouped.set(node.predicates[i]!, [node.objects[i]!]);
+  const { statements } = node;
+  for (let i = 0; i < statements.length; i += 2) {
+    const predicate = statements[i] as string;
+    const object = restore(statements[i + 1]!);
+    const values = grouped.get(predicate);
+    if (values) values.push(object);
+    else grouped.set(predicate, [object]);
   }
   return grouped;
 }
@@ -193,7 +218,8 @@ function properties(node: Node): Map<string, Term[]> {
 /** The objects of a node's statements with `predicate`, in the order read. */
 function valuesOf(node: Node, predicate: string): Term[] {
   const values: Term[] = [];
-  for (let i = 0; i < node.predicates.length; i++) if (node.predicates[i] === predicate) values.push(node.objects[i]!);
+  const { statements } = node;
+  for (let i = 0; i < statements.length; i += 2) if (statements[i] === predicate) values.push(restore(statements[i + 1]!));
   return values;
 }
 
@@ -203,16 +229,18 @@ function withPrefixes(container: ProvJsonContainer, namer: QualifiedNamer): Prov
 }
 
 class ContainerBuilder {
-  private readonly sections = new Map<string, Record<string, ProvJsonRecord | ProvJsonRecord[] | string>>();
+  /** Records by id per section; Maps, not objects: an object interns every id it is given as a key. */
+  private readonly sections = new Map<string, Map<string, ProvJsonRecord | ProvJsonRecord[] | string>>();
   private blankCounter = 0;
 
-  constructor(private readonly namer: QualifiedNamer, private readonly warnings: string[], private readonly asText = false) {}
+  /** @param textIndent records are held as their JSON text, indented by this, when given */
+  constructor(private readonly namer: QualifiedNamer, private readonly warnings: string[], private readonly textIndent?: string) {}
 
   build(nodes: Map<string, Node>): ProvJsonContainer {
     // Which node each influence node qualifies: the subject of `?s prov:qualifiedX ?node`.
     const qualifiedBy = new Map<string, { subjects: Term[]; spec: RelationSpec }>();
     for (const node of nodes.values()) {
-      if (!node.predicates.some((p) => RELATION_BY_QUALIFIED.has(p))) continue;
+      if (!node.statements.some((p, i) => i % 2 === 0 && RELATION_BY_QUALIFIED.has(p as string))) continue;
       for (const [property, objects] of properties(node)) {
         const spec = RELATION_BY_QUALIFIED.get(property);
         if (!spec) continue;
@@ -255,7 +283,8 @@ class ContainerBuilder {
     const order = [...ELEMENTS.map((e) => e.kind), ...RELATIONS.map((r) => r.kind)];
     for (const kind of order) {
       const records = this.sections.get(kind);
-      if (records) container[kind] = records;
+      // Records as text stay a Map (writeDocument writes it in an object's key order).
+      if (records) container[kind] = this.textIndent === undefined ? toRecord(records) : records;
     }
     return container;
   }
@@ -366,17 +395,55 @@ class ContainerBuilder {
 
   private add(kind: string, id: string, record: ProvJsonRecord | ProvJsonRecord[]): void {
     let section = this.sections.get(kind);
-    if (!section) this.sections.set(kind, (section = emptyRecord()));
-    const existing = section[id];
+    if (!section) this.sections.set(kind, (section = new Map()));
+    const existing = section.get(id);
     if (existing === undefined) {
-      section[id] = this.asText ? JSON.stringify(record, null, 2) : record;
+      section.set(id, this.textIndent === undefined ? record : jsonText(record, this.textIndent));
       return;
     }
     // Two records under one id (rare): the text is read back to make the array.
     const before = typeof existing === 'string' ? JSON.parse(existing) as ProvJsonRecord | ProvJsonRecord[] : existing;
     const all = [...(Array.isArray(before) ? before : [before]), ...(Array.isArray(record) ? record : [record])];
-    section[id] = this.asText ? JSON.stringify(all, null, 2) : all;
+    section.set(id, this.textIndent === undefined ? all : jsonText(all, this.textIndent));
   }
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` with every line after the first indented by `indent`, made in
+ * one pass: stringifying a record and then indenting its text was a fifth of the conversion. The
+ * pieces are joined once, into one flat string (`+=` would keep a tree of them per record).
+ */
+function jsonText(value: unknown, indent: string): string {
+  const parts: string[] = [];
+  appendJson(parts, value, indent);
+  return parts.join('');
+}
+
+function appendJson(parts: string[], value: unknown, indent: string): void {
+  if (typeof value !== 'object' || value === null) {
+    parts.push(JSON.stringify(value));
+    return;
+  }
+  const inner = `${indent}  `;
+  const array = Array.isArray(value);
+  const names = array ? undefined : Object.keys(value);
+  const count = names ? names.length : (value as unknown[]).length;
+  if (!count) {
+    parts.push(array ? '[]' : '{}');
+    return;
+  }
+  for (let i = 0; i < count; i++) {
+    parts.push(i ? `,\n${inner}` : `${array ? '[' : '{'}\n${inner}`);
+    if (names) parts.push(JSON.stringify(names[i]), ': ');
+    appendJson(parts, names ? (value as Record<string, unknown>)[names[i]!] : (value as unknown[])[i], inner);
+  }
+  parts.push(`\n${indent}${array ? ']' : '}'}`);
+}
+
+function toRecord<T>(map: Map<string, T>): Record<string, T> {
+  const record = emptyRecord<T>();
+  for (const [id, value] of map) record[id] = value;
+  return record;
 }
 
 function isDateTime(term: Term): boolean {
@@ -408,7 +475,15 @@ export function writeProvJson(document: ProvJsonContainer, sink: TextSink): void
   writeDocument(document, sink, false);
 }
 
-/** `recordsAsText`: the records in the sections are their JSON text already (ProvJsonBuilder.writeTo). */
+/** Keys in the order an object holds them: array indices first, ascending, then the others as added. */
+function inObjectKeyOrder(keys: string[]): string[] {
+  const isIndex = (key: string) => /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
+  const indices = keys.filter(isIndex);
+  if (!indices.length) return keys;
+  return [...indices.sort((a, b) => Number(a) - Number(b)), ...keys.filter((key) => !isIndex(key))];
+}
+
+/** `recordsAsText`: the records in the sections are their JSON text already, indented (ProvJsonBuilder.writeTo). */
 function writeDocument(document: ProvJsonContainer, sink: TextSink, recordsAsText: boolean): void {
   let buffer = '';
   const write = (text: string) => {
@@ -422,15 +497,16 @@ function writeDocument(document: ProvJsonContainer, sink: TextSink, recordsAsTex
     const text = JSON.stringify(value, null, 2);
     write(text.includes('\n') ? text.replaceAll('\n', `\n${indent}`) : text);
   };
-  const writeText = (text: unknown, indent: string) => write((text as string).replaceAll('\n', `\n${indent}`));
-  const writeObject = (object: Record<string, unknown>, indent: string, writeValue: (value: unknown, indent: string, name: string) => void) => {
-    const keys = Object.keys(object);
+  const writeText = (text: unknown) => write(text as string);
+  const writeObject = (object: Record<string, unknown> | Map<string, unknown>, indent: string, writeValue: (value: unknown, indent: string, name: string) => void) => {
+    const map = object instanceof Map ? object : undefined;
+    const keys = map ? inObjectKeyOrder([...map.keys()]) : Object.keys(object);
     if (!keys.length) return write('{}');
     const inner = `${indent}  `;
     write('{');
     keys.forEach((name, i) => {
       write(`${i ? ',' : ''}\n${inner}${JSON.stringify(name)}: `);
-      writeValue(object[name], inner, name);
+      writeValue(map ? map.get(name) : (object as Record<string, unknown>)[name], inner, name);
     });
     write(`\n${indent}}`);
   };
@@ -438,7 +514,7 @@ function writeDocument(document: ProvJsonContainer, sink: TextSink, recordsAsTex
   const writeContainer = (container: unknown, indent: string): void => writeObject(container as Record<string, unknown>, indent, (section, inner, name) => {
     if (name === 'bundle') writeObject(section as Record<string, unknown>, inner, writeContainer);
     else if (name === 'prefix') writeJson(section, inner);
-    else writeObject(section as Record<string, unknown>, inner, recordsAsText ? writeText : writeJson);
+    else writeObject(section as Map<string, unknown>, inner, recordsAsText ? writeText : writeJson);
   });
   writeContainer(document, '');
   sink.write(`${buffer}\n`);

@@ -3,6 +3,7 @@
  * written in chunks. Its text must be what `JSON.stringify(document, null, 2)` makes of the
  * document quadsToProvJson returns for the same quads, on large and on hostile input.
  */
+import { DataFactory } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { convert } from '../../src/convert.js';
 import { readProv } from '../../src/io/read.js';
@@ -88,6 +89,25 @@ describe('RDF -> PROV-JSON, streamed', () => {
     const document = quadsToProvJson(quads, prefixes).document;
     expect(written).toBe(`${JSON.stringify(document, null, 2)}\n`);
     expect(JSON.parse(written).used['_:id1']).toEqual([{ 'prov:activity': 'a', 'prov:entity': 'f' }, { 'prov:activity': 'a', 'prov:entity': 'e' }]);
+  });
+
+  it('keeps IRIs whose text reads as a blank node, literal, variable, quad or nothing apart from those terms, and drops their repeats', () => {
+    const { namedNode, blankNode, literal, quad } = DataFactory;
+    const e = namedNode('http://example.org/e');
+    const note = namedNode('http://example.org/note');
+    const lookalikes = ['_:b1', '"x"', '?v', '<a>', '[1]', ''];
+    const objects = [
+      namedNode(`${P}Entity`), ...lookalikes.map((iri) => namedNode(iri)), blankNode('b1'), literal('x'), literal('"x"'),
+      // Past the scan limit duplicates are found by key: repeats of each kind, and filler statements.
+      ...Array.from({ length: 20 }, (_, i) => literal(`v${i}`)), ...lookalikes.map((iri) => namedNode(iri)), literal('x'), blankNode('b1'),
+    ];
+    const quads = objects.map((o, i) => quad(e, i ? note : namedNode('http://www.w3.org/1999/02/22-rdf-syntax-ns#type'), o));
+    const [record] = Object.values(quadsToProvJson(quads).document.entity as Record<string, Record<string, unknown[]>>);
+    const notes = Object.values(record!)[0]!;
+    expect(notes).toHaveLength(lookalikes.length + 3 + 20);
+    const names = notes.slice(0, lookalikes.length + 3);
+    expect(names.slice(0, lookalikes.length).every((v) => (v as { type?: string }).type === 'prov:QUALIFIED_NAME')).toBe(true);
+    expect(names.slice(lookalikes.length)).toEqual([{ $: '_:b1', type: 'prov:QUALIFIED_NAME' }, 'x', '"x"']);
   });
 
   it('writes in chunks, never the whole text at once', async () => {
