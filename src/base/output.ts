@@ -20,6 +20,27 @@ export interface TextSink {
   write(chunk: string | Uint8Array): void;
 }
 
+/**
+ * Collects many small writes and hands them to `sink` about a megabyte at a time (a large
+ * document's text is never one string); `end()` hands on what is left.
+ */
+export function chunkedWriter(sink: TextSink, flushAt = 1 << 20): { write(text: string): void; end(): void } {
+  let buffer = '';
+  return {
+    write(text) {
+      buffer += text;
+      if (buffer.length > flushAt) {
+        sink.write(buffer);
+        buffer = '';
+      }
+    },
+    end() {
+      sink.write(buffer);
+      buffer = '';
+    },
+  };
+}
+
 const registered = new Set<string>();
 const CLEANUP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 let installed = false;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DataFactory, type BlankNode, type Literal, type Quad, type Term } from 'n3';
 import type { Diagnostics } from '../base/diagnostics.js';
+import { chunkedWriter } from '../base/output.js';
 import { parseRdfText, type TextSink } from './rdf-text.js';
 
 import { PACKAGE_ROOT } from '../base/package-root.js';
@@ -202,7 +203,6 @@ export async function writeJsonLd(quads: readonly Quad[], prefixes: Record<strin
 
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
 const XSD_STRING = 'http://www.w3.org/2001/XMLSchema#string';
-const FLUSH_AT = 1 << 20;
 /** The default graph's key among graph names (no IRI or blank node key starts with `@`). */
 const DEFAULT_GRAPH = '@default';
 
@@ -239,14 +239,8 @@ export function writeJsonLdTo(quads: readonly Quad[], prefixes: Record<string, s
     values.push(valueOf(object, compactor));
   }
 
-  let buffer = '';
-  const write = (chunk: string) => {
-    buffer += chunk;
-    if (buffer.length > FLUSH_AT) {
-      sink.write(buffer);
-      buffer = '';
-    }
-  };
+  const out = chunkedWriter(sink);
+  const write = out.write;
   write(`{\n  "@context": ${indent(JSON.stringify(compactor.context, null, 2), '  ')},\n  "@graph": [`);
   let first = true;
   const item = (text: string) => {
@@ -267,7 +261,7 @@ export function writeJsonLdTo(quads: readonly Quad[], prefixes: Record<string, s
     write('\n      ]\n    }');
   }
   write(first ? ']\n}\n' : '\n  ]\n}\n');
-  sink.write(buffer);
+  out.end();
 }
 
 interface NodeOut {

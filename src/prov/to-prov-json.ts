@@ -4,7 +4,7 @@
  * triples become blank relations unless a qualified node already states them.
  */
 import { termFromId, termToId, type Quad, type Term } from 'n3';
-import type { TextSink } from '../base/output.js';
+import { chunkedWriter, type TextSink } from '../base/output.js';
 import { PROV, RDF_TYPE, XSD, XSD_STRING, RDF_LANG_STRING } from './namespaces.js';
 
 const XSD_DATETIME = `${XSD}dateTime`;
@@ -465,7 +465,6 @@ function setValues(record: ProvJsonRecord, name: string, values: ProvJsonValue[]
 }
 
 
-const FLUSH_AT = 1 << 20;
 
 /**
  * Writes `document` as `JSON.stringify(document, null, 2)` and a newline would, in chunks of about
@@ -485,14 +484,8 @@ function inObjectKeyOrder(keys: string[]): string[] {
 
 /** `recordsAsText`: the records in the sections are their JSON text already, indented (ProvJsonBuilder.writeTo). */
 function writeDocument(document: ProvJsonContainer, sink: TextSink, recordsAsText: boolean): void {
-  let buffer = '';
-  const write = (text: string) => {
-    buffer += text;
-    if (buffer.length > FLUSH_AT) {
-      sink.write(buffer);
-      buffer = '';
-    }
-  };
+  const out = chunkedWriter(sink);
+  const write = out.write;
   const writeJson = (value: unknown, indent: string) => {
     const text = JSON.stringify(value, null, 2);
     write(text.includes('\n') ? text.replaceAll('\n', `\n${indent}`) : text);
@@ -517,5 +510,6 @@ function writeDocument(document: ProvJsonContainer, sink: TextSink, recordsAsTex
     else writeObject(section as Map<string, unknown>, inner, recordsAsText ? writeText : writeJson);
   });
   writeContainer(document, '');
-  sink.write(`${buffer}\n`);
+  write('\n');
+  out.end();
 }
