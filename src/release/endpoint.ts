@@ -75,7 +75,9 @@ function credentials(env: NodeJS.ProcessEnv): Credentials {
   const password = env.REPROV_ENDPOINT_PASSWORD;
   if (!user && !password) return { secrets: [] };
   if (!user || !password) throw new UserError(`${user ? 'REPROV_ENDPOINT_USER' : 'REPROV_ENDPOINT_PASSWORD'} is set but ${user ? 'REPROV_ENDPOINT_PASSWORD' : 'REPROV_ENDPOINT_USER'} is not: set both (Basic authentication), or REPROV_ENDPOINT_TOKEN`);
-  return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`, secrets: [user, password] };
+  // The encoded pair is a secret too: a server may echo the header it was sent.
+  const encoded = Buffer.from(`${user}:${password}`).toString('base64');
+  return { authorization: `Basic ${encoded}`, secrets: [encoded, user, password] };
 }
 
 /** One HTTP client for an endpoint: credentials, time limit, same-origin redirects, one-line errors. */
