@@ -22,8 +22,6 @@ const outdir = join(root, 'dist/cli');
 const EXTERNAL = [
   'web-tree-sitter', 'tree-sitter-python', 'oxigraph', 'elkjs', 'h5wasm', 'ts-morph', 'typescript',
   'jsonld', 'protobufjs', 'ajv', 'zarrita',
-  // CommonJS loaded with import(): a split chunk of it would export only `default`, not `parse`.
-  'yaml',
 ];
 
 /** `import.meta.url` of a file, as seen from a chunk in `outdir`. */

@@ -58,6 +58,7 @@ import type { CollectContext } from './context.js';
 import { locationOf } from './data.js';
 import { redactText } from '../base/redact.js';
 import { confine } from '../base/confine.js';
+import { requireOnUse } from '../base/require-on-use.js';
 
 export type Ecosystem = 'npm' | 'pypi' | 'conda';
 
@@ -522,7 +523,7 @@ export function condaSpecPinned(spec: string): boolean {
 async function analyseCondaEnvironment(absolute: string, text: string, root: string | undefined): Promise<Analysis> {
   let document: unknown;
   // yaml loads only when a conda file is present: it costs start-up time every run would pay.
-  const { parse: parseYaml } = await import('yaml');
+  const { parse: parseYaml } = requireOnUse('yaml') as typeof import('yaml');
   try {
     document = parseYaml(text);
   } catch (error) {

@@ -29,6 +29,7 @@ import { Run, type BundleFiles, type StartRunOptions } from './run.js';
 import { startWatchdog } from './watchdog.js';
 import { flattenParams, type Params } from './params.js';
 import type { Value } from '../prov/graph.js';
+import { requireOnUse } from '../base/require-on-use.js';
 
 export class RecordUsageError extends UserError {}
 
@@ -315,7 +316,7 @@ async function readParamFile(path: string, name: string): Promise<Record<string,
     throw new RecordUsageError(`record: --params ${name}: cannot read the file`);
   }
   const yaml = /\.ya?ml$/i.test(path);
-  const parse: (text: string) => unknown = yaml ? (await import('yaml')).parse : JSON.parse;
+  const parse: (text: string) => unknown = yaml ? (requireOnUse('yaml') as typeof import('yaml')).parse : JSON.parse;
   let doc: unknown;
   try {
     doc = parse(text);

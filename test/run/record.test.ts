@@ -45,6 +45,16 @@ describe('reprov record', () => {
     expect(bundle.values('run', `${REPROV}status`)).toEqual(['succeeded']);
   });
 
+  it('reads a conda environment.yml through the shipped CLI (yaml loads on use there too)', () => {
+    const cwd = workdir();
+    writeFileSync(join(cwd, 'environment.yml'), 'name: train\ndependencies:\n  - numpy=1.26.4\n  - pandas\n');
+    const result = reprov(['record', '--no-git', '--no-hardware', '--no-system', '-o', 'b', '--', 'true'], { cwd });
+    expect(result.status, result.stderr).toBe(0);
+    const bundle = readBundle(join(cwd, 'b'));
+    expect(bundle.values('dependencies/environment.yml', `${REPROV}ecosystem`)).toEqual(['conda']);
+    expect(bundle.values('dependencies/environment.yml', `${REPROV}unpinnedCount`)).toEqual(['1']);
+  });
+
   describe('bad input: exit 2, one line, and the command never starts', () => {
     const cases: [string, string[], string][] = [
       ['an unreadable input path', ['--input', 'missing.csv'], 'record: --input missing.csv: no such file or directory'],
