@@ -27,7 +27,7 @@ export interface ConvertReport {
 export async function convertTo(text: string, sink: TextSink, options: ConvertOptions): Promise<ConvertReport> {
   const from = options.format ?? (options.file ? formatFromPath(options.file) : undefined) ?? sniffFormat(text);
   if (from === 'provjson' && options.to !== 'provjson' && options.to !== 'jsonld') {
-    return streamProvJson(text, sink, options);
+    return provJsonTextToRdf(text, sink, options);
   }
   if (options.to === 'provjson') return toProvJson(text, sink, { ...options, format: from });
   const dataset = await readProv(text, { ...options, format: from });
@@ -74,7 +74,8 @@ export async function convert(text: string, options: ConvertOptions): Promise<{ 
   return { output, ...report };
 }
 
-async function streamProvJson(text: string, sink: TextSink, options: ConvertOptions): Promise<ConvertReport> {
+/** A PROV-JSON text already in memory to RDF, quads written as they are made (the file path for large inputs streams: convertFile). */
+async function provJsonTextToRdf(text: string, sink: TextSink, options: ConvertOptions): Promise<ConvertReport> {
   const diagnostics = new Diagnostics(options.file ?? '<input>', options.lenient ?? false);
   const doc = parseJsonText(text, diagnostics);
   if (doc === undefined) return diagnostics;
