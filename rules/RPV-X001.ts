@@ -58,7 +58,8 @@ export function secretsRule(extra: readonly ExtraPattern[] = []): Rule {
         entry.where.set(kind, places);
       };
       for (const { quad: q, kind } of byName) note(q.subject, kind, focusName(input, q.predicate));
-      if (patterns.length) for (const q of input.store.readQuads(null, null, null, null)) {
+      // Where the secret values sit: a walk over every statement, only when some value holds one.
+      if (kinds.size) for (const q of input.store.readQuads(null, null, null, null)) {
         const check: [Position, Term][] = [['subject', q.subject], ['predicate', q.predicate], ['object', q.object], ['graph', q.graph]];
         for (const [position, term] of check) {
           for (const kind of kindsOf(term)) {
