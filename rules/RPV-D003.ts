@@ -24,7 +24,6 @@ const QUALIFIED_GENERATION = DataFactory.namedNode(`${PROV}qualifiedGeneration`)
 const ACTIVITY = DataFactory.namedNode(`${PROV}activity`);
 const OUTPUT_TYPES = [mls.Model, reprov.File, reprov.Directory, reprov.Artifact];
 const all = (store: Store, s: Term | null, p: Term | null, o: Term | null) => store.getQuads(s, p, o, null);
-const typed = (store: Store, node: Term, type: Term) => all(store, node, rdf.type, type).length > 0;
 const key = (term: Term) => `${term.termType}:${term.value}`;
 
 /** The runs and their phases (activities prov:wasInformedBy a run). */
@@ -41,18 +40,22 @@ function producers(store: Store): Set<string> {
 function generatedBy(store: Store, activities: Set<string>): Term[] {
   const out = new Map<string, Term>();
   for (const q of all(store, null, prov.wasGeneratedBy, null)) if (activities.has(key(q.object))) out.set(key(q.subject), q.subject);
-  for (const q of all(store, null, QUALIFIED_GENERATION, null)) {
-    if (all(store, q.object, ACTIVITY, null).some((a) => activities.has(key(a.object)))) out.set(key(q.subject), q.subject);
-  }
+  // The influence nodes naming one of them, from one lookup rather than one per qualified generation.
+  const naming = new Set(all(store, null, ACTIVITY, null).filter((a) => activities.has(key(a.object))).map((a) => key(a.subject)));
+  for (const q of all(store, null, QUALIFIED_GENERATION, null)) if (naming.has(key(q.object))) out.set(key(q.subject), q.subject);
   return [...out.values()];
 }
+
+/** The nodes that have one of `types` (in any graph). */
+const ofTypes = (store: Store, types: Term[]) => new Set(types.flatMap((t) => all(store, null, rdf.type, t).map((q) => key(q.subject))));
 
 export default defineRule({
   meta,
   check(input) {
     const { store } = input;
-    const outputs = generatedBy(store, producers(store))
-      .filter((e) => !typed(store, e, reprov.Metric) && OUTPUT_TYPES.some((t) => typed(store, e, t)));
+    const metrics = ofTypes(store, [reprov.Metric]);
+    const produced = ofTypes(store, OUTPUT_TYPES);
+    const outputs = generatedBy(store, producers(store)).filter((e) => !metrics.has(key(e)) && produced.has(key(e)));
     if (!outputs.length) return notApplicable('the runs produced no model, file, directory or artifact');
     return findings(outputs.filter((entity) => !all(store, entity, spdx.checksum, null)
       .some((c) => all(store, c.object, spdx.algorithm, null).some((a) => /(^|[#/_])sha-?256$/i.test(a.object.value))))

@@ -48,7 +48,7 @@ export default defineRule({
     if (!relations) return notApplicable('the bundle records no PROV relation');
     const out: Finding[] = [];
     for (const { node, via } of targets.values()) {
-      if (store.getQuads(node, rdf.type, null, null).length) continue;
+      if (store.matches(node, rdf.type, null, null)) continue;
       // Named only for what is reported: naming costs more than looking.
       const from = [...new Set(via.map((q) => `${focusName(input, q.subject)} ${focusName(input, q.predicate)}`))].sort();
       const shown = from.slice(0, 3).join(', ') + (from.length > 3 ? ` and ${from.length - 3} more` : '');

@@ -27,6 +27,13 @@ describe('RPV-X001 no credentials in the bundle', () => {
     ]);
     for (const secret of [HF, GITHUB, AWS_ID]) expect(found.join('\n')).not.toContain(secret);
   });
+  it('finds a value secret by a name that is percent-encoded in its node\'s IRI, or upper-case', async () => {
+    // `%74oken` is `token`: no secret word shows until the name is decoded.
+    expect(await messages('<urn:r/param/%74oken> a mls:HyperParameterSetting ; prov:value "c0ffee-1234" .'))
+      .toEqual(['r:param/%74oken: holds a token in prov:value: revoke the credential and remove it from the bundle']);
+    expect(await messages('<urn:r/param/HF_TOKEN> a mls:HyperParameterSetting ; prov:value "t0ken-5678" .'))
+      .toEqual(['r:param/HF_TOKEN: holds a token in prov:value: revoke the credential and remove it from the bundle']);
+  });
   it('gathers the secrets of one node into one finding', async () => {
     const bundle = `<urn:r/command> a reprov:Command ; reprov:commandLine "deploy --password=hunter2x" ; rdfs:label "deploy --password=hunter2x" ; reprov:entryPoint """${KEY}""" .`;
     expect(await messages(bundle)).toEqual(['r:command: holds a password in rdfs:label, reprov:commandLine; a private-key in reprov:entryPoint: revoke the credential and remove it from the bundle']);

@@ -2,7 +2,7 @@ import type { Term } from 'n3';
 import { focusName } from '../src/check/graph-query.js';
 import { defineRule, finding, findings } from '../src/check/rule-kit.js';
 import type { Finding, Rule } from '../src/check/types.js';
-import { type ExtraPattern, findSecretsWith, redactText, secretPatternsIn } from '../src/base/redact.js';
+import { type ExtraPattern, findSecretsWith, mayHoldSecretName, redactText, secretPatternsIn } from '../src/base/redact.js';
 import { mayNameSecret, namedSecrets } from '../src/prov/graph.js';
 import type { BundleStore } from '../src/check/bundle-store.js';
 
@@ -39,8 +39,9 @@ export function secretsRule(extra: readonly ExtraPattern[] = []): Rule {
         if (term.termType === 'Literal' || term.termType === 'NamedNode') values.add(term.value);
       }
       const patterns = secretPatternsIn([...values], extra);
-      // Values secret by their name (`<param/password> prov:value "hunter2"`), as record redacts them.
-      const byName = secretsByName(input.store);
+      // Values secret by their name (`<param/password> prov:value "hunter2"`), as record redacts them. A name is a
+      // literal or an IRI's last segment, so a bundle none of whose values holds a secret word has none.
+      const byName = [...values].some(mayHoldSecretName) ? secretsByName(input.store) : [];
       if (!patterns.length && !byName.length) return findings([]);
       const kinds = new Map<string, string[]>();
       for (const value of values) {

@@ -229,7 +229,10 @@ export function secretPatternsIn(texts: readonly string[], extraPatterns: readon
   const joined = texts.join('\n');
   // Substring searches first: most patterns' clues are absent from a clean bundle, and a scan of the whole join by a pattern with lookbehinds costs far more.
   const lower = joined.toLowerCase();
-  const clueIn = (p: SecretPattern) => !p.clues || p.clues.some((clue) => lower.includes(clue));
+  // Several patterns share a clue (`://`, `pass`, `token`): each is searched for once.
+  const present = new Map<string, boolean>();
+  const has = (clue: string) => present.get(clue) ?? present.set(clue, lower.includes(clue)).get(clue)!;
+  const clueIn = (p: SecretPattern) => !p.clues || p.clues.some(has);
   // A pattern whose matches its name decides (`kindOf`) is kept only when one match is kept.
   const finds = (p: SecretPattern) => clueIn(p) && tester(p.pattern).test(joined) && (!p.kindOf || findSecretsWith(joined, [p]).length > 0);
   return [...SECRET_PATTERNS.filter(finds), ...normalise(extraPatterns)];
@@ -300,6 +303,19 @@ export const SECRET_NAME_WORDS: Readonly<Record<string, string>> = {
 };
 /** Names glued into one word that still end in a secret word (`hfToken` is split, `HFTOKEN`, `dbpassword` are not). */
 const SECRET_SUFFIX = /(?:password|passwd|passphrase|secret|apikey|accesskey|secretkey|privatekey|(?<!^(?:sub|pre|de|max|min|num|pad|eos|bos|unk))token)$/;
+/**
+ * A name whose last word is a secret word holds that word, and SECRET_SUFFIX's endings each hold
+ * one too: a name holding none is not a secret name, told by one search instead of splitting it
+ * into words (the secrets rule asks this of every label, name and value of a bundle).
+ */
+const SECRET_WORD_CLUE = new RegExp(Object.keys(SECRET_NAME_WORDS).join('|'), 'i');
+/**
+ * Whether `text` may hold a name that `secretNameKind` calls secret: false when it holds no secret
+ * word and no percent-escape (a name read from an IRI is percent-decoded first).
+ */
+export function mayHoldSecretName(text: string): boolean {
+  return SECRET_WORD_CLUE.test(text) || text.includes('%');
+}
 /** Words before the last one that make it harmless: tokenizer special tokens, counts, limits. */
 const HARMLESS_BEFORE = new Set(['pad', 'eos', 'bos', 'unk', 'mask', 'sep', 'cls', 'special', 'start', 'end', 'stop', 'max', 'min', 'num', 'n', 'no', 'use', 'sort', 'primary', 'public']);
 /** Words before `key` that make it a key of data, not a credential (`label_key`, `rng_key`, `cache_key`). */
@@ -329,6 +345,7 @@ function nameWords(name: string): string[] {
  * `--author` are not secret.
  */
 export function secretNameKind(name: string): string | undefined {
+  if (!SECRET_WORD_CLUE.test(name)) return undefined;
   const words = nameWords(name);
   const last = words[words.length - 1];
   const before = words[words.length - 2];

@@ -74,6 +74,11 @@ export class BundleStore implements GraphStore {
     return unique(this.getQuads(null, predicate, object, graph).map((q) => q.subject));
   }
 
+  /** Whether some quad matches (no quad is made: a rule asking this of thousands of nodes pays for none). */
+  matches(subject?: Pattern, predicate?: Pattern, object?: Pattern, graph?: Pattern): boolean {
+    return this.store.countQuads(subject ?? undefined, predicate ?? undefined, object ?? undefined, graph ?? undefined) > 0;
+  }
+
   has(quad: RDF.Quad): boolean {
     return this.store.countQuads(quad.subject, quad.predicate, quad.object, quad.graph) > 0;
   }
