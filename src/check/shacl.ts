@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Term } from '@rdfjs/types';
-import { DataFactory, Parser, Store } from 'n3';
+import { DataFactory, Parser, Store, type Quad } from 'n3';
 import type { Validator } from 'shacl-engine';
 import { PACKAGE_ROOT } from '../base/package-root.js';
 import type { BundleStore } from './bundle-store.js';
@@ -37,22 +37,22 @@ const TARGET_BY_PREDICATE = new Set([`${SH}targetSubjectsOf`, `${SH}targetObject
 const SEVERITY: Record<string, ShaclViolation['severity']> = { [`${SH}Violation`]: 'error', [`${SH}Warning`]: 'warning', [`${SH}Info`]: 'info' };
 
 export class ShapeSet {
-  private readonly store = new Store();
+  /** The shapes' quads; into an n3 Store only for a bundle that is validated. */
+  private readonly quads: Quad[] = [];
   private validator?: Validator;
-  /** Each anonymous (property) shape's named ancestor shape. */
+  /** Each anonymous (property) shape's named ancestor shape (known once the shapes are compiled). */
   private readonly owner = new Map<string, string>();
   /** What a focus node needs in the data: one of these classes, or one of these predicates; `always` for any other target. */
   private readonly targets = { classes: new Set<string>(), predicates: new Set<string>(), always: false };
 
   /** @param files Turtle files of shapes, relative to the package's shapes/ directory or absolute. */
   constructor(files: readonly string[]) {
-    const { store, targets } = this;
+    const { quads, targets } = this;
     for (const file of files) {
       const path = isAbsolute(file) ? file : join(PACKAGE_ROOT, 'shapes', file);
-      store.addQuads(new Parser({ baseIRI: SHAPES_NS }).parse(readFileSync(path, 'utf8')));
+      for (const q of new Parser({ baseIRI: SHAPES_NS }).parse(readFileSync(path, 'utf8'))) quads.push(q);
     }
-    for (const q of store.getQuads(null, null, null, null)) {
-      if (q.object.termType === 'BlankNode' && q.predicate.value.startsWith(SH)) this.owner.set(q.object.value, q.subject.value);
+    for (const q of quads) {
       const predicate = q.predicate.value;
       if (predicate === TARGET_CLASS) targets.classes.add(q.object.value);
       else if (TARGET_BY_PREDICATE.has(predicate)) targets.predicates.add(q.object.value);
@@ -77,7 +77,11 @@ export class ShapeSet {
     if (!this.mayTarget(data)) return [];
     if (!this.validator) {
       const { Validator } = await import('shacl-engine');
-      this.validator = new Validator(this.store, { factory: DataFactory });
+      const store = new Store(this.quads);
+      for (const q of store.getQuads(null, null, null, null)) {
+        if (q.object.termType === 'BlankNode' && q.predicate.value.startsWith(SH)) this.owner.set(q.object.value, q.subject.value);
+      }
+      this.validator = new Validator(store, { factory: DataFactory });
     }
     const report = await this.validator.validate({ dataset: data.asDataset() });
     return report.results.map((result) => {
