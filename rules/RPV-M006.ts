@@ -1,6 +1,7 @@
 import { DataFactory, type Term } from 'n3';
 import { runs, subjectsOfType } from '../src/check/graph-query.js';
 import { defineRule, finding, findings } from '../src/check/rule-kit.js';
+import type { CheckInput } from '../src/check/types.js';
 import { prov } from '../src/prov/vocabulary.js';
 
 const meta = {
@@ -24,11 +25,20 @@ export default defineRule({
     const { store } = input;
     if (runs(store).length) return findings([]);
     const activities = subjectsOfType(store, prov.Activity).filter((a) => a.termType === 'NamedNode');
-    const subjects = store.getQuads(null, null, null, null).map((q) => q.subject);
-    const focus: Term = activities[0] ?? subjects.find((s) => s.termType === 'NamedNode') ?? subjects[0] ?? DataFactory.namedNode(input.file);
+    const focus: Term = activities[0] ?? firstSubject(store) ?? DataFactory.namedNode(input.file);
     const message = activities.length
       ? `the bundle records no run: none of its ${activities.length} activit${activities.length === 1 ? 'y is' : 'ies is'} an mls:Run, so no reproducibility rule has anything to check`
       : 'the bundle records no run (no activity at all, no mls:Run), so no reproducibility rule has anything to check';
     return findings([finding(input, meta, focus, message)]);
   },
 });
+
+/** The first named subject of the bundle, else its first subject: read one statement at a time, not all of them into an array. */
+function firstSubject(store: CheckInput['store']): Term | undefined {
+  let first: Term | undefined;
+  for (const { subject } of store.readQuads(null, null, null, null)) {
+    if (subject.termType === 'NamedNode') return subject;
+    first ??= subject;
+  }
+  return first;
+}
