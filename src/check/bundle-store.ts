@@ -92,9 +92,9 @@ export class BundleStore implements GraphStore {
 /**
  * Terms to numbers by n3's own term id (the string each n3 term carries), in Maps. rdf-stores'
  * dictionaries key a plain object by rdf-string's termToString, which rebuilds every literal's
- * string from n3's getters and interns each key: the largest cost of indexing a bundle (a third of
- * building the store of 100k triples, measured with bench/check-phases.mjs). IRIs get their own Map,
- * so that an IRI spelt like a blank node's id (`_:b1`) stays a different term.
+ * string from n3's getters and interns each key: ~40% of building the store (bench/check-phases.mjs,
+ * 100k triples: indexing ~430 -> ~320 ms). IRIs get their own Map, so that an IRI spelt like a
+ * blank node's id (`_:b1`) stays a different term.
  */
 class TermNumbers implements ITermDictionary<number> {
   readonly features = { quotedTriples: false };
