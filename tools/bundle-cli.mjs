@@ -95,15 +95,25 @@ const { metafile, outputFiles } = await build({
 });
 
 const toCjsName = (path) => path.replace(/\.mjs$/, '.cjs');
-/** A chunk loaded on demand is required (a resolved promise keeps `await import()`'s timing); packages keep `import()`. */
-const ownChunkImports = (code) => code
-  .replace(/\bimport\((["'])\.\/(chunk-[A-Z0-9]+)\.mjs\1\)/g, 'Promise.resolve().then(() => require("./$2.cjs"))')
-  .replace(/(["'])\.\/(chunk-[A-Z0-9]+)\.mjs\1/g, '"./$2.cjs"');
+/**
+ * A chunk loaded on demand is required (a resolved promise keeps `await import()`'s timing). An ES
+ * module package (zarrita, h5wasm) is imported by dynamic-import.cjs, which Node compiles itself:
+ * `import()` in code that tools/cli-entry.cjs compiles through vm.Script needs an experimental API.
+ */
+const DYNAMIC_IMPORT = 'dynamic-import.cjs';
+const dynamicImports = (code) => code
+  .replace(/(?<![.\w$])import\((["'])\.\/(chunk-[A-Z0-9]+)\.mjs\1\)/g, 'Promise.resolve().then(() => require("./$2.cjs"))')
+  .replace(/(["'])\.\/(chunk-[A-Z0-9]+)\.mjs\1/g, '"./$2.cjs"')
+  .replace(/(?<![.\w$])import\((["'])([^"'.][^"']*)\1\)/g, (_match, _quote, specifier) => {
+    packagesImported.add(specifier);
+    return `require("./${DYNAMIC_IMPORT}")(${JSON.stringify(specifier)})`;
+  });
+const packagesImported = new Set();
 
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 for (const file of outputFiles) {
-  const { code } = await transform(ownChunkImports(file.text).replace(/^#!.*\n/, ''), {
+  const { code } = await transform(dynamicImports(file.text).replace(/^#!.*\n/, ''), {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
@@ -114,7 +124,13 @@ for (const file of outputFiles) {
   });
   writeFileSync(toCjsName(file.path), code);
 }
+// What was rewritten must be what esbuild left as import() of a package, not text that looked like it.
+const expected = new Set(Object.values(metafile.outputs).flatMap((output) => output.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => i.path)));
+if ([...expected].sort().join() !== [...packagesImported].sort().join()) {
+  throw new Error(`tools/bundle-cli: import() of packages rewritten: ${[...packagesImported]}; esbuild's: ${[...expected]}`);
+}
 copyFileSync(join(root, 'tools/cli-entry.cjs'), join(outdir, 'reprov.cjs'));
+writeFileSync(join(outdir, DYNAMIC_IMPORT), '// Node\'s import() for the bundle\'s chunks (tools/bundle-cli.mjs).\nmodule.exports = (specifier) => import(specifier);\n');
 
 // Which package each output file holds, for test/support/loaded.ts (not shipped: outside dist/cli).
 const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([path, output]) => [toCjsName(path), output]));

@@ -22,19 +22,19 @@ const vm = require('node:vm');
 const { crc32 } = require('node:zlib');
 
 const DIST = join(__dirname, '..') + sep;
+// The one file with `import()` (tools/bundle-cli.mjs), which only Node's own compiler can give it.
+const DYNAMIC_IMPORT = join(__dirname, 'dynamic-import.cjs');
 const mode = process.env.REPROV_CODE_CACHE;
 /** What was compiled, for `write` and `report`: file name, source, script, whether a usable cache was found. */
 const compiled = mode === 'write' || mode === 'report' ? [] : undefined;
 const compileFromSource = Module.prototype._compile;
 
 Module.prototype._compile = function compileWithCache(content, filename) {
-  if (!filename.startsWith(DIST)) return compileFromSource.call(this, content, filename);
+  if (!filename.startsWith(DIST) || filename === DYNAMIC_IMPORT) return compileFromSource.call(this, content, filename);
   const cachedData = readCodeCache(`${filename}.cache`, content);
   const script = new vm.Script(Module.wrap(content), {
     filename,
     cachedData,
-    // `import()` of ES-module packages (zarrita, h5wasm) goes through Node's own loader.
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   compiled?.push({ filename, content, script, found: cachedData !== undefined });
   const wrapper = script.runInThisContext({ displayErrors: true });
