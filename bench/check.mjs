@@ -18,7 +18,7 @@ import { bundleMix, makeBundles } from './corpus.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'bench', 'out', 'check');
-const cli = join(root, 'dist', 'cli', 'reprov.mjs');
+const cli = join(root, 'dist', 'cli', 'reprov.cjs');
 const count = Number(process.argv[2] ?? 200);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -10,7 +10,7 @@
  * (reprov, the floor and rapper only: Python would take about 10 minutes there), and N-Quads and
  * TriG are timed there. Inputs of 16 MiB and more (from ~60k entities) take reprov's streaming path.
  * Options:
- *   --cli PATH        the reprov CLI to time (default dist/cli/reprov.mjs, the bundle package.json's bin runs)
+ *   --cli PATH        the reprov CLI to time (default dist/cli/reprov.cjs, the bundle package.json's bin runs)
  *   --no-python       do not time Python prov
  *   --python-max N    largest size Python is timed at (default 100000)
  *   --no-variants     skip the reader-path comparison at 100k (bare floats / fractional times)
@@ -52,7 +52,7 @@ function parseSize(text) {
 }
 const args = process.argv.slice(2);
 const sizes = [];
-const opts = { cli: join(ROOT, 'dist/cli/reprov.mjs'), python: true, pythonMax: 100000, variants: true, check: true, keep: false, all: false };
+const opts = { cli: join(ROOT, 'dist/cli/reprov.cjs'), python: true, pythonMax: 100000, variants: true, check: true, keep: false, all: false };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--all') opts.all = true;
@@ -154,7 +154,7 @@ const sh = (cmd) => { try { return execFileSync('sh', ['-c', cmd], { encoding: '
 // Read before the runs: the checkout may move while they take minutes.
 const revision = `working tree at commit ${sh(`git -C '${ROOT}' rev-parse --short HEAD`)}` +
   (sh(`git -C '${ROOT}' status --porcelain -- src schemas`) ? ' with uncommitted changes under src/ or schemas/' : '') +
-  (opts.cli === join(ROOT, 'dist/cli/reprov.mjs') ? '' : ' (the CLI named by --cli may be built from another tree)');
+  (opts.cli === join(ROOT, 'dist/cli/reprov.cjs') ? '' : ' (the CLI named by --cli may be built from another tree)');
 const loadBefore = loadavg();
 // Fixed cost: each tool on a 10-entity document (process start, module loading, schema compiling).
 log('startup: 10-entity document');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startRun } from '../dist/src/run/run.js';
 
-const CLI = new URL('../dist/cli/reprov.mjs', import.meta.url).pathname;
+const CLI = new URL('../dist/cli/reprov.cjs', import.meta.url).pathname;
 const OFF = { git: false, environment: false, hardware: false, dependencies: false, determinism: false, system: false };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const scratch = () => mkdtempSync(join(tmpdir(), 'reprov-bench-'));

@@ -23,7 +23,7 @@ const arg = (name, fallback) => {
 const METRICS = arg('metrics', 100);
 const POINTS = arg('points', 10_000);
 const RUNS = arg('runs', 3);
-const CLI = new URL('../dist/cli/reprov.mjs', import.meta.url).pathname;
+const CLI = new URL('../dist/cli/reprov.cjs', import.meta.url).pathname;
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const OUT = new URL('out/report/', import.meta.url).pathname;
 const DOCS = process.argv.includes('--docs') ? new URL('../docs/images/', import.meta.url).pathname : undefined;

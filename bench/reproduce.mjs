@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const CLI = join(ROOT, 'dist', 'cli', 'reprov.mjs');
+const CLI = join(ROOT, 'dist', 'cli', 'reprov.cjs');
 const PYTHON = '/usr/bin/python3';
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);

@@ -22,7 +22,7 @@ const out = join(process.env.REPROV_BENCH_DIR ?? tmpdir(), 'reprov-bench-runs');
 const args = process.argv.slice(2);
 // --cli PATH: time another build (a copy of dist/ made before the working tree is rebuilt).
 const cliAt = args.indexOf('--cli');
-const cli = cliAt >= 0 ? args.splice(cliAt, 2)[1] : join(root, 'dist', 'cli', 'reprov.mjs');
+const cli = cliAt >= 0 ? args.splice(cliAt, 2)[1] : join(root, 'dist', 'cli', 'reprov.cjs');
 const repeatAt = args.indexOf('--repeat');
 const repeat = repeatAt >= 0 ? Number(args.splice(repeatAt, 2)[1]) : 3;
 const sizes = (args.length ? args : ['1000', '10000']).map(Number);

@@ -9,7 +9,7 @@
  *
  *   npm run build && node bench/scale.mjs                  1k, 10k, 100k (about 2 minutes)
  *   node bench/scale.mjs 1k 10k --runs 5                    chosen sizes, runs per figure (median)
- *   node bench/scale.mjs --cli /path/to/other/dist/cli/reprov.mjs --timeout 120
+ *   node bench/scale.mjs --cli /path/to/other/dist/cli/reprov.cjs --timeout 120
  *                                                           another build (a clean checkout), with a time limit
  *
  * Bundles go to bench/out/scale/ (git-ignored) and are kept: a second run reuses them. Each
@@ -47,7 +47,7 @@ const option = (name, fallback) => {
   const [value] = args.splice(at, 2).slice(1);
   return value;
 };
-const cli = option('--cli', join(root, 'dist', 'cli', 'reprov.mjs'));
+const cli = option('--cli', join(root, 'dist', 'cli', 'reprov.cjs'));
 const runsOption = option('--runs', undefined);
 const timeout = Number(option('--timeout', 300));
 const parseSize = (text) => Math.round(Number(text.replace(/k$/i, '')) * (/k$/i.test(text) ? 1000 : 1));

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { makeSources, pythonHazards, typescriptHazards } from './corpus.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const cli = join(root, 'dist', 'cli', 'reprov.mjs');
+const cli = join(root, 'dist', 'cli', 'reprov.cjs');
 const count = Number(process.argv[2] ?? 1000);
 
 function scan(dir, jobs) {

@@ -28,7 +28,7 @@ const PY_WAIT4 = 'import os, sys\npid = os.fork()\nif pid == 0:\n  n = os.open(o
   '  os.execv(sys.argv[1], sys.argv[1:])\n_, status, ru = os.wait4(pid, 0)\nprint(ru.ru_utime + ru.ru_stime, ru.ru_maxrss, os.waitstatus_to_exitcode(status))';
 
 const args = process.argv.slice(2);
-const opts = { runs: 5, cli: join(ROOT, 'dist/cli/reprov.mjs'), python: true };
+const opts = { runs: 5, cli: join(ROOT, 'dist/cli/reprov.cjs'), python: true };
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--runs') opts.runs = Number(args[++i]);
   else if (args[i] === '--cli') opts.cli = resolve(args[++i] ?? '');

@@ -26,7 +26,8 @@ describe('the npm package', () => {
       seen.add(file);
       if (!files.has(file)) return void missing.push(file);
       const text = readFileSync(join(REPO, file), 'utf8');
-      for (const [, spec] of text.matchAll(/(?:from\s+|import\()\s*'(\.{1,2}\/[^']+)'/g)) visit(normalize(join(dirname(file), spec!)));
+      // The library's ES modules (tsc) and the CLI bundle's CommonJS chunks (esbuild).
+      for (const [, , spec] of text.matchAll(/(?:from\s+|import\(|require\()\s*(['"])(\.{1,2}\/[^'"]+)\1/g)) visit(normalize(join(dirname(file), spec!)));
     };
     for (const entry of [...Object.values(pkg.bin), pkg.main, 'dist/src/check/worker.js', 'dist/src/scan/worker.js']) visit(normalize(entry));
     expect(missing).toEqual([]);

@@ -3,12 +3,15 @@
  * A module hook (node:module `register`) logs every module resolved (the bundle's chunks, mapped to
  * the packages they hold, and packages left outside the bundle); `reprov --version` and
  * `reprov --help` must load no package but commander: the RDF, SHACL, SPARQL, layout and
- * parser libraries load when a command needs them. Counts modules, never times them.
+ * parser libraries load when a command needs them. Counts modules, never times them. Then the code
+ * cache the build writes for the bundle: used, and refused when it does not fit.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, REPO } from './support/cli.js';
 import { loadedBy } from './support/loaded.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'reprov-startup-'));
@@ -43,5 +46,52 @@ describe('start-up: what the CLI loads before the command needs it', () => {
     expect(plain.packages).not.toContain('shacl-engine');
     const code = packagesLoaded(['check', bundle('code.ttl', '<urn:r/run> a prov:Activity ; prov:used <urn:r/code> .\n<urn:r/code> a prov:Entity, reprov:CodeState ; reprov:commit "3f2c9a1" .')]);
     expect(code.packages).toContain('shacl-engine');
+  });
+});
+
+describe('start-up: the V8 code cache written at build (tools/cli-entry.cjs)', () => {
+  const document = join(dir, 'cache-in.json');
+  writeFileSync(document, '{"entity": {"ex:e": {"prov:label": "e"}}, "activity": {"ex:a": {}}, "used": {"_:u": {"prov:activity": "ex:a", "prov:entity": "ex:e"}}, "prefix": {"ex": "http://example.org/"}}');
+  /** `reprov ARGS` run from `cli` with REPROV_CODE_CACHE=report: its result and what it said of each file's cache. */
+  const reported = (cli: string, args: string[]) => {
+    const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, REPROV_CODE_CACHE: 'report' } });
+    const caches = new Map([...result.stderr.matchAll(/^code cache (\w+): (\S+)$/gm)].map(([, state, file]) => [file!, state!]));
+    return { ...result, caches };
+  };
+
+  it('compiles every file a conversion loads from its cache', () => {
+    const { status, caches } = reported(CLI, ['convert', document, '-t', 'turtle', '-o', join(dir, 'cache-out.ttl')]);
+    expect(status).toBe(0);
+    expect(caches.get('cli/main.cjs')).toBe('used');
+    expect(caches.size).toBeGreaterThan(10);
+    expect([...caches].filter(([, state]) => state !== 'used')).toEqual([]);
+  });
+
+  it('does not use a damaged, truncated or stale cache, and the command still works', () => {
+    // A copy of the package, so that its caches can be spoiled.
+    const pkg = mkdtempSync(join(dir, 'pkg-'));
+    cpSync(join(REPO, 'dist'), join(pkg, 'dist'), { recursive: true });
+    for (const name of ['package.json', 'node_modules', 'schemas', 'shapes', 'contexts']) symlinkSync(join(REPO, name), join(pkg, name));
+    const cli = join(pkg, 'dist/cli/reprov.cjs');
+    const chunks = reported(cli, ['convert', document, '-t', 'turtle']).caches;
+    const [damaged, truncated] = [...chunks.keys()].filter((file) => file.startsWith('cli/chunk-'));
+    // Bytes changed inside: V8 itself would crash on it (checked by hand: "Fatal error ... Deserializer").
+    const damage = readFileSync(join(pkg, 'dist', `${damaged!}.cache`));
+    for (let i = 1000; i < damage.length - 8; i += 997) damage[i]! ^= 0x5a;
+    writeFileSync(join(pkg, 'dist', `${damaged!}.cache`), damage);
+    truncateSync(join(pkg, 'dist', `${truncated!}.cache`), 100);
+    // Stale: the source changed but kept its length, which is all V8 compares.
+    const main = join(pkg, 'dist/cli/main.cjs');
+    writeFileSync(main, readFileSync(main, 'utf8').replace('Checkable machine-learning provenance', 'CHECKABLE machine-learning provenance'));
+
+    const help = reported(cli, ['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('CHECKABLE machine-learning provenance');
+    expect(help.caches.get('cli/main.cjs')).toBe('none');
+    const converted = reported(cli, ['convert', document, '-t', 'turtle']);
+    expect(converted.status, converted.stderr).toBe(0);
+    expect(converted.stdout).toContain('prov:used');
+    expect(converted.caches.get(damaged!)).toBe('none');
+    expect(converted.caches.get(truncated!)).toBe('none');
   });
 });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 // The bundled command, as package.json's bin ships it (tools/bundle-cli.mjs).
-export const CLI = fileURLToPath(new URL('../../dist/cli/reprov.mjs', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/cli/reprov.cjs', import.meta.url));
 
 export interface CliResult {
   status: number | null;

@@ -1,8 +1,9 @@
 /**
- * What a CLI invocation loaded: a module hook (node:module `register`) logs every module resolved;
- * each chunk of the bundled CLI (tools/bundle-cli.mjs) is mapped through esbuild's metafile to the
- * files it holds, so tests name source modules (`dist/src/check/recorded-scan.js`) and npm
- * packages whether they were bundled or left outside the bundle.
+ * What a CLI invocation loaded: a module hook (node:module `register`) logs every ES module resolved
+ * and a preloaded script every CommonJS module (the bundled CLI's chunks are CommonJS); each chunk
+ * of the bundled CLI (tools/bundle-cli.mjs) is mapped through esbuild's metafile to the files it
+ * holds, so tests name source modules (`dist/src/check/recorded-scan.js`) and npm packages whether
+ * they were bundled or left outside the bundle.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,16 @@ export async function resolve(specifier, context, next) {
 }
 `);
 writeFileSync(join(HOOKS, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`);
+writeFileSync(join(HOOKS, 'require.cjs'), `const Module = require('node:module');
+const { appendFileSync } = require('node:fs');
+const { pathToFileURL } = require('node:url');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (...args) {
+  const path = resolve.apply(this, args);
+  if (path.startsWith('/')) appendFileSync(process.env.REPROV_LOADED_LOG, pathToFileURL(path).href + '\\n');
+  return path;
+};
+`);
 
 let chunkInputs: Map<string, string[]> | undefined;
 /** The files (relative to the repository) each output file of the bundle holds. */
@@ -46,7 +57,7 @@ export interface Loaded {
 export function loadedBy(args: string[], cwd = REPO): Loaded {
   const log = join(HOOKS, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.log`);
   writeFileSync(log, '');
-  const result = spawnSync(process.execPath, ['--import', join(HOOKS, 'register.mjs'), CLI, ...args], { cwd, env: { ...process.env, REPROV_LOADED_LOG: log }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--import', join(HOOKS, 'register.mjs'), '--require', join(HOOKS, 'require.cjs'), CLI, ...args], { cwd, env: { ...process.env, REPROV_LOADED_LOG: log }, encoding: 'utf8' });
   const urls = readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith('file:'));
   const files = [...new Set(urls.flatMap((url) => inputsByChunk().get(url) ?? [relative(REPO, fileURLToPath(url)).split(sep).join('/')]))];
   const packages = [...new Set(files.map(packageOf).filter((name): name is string => !!name))].sort();
