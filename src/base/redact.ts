@@ -308,7 +308,8 @@ const SECRET_SUFFIX = /(?:password|passwd|passphrase|secret|apikey|accesskey|sec
  * one too: a name holding none is not a secret name, told by one search instead of splitting it
  * into words (the secrets rule asks this of every label, name and value of a bundle).
  */
-const SECRET_WORD_CLUE = new RegExp(Object.keys(SECRET_NAME_WORDS).join('|'), 'i');
+// `u`: case folding as toLowerCase does it, which turns the Kelvin sign (U+212A) into k.
+const SECRET_WORD_CLUE = new RegExp(Object.keys(SECRET_NAME_WORDS).join('|'), 'iu');
 /**
  * Whether `text` may hold a name that `secretNameKind` calls secret: false when it holds no secret
  * word and no percent-escape (a name read from an IRI is percent-decoded first).

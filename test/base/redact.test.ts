@@ -237,6 +237,9 @@ describe('redactEnv', () => {
     expect(secretNameKind('--max-tokens')).toBeUndefined();
     expect(secretNameKind('X-Amz-Signature')).toBe('signature');
     expect(secretNameKind('--token-file')).toBeUndefined();
+    // Lower-cased, the Kelvin sign (U+212A) is a plain k: the quick test for a secret word must see it too.
+    expect(secretNameKind('API_\u212AEY')).toBe('key');
+    expect(secretNameKind('--hf-to\u212Aen')).toBe('token');
   });
 });
 
