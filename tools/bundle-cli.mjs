@@ -141,7 +141,7 @@ writeCodeCache();
 /**
  * Runs a few commands through the entry with REPROV_CODE_CACHE=write, so that the functions they
  * run are in the cache (start-up and help, which every command goes through, a conversion each way,
- * a check), then runs them again to see that V8 uses every cache written.
+ * a check of PROV-JSON and of Turtle), then runs them again to see that V8 uses every cache written.
  */
 function writeCodeCache() {
   const scratch = mkdtempSync(join(tmpdir(), 'reprov-code-cache-'));
@@ -159,6 +159,7 @@ function writeCodeCache() {
     ['convert', document, '-t', 'turtle', '-o', join(scratch, 'prov.ttl')],
     ['convert', join(scratch, 'prov.ttl'), '-t', 'json', '-o', join(scratch, 'back.json')],
     ['check', document, '-j', '1'],
+    ['check', join(scratch, 'prov.ttl'), '-f', 'json', '-j', '1'],
   ];
   const run = (args, mode) => {
     const result = spawnSync(process.execPath, [join(outdir, 'reprov.cjs'), ...args], { cwd: scratch, env: { ...process.env, REPROV_CODE_CACHE: mode }, encoding: 'utf8' });
