@@ -147,10 +147,19 @@ function hasReprovKey(path: string): boolean {
     return false;
   }
   try {
-    const doc = parseJsonc(text, false);
+    // Nearly every package.json is plain JSON, which JSON.parse reads far faster than jsonc-parser.
+    const doc = plainJson(text) ?? parseJsonc(text, false);
     return isObject(doc) && Object.hasOwn(doc, 'reprov');
   } catch {
     return /"reprov"\s*:/.test(text);
+  }
+}
+
+function plainJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 
