@@ -13,11 +13,11 @@
  * document or bundle); a bundle's prefixes are declared to the writer when its "prefix" is read.
  */
 import { createReadStream, readFileSync } from 'node:fs';
-import { DataFactory, type Quad, type Quad_Graph } from 'n3';
+import { DataFactory, type Quad_Graph } from 'n3';
 import { jsonParser } from 'stream-json/core/parser.js';
 import { getManyValues, isMany, none } from 'stream-chain/defs.js';
 import { Diagnostics, jsonPointer } from '../base/diagnostics.js';
-import { addDeclaredPrefixes, ProvJsonRecords, type FromProvJsonOptions, type SectionSpec } from '../prov/from-prov-json.js';
+import { addDeclaredPrefixes, ProvJsonRecords, type FromProvJsonOptions, type SectionSpec, type StatementSink } from '../prov/from-prov-json.js';
 import type { NamespaceScope } from '../prov/namespace-scope.js';
 import { checkProvJsonSchema } from '../prov/schema.js';
 import { formatInfo, type Format } from './formats.js';
@@ -147,8 +147,9 @@ export async function streamProvJsonFile(path: string, sink: TextSink, options: 
   const prefixes: Record<string, string> = Object.create(null);
   let writer: RdfTextWriter | undefined;
   let merge = false;
-  function emitTo(q: Quad): void {
-    writer!.add(merge && q.graph.termType !== 'DefaultGraph' ? DataFactory.quad(q.subject, q.predicate, q.object) : q);
+  const defaultGraph = DataFactory.defaultGraph();
+  function emitTo(...[subject, predicate, object, graph]: Parameters<StatementSink>): void {
+    writer!.addQuad(subject, predicate, object, merge ? defaultGraph : graph);
   }
   const duplicate = (pointer: string, merged: boolean) => diagnostics.warn(pointer, `duplicate key: ${merged ? 'the two objects are merged' : 'this value replaces the first'}`);
   const validate = (skeleton: unknown) => checkProvJsonSchema(skeleton, diagnostics);

@@ -144,6 +144,11 @@ export class RdfTextWriter {
     this.writer.addQuad(quad);
   }
 
+  /** {@link add} for a quad in parts: no Quad object is made only to be taken apart. */
+  addQuad(subject: Quad['subject'], predicate: Quad['predicate'], object: Quad['object'], graph: Quad['graph']): void {
+    this.writer.addQuad(subject, predicate, object, graph);
+  }
+
   /** Declares prefixes from here on (Turtle and TriG allow a prefix anywhere between statements). */
   addPrefixes(prefixes: Record<string, string>): void {
     if (Object.keys(prefixes).length) this.writer.addPrefixes(prefixes);
