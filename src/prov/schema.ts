@@ -83,7 +83,8 @@ function readSchema(): AnySchemaObject {
 
 /** Reports the first schema violation through `diagnostics` (which throws unless lenient). */
 export function checkProvJsonSchema(doc: unknown, diagnostics: Diagnostics): void {
-  report(validators().document, doc, '', diagnostics);
+  const validate = validators().document;
+  if (!validate(doc)) report(validate, doc, '', diagnostics);
 }
 
 /**
@@ -92,11 +93,13 @@ export function checkProvJsonSchema(doc: unknown, diagnostics: Diagnostics): voi
  * reported at the same JSON pointer and in the same words as in the whole document.
  */
 export function checkProvJsonRecord(section: string, id: string, record: unknown, sectionPath: readonly string[], diagnostics: Diagnostics): void {
-  report(validators().records[section]!, record, jsonPointer(...sectionPath, id), diagnostics);
+  const validate = validators().records[section]!;
+  // The pointer only for a problem: a streamed document has millions of records.
+  if (!validate(record)) report(validate, record, jsonPointer(...sectionPath, id), diagnostics);
 }
 
+/** Reports the error `validate` found in `value`, which is at JSON pointer `at`. */
 function report(validate: ValidateFunction, value: unknown, at: string, diagnostics: Diagnostics): void {
-  if (validate(value)) return;
   const error = mostUseful(validate.errors ?? []);
   if (!error) return;
   const { location, message } = explain(error, value, at, Object.keys(readSchema().properties as object));
