@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { DataFactory } from 'n3';
-import { declaredPrefixes, provJsonToQuads } from './prov/from-prov-json.js';
+import { declaredPrefixes, provJsonToStatements } from './prov/from-prov-json.js';
 import { Diagnostics, type Diagnostic } from './base/diagnostics.js';
 import { formatFromPath, formatInfo, sniffFormat, type Format } from './io/formats.js';
 import { parseJsonText } from './io/json-text.js';
@@ -85,9 +85,10 @@ async function provJsonTextToRdf(text: string, sink: TextSink, options: ConvertO
   const merge = bundleCount > 0 && !formatInfo(options.to).namedGraphs;
   if (merge && !options.mergeBundles) throw new BundlesNeedNamedGraphs(options.to, bundleCount);
   const writer = new RdfTextWriter(options.to, declaredPrefixes(doc, options.namespaceBase), sink);
-  provJsonToQuads(
+  const defaultGraph = DataFactory.defaultGraph();
+  provJsonToStatements(
     doc,
-    merge ? (q) => writer.add(DataFactory.quad(q.subject, q.predicate, q.object)) : (q) => writer.add(q),
+    merge ? (s, p, o) => writer.addQuad(s, p, o, defaultGraph) : (s, p, o, g) => writer.addQuad(s, p, o, g),
     diagnostics,
     options,
   );

@@ -193,11 +193,12 @@ function scanOutsideStrings(text: string): { keys: number; marked: number[] } | 
       if (++depth > MAX_DEPTH) return undefined;
     } else if (c === 125 || c === 93) depth--;
     else if ((c >= 48 && c <= 57) || c === 45) {
+      // Read in place: most numbers are short integers, which need no copy of their text.
       let end = i + 1;
-      while (end < text.length && isNumberChar(text.charCodeAt(end))) end++;
-      const written = text.slice(i, end);
-      if (!isExact(written)) {
-        if (!JSON_NUMBER.test(written)) return undefined;
+      let exact = true;
+      for (let d; end < text.length && isNumberChar((d = text.charCodeAt(end))); end++) if (d === 46 || d === 101 || d === 69) exact = false;
+      if (!exact || end - i > MAX_EXACT_LENGTH) {
+        if (!JSON_NUMBER.test(text.slice(i, end))) return undefined;
         marked.push(i, end);
       }
       i = end - 1;
@@ -240,11 +241,19 @@ function countKeys(value: unknown, bare: boolean): number {
   if (typeof value !== 'object' || value === null) return 0;
   let count = 0;
   if (Array.isArray(value)) {
-    for (const item of value) count += countKeys(item, bare);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' && item !== null) count += countKeys(item, bare);
+    }
     return count;
   }
   if (bare) Object.setPrototypeOf(value, null);
-  for (const key in value) count += 1 + countKeys((value as Record<string, unknown>)[key], bare);
+  for (const key in value) {
+    count++;
+    // Most values are strings and numbers: no call for them.
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === 'object' && item !== null) count += countKeys(item, bare);
+  }
   return count;
 }
 
@@ -257,9 +266,12 @@ export function exactOrMarked(written: string): number | string {
   return isExact(written) ? Number(written) : NUMBER_MARK + written;
 }
 
+/** The longest integer ({@link isExact}) that JSON.parse keeps as written. */
+const MAX_EXACT_LENGTH = 15;
+
 /** A number JSON.parse keeps as written: an integer of at most 15 characters. */
 function isExact(written: string): boolean {
-  if (written.length > 15) return false;
+  if (written.length > MAX_EXACT_LENGTH) return false;
   for (let i = 0; i < written.length; i++) {
     const c = written.charCodeAt(i);
     if (c === 46 || c === 101 || c === 69) return false; // . e E

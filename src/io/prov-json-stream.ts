@@ -6,20 +6,21 @@
  * grouping by subject follows the document's own.
  *
  * Kept from the whole-document path: numbers as written (stream-json hands their text), the
- * schema (each record is validated inside a skeleton of its path, so errors keep their JSON
- * pointer), merged duplicate keys inside a record. A syntax error or invalid UTF-8 is reported by
- * re-reading the file with the whole-document reader, which names its line and column.
+ * schema (each record is checked alone by its section's validator, any other member inside a
+ * skeleton of its path, so errors keep their JSON pointer), merged duplicate keys inside a record.
+ * A syntax error or invalid UTF-8 is reported by re-reading the file with the whole-document
+ * reader, which names its line and column.
  * Records that come before the "prefix" they are read with wait for it (or for the end of their
  * document or bundle); a bundle's prefixes are declared to the writer when its "prefix" is read.
  */
 import { createReadStream, readFileSync } from 'node:fs';
-import { DataFactory, type Quad, type Quad_Graph } from 'n3';
+import { DataFactory, type Quad_Graph } from 'n3';
 import { jsonParser } from 'stream-json/core/parser.js';
 import { getManyValues, isMany, none } from 'stream-chain/defs.js';
 import { Diagnostics, jsonPointer } from '../base/diagnostics.js';
-import { addDeclaredPrefixes, ProvJsonRecords, type FromProvJsonOptions, type SectionSpec } from '../prov/from-prov-json.js';
+import { addDeclaredPrefixes, ProvJsonRecords, type FromProvJsonOptions, type SectionSpec, type StatementSink } from '../prov/from-prov-json.js';
 import type { NamespaceScope } from '../prov/namespace-scope.js';
-import { checkProvJsonSchema } from '../prov/schema.js';
+import { checkProvJsonRecord, checkProvJsonSchema } from '../prov/schema.js';
 import { formatInfo, type Format } from './formats.js';
 import { MAX_DEPTH, exactOrMarked, parseJsonText } from './json-text.js';
 import { decodeUtf8, refuseEmpty } from './read.js';
@@ -55,10 +56,15 @@ class ValueBuilder {
       case 'startArray':
         if (this.path.length + this.stack.length >= MAX_DEPTH) throw new NestingTooDeep();
         this.keys.push(this.key);
-        this.stack.push(this.place(token.name === 'startObject' ? Object.create(null) : []) as Container);
+        // An ordinary object while it is built, its prototype removed when it ends: V8 keeps an
+        // object made by Object.create(null) as a slow hash table, and every later read of it pays.
+        this.stack.push(this.place(token.name === 'startObject' ? {} : []) as Container);
         this.key = undefined;
         return false;
       case 'endObject':
+        Object.setPrototypeOf(this.stack.pop(), null);
+        this.key = this.keys.pop();
+        return this.stack.length === 0;
       case 'endArray':
         this.stack.pop();
         this.key = this.keys.pop();
@@ -86,7 +92,9 @@ class ValueBuilder {
       this.onDuplicate(jsonPointer(...this.path, ...this.where(), name), merged);
       if (merged) return existing;
     }
-    parent[name] = value;
+    // `__proto__` is a key like any other (assigned, it would set the prototype of the object being built).
+    if (name === '__proto__') Object.defineProperty(parent, name, { value, writable: true, enumerable: true, configurable: true });
+    else parent[name] = value;
     return value;
   }
 
@@ -147,8 +155,9 @@ export async function streamProvJsonFile(path: string, sink: TextSink, options: 
   const prefixes: Record<string, string> = Object.create(null);
   let writer: RdfTextWriter | undefined;
   let merge = false;
-  function emitTo(q: Quad): void {
-    writer!.add(merge && q.graph.termType !== 'DefaultGraph' ? DataFactory.quad(q.subject, q.predicate, q.object) : q);
+  const defaultGraph = DataFactory.defaultGraph();
+  function emitTo(...[subject, predicate, object, graph]: Parameters<StatementSink>): void {
+    writer!.addQuad(subject, predicate, object, merge ? defaultGraph : graph);
   }
   const duplicate = (pointer: string, merged: boolean) => diagnostics.warn(pointer, `duplicate key: ${merged ? 'the two objects are merged' : 'this value replaces the first'}`);
   const validate = (skeleton: unknown) => checkProvJsonSchema(skeleton, diagnostics);
@@ -269,8 +278,7 @@ export async function streamProvJsonFile(path: string, sink: TextSink, options: 
       case 'section': {
         const { spec, at, bundle } = frame;
         return startValue(token, [...at, name], (body) => {
-          const record = member(at[at.length - 1]!, member(name, body));
-          validate(bundle ? member('bundle', member(bundle.id, record)) : record);
+          checkProvJsonRecord(at[at.length - 1]!, name, body, at, diagnostics);
           if (bundle) whenBundle(bundle, () => bundle.graph && records.record(spec, name, body, at, bundle.scope!, bundle.graph));
           else whenRoot(() => records.record(spec, name, body, at, rootScope!, DataFactory.defaultGraph()));
         });

@@ -3,7 +3,7 @@
  * are made so that a converter can stream them to a writer without holding the graph.
  * The mapping is documented in docs/mapping.md.
  */
-import { DataFactory, type BlankNode, type NamedNode, type Quad, type Quad_Graph } from 'n3';
+import { DataFactory, type BlankNode, type Literal, type NamedNode, type Quad, type Quad_Graph } from 'n3';
 import { Diagnostics, jsonPointer } from '../base/diagnostics.js';
 import { RDF_TYPE, RELATIVE_NAMESPACE_BASE } from './namespaces.js';
 import { NamespaceScope, isAbsoluteIri, resolveRelativeNamespace } from './namespace-scope.js';
@@ -24,6 +24,9 @@ export interface FromProvJsonOptions {
 }
 
 export type QuadSink = (quad: Quad) => void;
+
+/** A quad in parts: a writer takes these without a Quad object made only to be taken apart. */
+export type StatementSink = (subject: NamedNode | BlankNode, predicate: NamedNode, object: NamedNode | BlankNode | Literal, graph: Quad_Graph) => void;
 
 /** Attribute names whose property is kept, per scope (ProvJsonRecords' attributeNode). */
 const ATTRIBUTE_NAMES_KEPT = 4096;
@@ -65,6 +68,11 @@ export function provJsonToQuads(
   diagnostics: Diagnostics,
   options: FromProvJsonOptions = {},
 ): void {
+  provJsonToStatements(doc, (s, p, o, g) => emit(quad(s, p, o, g)), diagnostics, options);
+}
+
+/** {@link provJsonToQuads}, each quad handed over in parts. */
+export function provJsonToStatements(doc: unknown, emit: StatementSink, diagnostics: Diagnostics, options: FromProvJsonOptions = {}): void {
   if (!isObject(doc)) {
     diagnostics.error('', `a PROV-JSON document must be a JSON object, found ${describe(doc)}`);
     return;
@@ -87,7 +95,7 @@ export class ProvJsonRecords {
   private readonly attributeNodes = new WeakMap<NamespaceScope, Map<string, NamedNode | string>>();
 
   constructor(
-    private readonly emit: QuadSink,
+    private readonly emit: StatementSink,
     private readonly diagnostics: Diagnostics,
     private readonly options: FromProvJsonOptions,
   ) {}
@@ -133,7 +141,9 @@ export class ProvJsonRecords {
         this.diagnostics.error(jsonPointer(...at), `"${key}" must be an object keyed by identifier, found ${describe(records)}`);
         continue;
       }
-      for (const [id, body] of Object.entries(records)) this.record(spec, id, body, at, scope, graph);
+      // Not Object.entries: a section of thousands of records would first become as many [id, body] arrays.
+      const ids = Object.keys(records);
+      for (let i = 0; i < ids.length; i++) this.record(spec, ids[i]!, records[ids[i]!], at, scope, graph);
     }
   }
 
@@ -196,7 +206,7 @@ export class ProvJsonRecords {
   private element(spec: ElementSpec, id: string, body: Record<string, unknown>, path: string[], scope: NamespaceScope, graph: Quad_Graph): void {
     const subject = this.identifier(id, scope, path);
     if (!subject) return;
-    this.emit(quad(subject, RDF_TYPE_NODE, this.node(spec.class), graph));
+    this.emit(subject, RDF_TYPE_NODE, this.node(spec.class), graph);
     for (const name of Object.keys(body)) {
       const property = lookup(spec.formal, name);
       if (property) this.values(subject, this.node(property), body[name], path, name, scope, graph, true);
@@ -215,7 +225,7 @@ export class ProvJsonRecords {
     // Relations PROV-O does not qualify are plain triples whatever their identifier.
     if (!spec.qualified) {
       if (!subject) return;
-      for (const object of objects) this.emit(quad(subject, this.node(spec.property), object, graph));
+      for (const object of objects) this.emit(subject, this.node(spec.property), object, graph);
       for (const formal of spec.formal.slice(1)) {
         const value = own(body, formal.name);
         if (value !== undefined) this.values(subject, this.node(formal.property), value, path, formal.name, scope, graph, false, true);
@@ -227,7 +237,7 @@ export class ProvJsonRecords {
 
     // An unidentified relation that says no more than its two ends is just the shortcut triple.
     if (!identified && subject && objects.length === 1 && names.every((k) => k === spec.subject || k === spec.object || !isPresent(body[k]))) {
-      this.emit(quad(subject, this.node(spec.property), objects[0]!, graph));
+      this.emit(subject, this.node(spec.property), objects[0]!, graph);
       return;
     }
 
@@ -235,7 +245,7 @@ export class ProvJsonRecords {
     if (!node) return;
     const subtype = spec.kind === 'wasDerivedFrom' ? derivationSubtype(own(body, 'prov:type'), scope) : undefined;
     const cls = subtype ?? spec.qualified.class;
-    this.emit(quad(node, RDF_TYPE_NODE, this.node(cls), graph));
+    this.emit(node, RDF_TYPE_NODE, this.node(cls), graph);
     for (const name of names) {
       const value = body[name];
       if (name === spec.subject || value === null) continue;
@@ -253,10 +263,10 @@ export class ProvJsonRecords {
     // The link from the subject comes last so that writers can group the node's own triples.
     if (subject) {
       const link = subtype ? lookup(DERIVATION_SUBTYPES, subtype)!.qualified : spec.qualified.property;
-      this.emit(quad(subject, this.node(link), node, graph));
+      this.emit(subject, this.node(link), node, graph);
       if (this.options.shortcuts && objects.length === 1) {
         const shortcut = subtype ? lookup(DERIVATION_SUBTYPES, subtype)!.property : spec.property;
-        this.emit(quad(subject, this.node(shortcut), objects[0]!, graph));
+        this.emit(subject, this.node(shortcut), objects[0]!, graph);
       }
     }
   }
@@ -289,13 +299,13 @@ export class ProvJsonRecords {
   ): void {
     if (asReference) {
       const target = isText(one) ? this.identifier(one, scope, path, name, index) : undefined;
-      if (target) this.emit(quad(subject, predicate, target, graph));
+      if (target) this.emit(subject, predicate, target, graph);
       else if (!isText(one)) this.diagnostics.error(pointer(path, name, index), `expected an identifier (string), found ${describe(one)}`);
       return;
     }
     const result = valueToTerm(one, scope, asTime);
     if ('error' in result) this.diagnostics.error(pointer(path, name, index), result.error);
-    else this.emit(quad(subject, predicate, result.term, graph));
+    else this.emit(subject, predicate, result.term, graph);
   }
 
   /** The subject end of a relation: undefined when absent, null when invalid. */

@@ -1,11 +1,11 @@
 /**
  * PROV-JSON attribute values (section 2.3 of the PROV-JSON submission) as RDF terms.
  */
-import { DataFactory, type Literal, type NamedNode } from 'n3';
+import { DataFactory, Literal, type NamedNode } from 'n3';
 import { XSD, RDF_LANG_STRING } from './namespaces.js';
 import type { NamespaceScope } from './namespace-scope.js';
 
-const { literal, namedNode } = DataFactory;
+const { namedNode } = DataFactory;
 
 /**
  * A JSON number that JSON.parse would change (`1.0`, `2e3`, `12345678901234567890`) is read as
@@ -37,6 +37,7 @@ export function isText(value: unknown): value is string {
   return typeof value === 'string' && !value.startsWith(NUMBER_MARK);
 }
 
+const XSD_STRING = `${XSD}string`;
 const XSD_INT = namedNode(`${XSD}int`);
 const XSD_LONG = namedNode(`${XSD}long`);
 const XSD_INTEGER = namedNode(`${XSD}integer`);
@@ -45,9 +46,39 @@ const XSD_BOOLEAN = namedNode(`${XSD}boolean`);
 const XSD_DATETIME = namedNode(`${XSD}dateTime`);
 const QUALIFIED_NAME_TYPES = new Set(['prov:QUALIFIED_NAME', 'xsd:QName']);
 const INTERNATIONALIZED = 'prov:InternationalizedString';
+const PLAIN = namedNode(XSD_STRING);
 const INT_RANGE = 2 ** 31;
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
+
+/**
+ * An n3 Literal that keeps its lexical form and datatype. n3's own keeps only its id
+ * (`"v"^^dt`) and reads them back out of it, with a scan and a new NamedNode, at every access;
+ * a writer asks for each once per literal it writes. The id is n3's, so the term is equal to
+ * (and stored as) the one n3 would make.
+ */
+class KnownLiteral extends Literal {
+  constructor(readonly lexicalForm: string, readonly datatypeNode: NamedNode) {
+    super(datatypeNode.value === XSD_STRING ? `"${lexicalForm}"` : `"${lexicalForm}"^^${datatypeNode.value}`);
+  }
+}
+// Accessors, as n3 declares them: its typings call them properties, which a subclass cannot redeclare as accessors.
+Object.defineProperties(KnownLiteral.prototype, {
+  value: { get(this: KnownLiteral) { return this.lexicalForm; } },
+  language: { get: () => '' },
+  direction: { get: () => '' },
+  datatype: { get(this: KnownLiteral) { return this.datatypeNode; } },
+  datatypeString: { get(this: KnownLiteral) { return this.datatypeNode.value; } },
+});
+
+/**
+ * n3's `literal(text, datatype)`. A datatype IRI with a quote in it stays n3's own: n3 reads the
+ * lexical form back up to the last quote, and the output stays what n3 writes for it.
+ */
+function literal(text: string, datatype: NamedNode | string = PLAIN): Literal {
+  if (typeof datatype === 'string' || datatype.value.includes('"')) return DataFactory.literal(text, datatype);
+  return new KnownLiteral(text, datatype);
+}
 
 /**
  * The datatype of a bare JSON number: xsd:int, xsd:long beyond 32 bits, xsd:integer beyond 64

@@ -36,15 +36,42 @@ export const PROV_JSON_AJV_OPTIONS = {
 /** Where the build writes the precompiled validator: beside this module in dist/ (absent in src/). */
 export const PRECOMPILED_VALIDATOR_PATH = join(dirname(fileURLToPath(import.meta.url)), 'prov-json-validate.cjs');
 
-let compiled: ValidateFunction | undefined;
+/** The validators: the whole document's, and one record's of each section. */
+export interface ProvJsonValidators {
+  document: ValidateFunction;
+  /** By section name (`entity`, `used`, ...): what one identifier of that section maps to (a record or an array of them). */
+  records: Record<string, ValidateFunction>;
+}
 
-/** The validator: the precompiled one where built, else compiled on first use; kept for the life of the process. */
-function validator(): ValidateFunction {
+/**
+ * Where in the schema one record of section `section` is described: the `additionalProperties`
+ * of its records' definition. The build compiles one validator per section from these (ajv
+ * `getSchema` resolves a JSON pointer into a schema added under the id `prov-json`).
+ */
+export function recordSchemaRefs(schema: AnySchemaObject): Record<string, string> {
+  const refs: Record<string, string> = Object.create(null);
+  for (const [section, property] of Object.entries(schema.properties as Record<string, { $ref?: string }>)) {
+    if (section !== 'prefix' && section !== 'bundle' && property.$ref) refs[section] = `prov-json${property.$ref}/additionalProperties`;
+  }
+  return refs;
+}
+
+let compiled: ProvJsonValidators | undefined;
+
+/** The validators: the precompiled ones where built, else compiled on first use; kept for the life of the process. */
+function validators(): ProvJsonValidators {
   if (!compiled) {
-    if (existsSync(PRECOMPILED_VALIDATOR_PATH)) compiled = requireOnUse(PRECOMPILED_VALIDATOR_PATH) as ValidateFunction;
-    else {
+    if (existsSync(PRECOMPILED_VALIDATOR_PATH)) {
+      const { default: document, ...records } = requireOnUse(PRECOMPILED_VALIDATOR_PATH) as Record<string, ValidateFunction>;
+      compiled = { document: document!, records };
+    } else {
       const { Ajv } = requireOnUse('ajv') as typeof import('ajv');
-      compiled = new Ajv(PROV_JSON_AJV_OPTIONS).compile(readSchema());
+      const ajv = new Ajv(PROV_JSON_AJV_OPTIONS);
+      const schema = readSchema();
+      ajv.addSchema(schema, 'prov-json');
+      const records: Record<string, ValidateFunction> = Object.create(null);
+      for (const [section, ref] of Object.entries(recordSchemaRefs(schema))) records[section] = ajv.getSchema(ref)!;
+      compiled = { document: ajv.getSchema('prov-json')!, records };
     }
   }
   return compiled;
@@ -56,11 +83,26 @@ function readSchema(): AnySchemaObject {
 
 /** Reports the first schema violation through `diagnostics` (which throws unless lenient). */
 export function checkProvJsonSchema(doc: unknown, diagnostics: Diagnostics): void {
-  const validate = validator();
-  if (validate(doc)) return;
+  const validate = validators().document;
+  if (!validate(doc)) report(validate, doc, '', diagnostics);
+}
+
+/**
+ * {@link checkProvJsonSchema} for what identifier `id` maps to in section `section` (a known
+ * section name) at `sectionPath`: the streaming reader checks each record alone, and a problem is
+ * reported at the same JSON pointer and in the same words as in the whole document.
+ */
+export function checkProvJsonRecord(section: string, id: string, record: unknown, sectionPath: readonly string[], diagnostics: Diagnostics): void {
+  const validate = validators().records[section]!;
+  // The pointer only for a problem: a streamed document has millions of records.
+  if (!validate(record)) report(validate, record, jsonPointer(...sectionPath, id), diagnostics);
+}
+
+/** Reports the error `validate` found in `value`, which is at JSON pointer `at`. */
+function report(validate: ValidateFunction, value: unknown, at: string, diagnostics: Diagnostics): void {
   const error = mostUseful(validate.errors ?? []);
   if (!error) return;
-  const { location, message } = explain(error, doc, Object.keys(readSchema().properties as object));
+  const { location, message } = explain(error, value, at, Object.keys(readSchema().properties as object));
   diagnostics.error(location, message);
 }
 
@@ -73,8 +115,9 @@ function mostUseful(errors: readonly ErrorObject[]): ErrorObject | undefined {
   return errors.find((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf') ?? errors[0];
 }
 
-function explain(error: ErrorObject, doc: unknown, sections: readonly string[]): { location: string; message: string } {
-  const at = error.instancePath;
+/** What `error` says about `value`, which is at JSON pointer `base` in the document. */
+function explain(error: ErrorObject, value: unknown, base: string, sections: readonly string[]): { location: string; message: string } {
+  const at = base + error.instancePath;
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String((error.params as { additionalProperty: string }).additionalProperty);
@@ -89,7 +132,7 @@ function explain(error: ErrorObject, doc: unknown, sections: readonly string[]):
     }
     case 'type': {
       const expected = (error.parentSchema as { description?: string } | undefined)?.description;
-      const found = describe(valueAt(doc, at));
+      const found = describe(valueAt(value, error.instancePath));
       return { location: at, message: expected ? `expected ${expected}, found ${found}` : `${error.message ?? 'invalid'}, found ${found}` };
     }
     default:
