@@ -3,13 +3,13 @@
  * straight from the JSON reader to the writer, without holding the graph.
  */
 import { statSync } from 'node:fs';
-import { DataFactory } from 'n3';
+import { DataFactory, type Quad } from 'n3';
 import { declaredPrefixes, provJsonToQuads } from './prov/from-prov-json.js';
 import { Diagnostics, type Diagnostic } from './base/diagnostics.js';
 import { formatFromPath, formatInfo, sniffFormat, type Format } from './io/formats.js';
 import { parseJsonText } from './io/json-text.js';
-import { RdfTextWriter, type TextSink } from './io/rdf-text.js';
-import { readInputText, readProv, readProvInto, refuseEmpty, type ReadOptions } from './io/read.js';
+import { isRdfText, RdfTextWriter, type TextSink } from './io/rdf-text.js';
+import { readInputPieces, readInputText, readProv, readProvInto, refuseEmpty, type ReadOptions } from './io/read.js';
 import { ProvJsonBuilder } from './prov/to-prov-json.js';
 import { BundlesNeedNamedGraphs, writeProvTo, type WriteOptions } from './io/write.js';
 import { checkProvJsonSchema } from './prov/schema.js';
@@ -61,6 +61,12 @@ export async function convertFile(path: string, sink: TextSink, options: Convert
   }
   const warnings: Diagnostic[] = [];
   const file = options.file ?? path;
+  const from = options.format ?? formatFromPath(path);
+  if (options.to === 'provjson' && from && isRdfText(from)) {
+    const pieces = refuseEmptyPieces(readInputPieces(path, { lenient: options.lenient, warnings }), file);
+    const report = await toProvJson(pieces, sink, { ...options, file, format: from });
+    return { ...report, warnings: [...warnings, ...report.warnings] };
+  }
   const text = await readInputText(path, { lenient: options.lenient, warnings });
   refuseEmpty(text, file);
   const report = await convertTo(text, sink, { ...options, file });
@@ -95,10 +101,26 @@ async function provJsonTextToRdf(text: string, sink: TextSink, options: ConvertO
   return diagnostics;
 }
 
-/** Any format to PROV-JSON: each quad goes into the builder as it is read, never into an array of every quad. */
-async function toProvJson(text: string, sink: TextSink, options: ConvertOptions): Promise<ConvertReport> {
+/** {@link refuseEmpty} for text in pieces: said once the input has ended with no other character. */
+async function* refuseEmptyPieces(pieces: AsyncIterable<string>, file: string): AsyncGenerator<string> {
+  let empty = true;
+  for await (const piece of pieces) {
+    empty &&= !/\S/.test(piece);
+    yield piece;
+  }
+  if (empty) refuseEmpty('', file);
+}
+
+/**
+ * Any format to PROV-JSON: each quad goes into the builder as it is read, never into an array of
+ * every quad. RDF text may come in pieces (a file: convertFile), never held whole.
+ */
+async function toProvJson(input: string | AsyncIterable<string>, sink: TextSink, options: ConvertOptions): Promise<ConvertReport> {
   const builder = new ProvJsonBuilder();
-  const { prefixes, warnings, skipped } = await readProvInto(text, options, (quad) => builder.add(quad));
+  const onQuad = (quad: Quad) => builder.add(quad);
+  const { prefixes, warnings, skipped } = typeof input === 'string'
+    ? await readProvInto(input, options, onQuad)
+    : await readProvInto(input, { ...options, format: options.format! }, onQuad);
   builder.writeTo(sink, prefixes);
   return { warnings, skipped };
 }

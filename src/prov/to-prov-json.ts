@@ -3,7 +3,7 @@
  * records, influence nodes become identified (or blank) relations, and unqualified shortcut
  * triples become blank relations unless a qualified node already states them.
  */
-import { termFromId, termToId, type Quad, type Term } from 'n3';
+import { DataFactory, termFromId, termToId, type Quad, type Term } from 'n3';
 import { chunkedWriter, type TextSink } from '../base/output.js';
 import { PROV, RDF_TYPE, XSD, XSD_STRING, RDF_LANG_STRING } from './namespaces.js';
 
@@ -39,6 +39,15 @@ function store(term: Term): StoredTerm {
   // makes V8 flatten it into one string, and the pieces go (a seventh of the heap at 100k entities).
   id.charCodeAt(0);
   return id;
+}
+
+/**
+ * `text` as a string of its own: a parser's strings are often slices of its input (N-Triples IRIs),
+ * and one slice kept keeps the whole piece of input it was cut from, so all of them the whole input.
+ * Slicing a concatenation makes V8 copy it.
+ */
+function own(text: string): string {
+  return ` ${text}`.slice(1);
 }
 
 function restore(stored: StoredTerm): Term {
@@ -126,7 +135,10 @@ export class ProvJsonBuilder {
     if (node?.term !== quad.subject || this.lastGraph !== graph) {
       const id = key(quad.subject);
       node = graph.nodes.get(id);
-      if (!node) graph.nodes.set(id, (node = { term: quad.subject, statements: [] }));
+      if (!node) {
+        const term = quad.subject.termType === 'NamedNode' ? DataFactory.namedNode(own(quad.subject.value)) : quad.subject;
+        graph.nodes.set(key(term), (node = { term, statements: [] }));
+      }
       this.last = node;
       this.lastGraph = graph;
     }
@@ -136,7 +148,7 @@ export class ProvJsonBuilder {
     if (typeof object === 'string' && quad.object.termType === 'NamedNode') {
       const same = this.iris.get(object);
       if (same !== undefined) object = same;
-      else this.iris.set(object, object);
+      else this.iris.set((object = own(object)), object);
     }
     addStatement(node, predicate, object);
   }
