@@ -71,6 +71,8 @@ interface Node {
   seen?: Set<string>;
   /** An influence node (written as a relation, not as an element). */
   relation?: boolean;
+  /** Whether it has a `prov:qualifiedX` statement (names an influence node). */
+  qualifies?: boolean;
 }
 
 /** Above this many statements a node checks duplicates with a Set instead of a scan. */
@@ -125,14 +127,17 @@ export class ProvJsonBuilder {
   private readonly iris = new Map<string, string>();
   private last: Node | undefined;
   private lastGraph: unknown;
+  /** Whether some statement is an unqualified relation (`:a prov:used :e`). */
+  private shortcuts = false;
 
   add(quad: Quad): void {
     const graphId = quad.graph.termType === 'DefaultGraph' ? '' : key(quad.graph);
     let graph = this.graphs.get(graphId);
     if (!graph) this.graphs.set(graphId, (graph = { name: quad.graph, nodes: new Map() }));
-    // A parser hands over one subject term for all of `s p o; p o` (Turtle): no lookup for those.
+    // A parser hands over one subject term for all of `s p o; p o` (Turtle), and N-Triples names
+    // the last subject again: no lookup for those.
     let node = this.last;
-    if (node?.term !== quad.subject || this.lastGraph !== graph) {
+    if (node === undefined || this.lastGraph !== graph || !sameSubject(node.term, quad.subject)) {
       const id = key(quad.subject);
       node = graph.nodes.get(id);
       if (!node) {
@@ -143,7 +148,11 @@ export class ProvJsonBuilder {
       this.lastGraph = graph;
     }
     let predicate = this.predicates.get(quad.predicate.value);
-    if (predicate === undefined) this.predicates.set((predicate = quad.predicate.value), predicate);
+    if (predicate === undefined) {
+      this.predicates.set((predicate = own(quad.predicate.value)), predicate);
+      if (RELATION_BY_PROPERTY.has(predicate)) this.shortcuts = true;
+    }
+    if (RELATION_BY_QUALIFIED.has(predicate)) node.qualifies = true;
     let object = store(quad.object);
     if (typeof object === 'string' && quad.object.termType === 'NamedNode') {
       const same = this.iris.get(object);
@@ -172,12 +181,12 @@ export class ProvJsonBuilder {
     const { nodes } = this.graphs.get('')!;
     this.graphs.delete('');
     // Records as text are indented for where writeDocument puts them: 4 spaces in the document, 8 in a bundle.
-    const document = new ContainerBuilder(namer, warnings, asText ? '    ' : undefined).build(nodes);
+    const document = new ContainerBuilder(namer, warnings, this.shortcuts, asText ? '    ' : undefined).build(nodes);
     const bundles: Record<string, ProvJsonContainer> = emptyRecord();
     for (const [id, graph] of this.graphs) {
       this.graphs.delete(id);
       const bundleNamer = new QualifiedNamer(prefixes, namer);
-      const bundle = new ContainerBuilder(bundleNamer, warnings, asText ? '        ' : undefined).build(graph.nodes);
+      const bundle = new ContainerBuilder(bundleNamer, warnings, this.shortcuts, asText ? '        ' : undefined).build(graph.nodes);
       bundles[namer.name(graph.name!)] = withPrefixes(bundle, bundleNamer);
     }
     const result = withPrefixes(document, namer);
@@ -202,6 +211,10 @@ function addStatement(node: Node, predicate: string, object: StoredTerm): void {
     }
   }
   statements.push(predicate, object);
+}
+
+function sameSubject(a: Term, b: Term): boolean {
+  return a === b || (a.value === b.value && a.termType === b.termType);
 }
 
 function sameTerm(a: StoredTerm, b: StoredTerm): boolean {
@@ -245,14 +258,17 @@ class ContainerBuilder {
   private readonly sections = new Map<string, Map<string, ProvJsonRecord | ProvJsonRecord[] | string>>();
   private blankCounter = 0;
 
-  /** @param textIndent records are held as their JSON text, indented by this, when given */
-  constructor(private readonly namer: QualifiedNamer, private readonly warnings: string[], private readonly textIndent?: string) {}
+  /**
+   * @param shortcuts whether some node may have an unqualified relation statement
+   * @param textIndent records are held as their JSON text, indented by this, when given
+   */
+  constructor(private readonly namer: QualifiedNamer, private readonly warnings: string[], private readonly shortcuts: boolean, private readonly textIndent?: string) {}
 
   build(nodes: Map<string, Node>): ProvJsonContainer {
     // Which node each influence node qualifies: the subject of `?s prov:qualifiedX ?node`.
     const qualifiedBy = new Map<string, { subjects: Term[]; spec: RelationSpec }>();
     for (const node of nodes.values()) {
-      if (!node.statements.some((p, i) => i % 2 === 0 && RELATION_BY_QUALIFIED.has(p as string))) continue;
+      if (!node.qualifies) continue;
       for (const [property, objects] of properties(node)) {
         const spec = RELATION_BY_QUALIFIED.get(property);
         if (!spec) continue;
@@ -273,6 +289,8 @@ class ContainerBuilder {
       const subjects = link?.subjects ?? [];
       relationNodes.push([node, spec, subjects]);
       node.relation = true;
+      // The shortcuts a qualified relation states are skipped: only known when there are any.
+      if (!this.shortcuts) continue;
       const objectProperty = spec.formal.find((f) => f.name === spec.object)!.property;
       for (const object of valuesOf(node, objectProperty)) {
         for (const subject of subjects) stated.add(`${spec.kind} ${key(subject)} ${key(object)}`);
@@ -486,11 +504,20 @@ export function writeProvJson(document: ProvJsonContainer, sink: TextSink): void
   writeDocument(document, sink, false);
 }
 
+/** Whether `key` is an array index (an object holds those first, ascending). */
+function isIndex(key: string): boolean {
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
+}
+
+function someIndex(keys: Iterable<string>): boolean {
+  for (const key of keys) if (isIndex(key)) return true;
+  return false;
+}
+
 /** Keys in the order an object holds them: array indices first, ascending, then the others as added. */
 function inObjectKeyOrder(keys: string[]): string[] {
-  const isIndex = (key: string) => /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
   const indices = keys.filter(isIndex);
-  if (!indices.length) return keys;
   return [...indices.sort((a, b) => Number(a) - Number(b)), ...keys.filter((key) => !isIndex(key))];
 }
 
@@ -504,16 +531,18 @@ function writeDocument(document: ProvJsonContainer, sink: TextSink, recordsAsTex
   };
   const writeText = (text: unknown) => write(text as string);
   const writeObject = (object: Record<string, unknown> | Map<string, unknown>, indent: string, writeValue: (value: unknown, indent: string, name: string) => void) => {
-    const map = object instanceof Map ? object : undefined;
-    const keys = map ? inObjectKeyOrder([...map.keys()]) : Object.keys(object);
-    if (!keys.length) return write('{}');
+    // A Map's entries in an object's key order: as they are, unless some id reads as an array index.
+    const entries = object instanceof Map
+      ? (someIndex(object.keys()) ? inObjectKeyOrder([...object.keys()]).map((name) => [name, object.get(name)] as const) : object.entries())
+      : Object.entries(object);
     const inner = `${indent}  `;
-    write('{');
-    keys.forEach((name, i) => {
-      write(`${i ? ',' : ''}\n${inner}${JSON.stringify(name)}: `);
-      writeValue(map ? map.get(name) : (object as Record<string, unknown>)[name], inner, name);
-    });
-    write(`\n${indent}}`);
+    let first = true;
+    for (const [name, value] of entries) {
+      write(`${first ? '{' : ','}\n${inner}${JSON.stringify(name)}: `);
+      writeValue(value, inner, name);
+      first = false;
+    }
+    write(first ? '{}' : `\n${indent}}`);
   };
   // A container is written section by section and a section record by record; a record is stringified whole.
   const writeContainer = (container: unknown, indent: string): void => writeObject(container as Record<string, unknown>, indent, (section, inner, name) => {
