@@ -121,6 +121,7 @@ async function toProvJson(input: string | AsyncIterable<string>, sink: TextSink,
   const { prefixes, warnings, skipped } = typeof input === 'string'
     ? await readProvInto(input, options, onQuad)
     : await readProvInto(input, { ...options, format: options.format! }, onQuad);
-  builder.writeTo(sink, prefixes);
-  return { warnings, skipped };
+  // What PROV-JSON has no place for (statements of a node that is no PROV element, a literal's base direction) is said.
+  const dropped = builder.writeTo(sink, prefixes).map((message) => ({ file: options.file ?? '<input>', location: '', message }));
+  return { warnings: [...warnings, ...dropped], skipped };
 }

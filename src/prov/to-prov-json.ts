@@ -360,7 +360,7 @@ class ContainerBuilder {
         setValues(attributes, formal, objects.map((o) => o.value));
         continue;
       }
-      this.attribute(attributes, property, property === RDF_TYPE ? objects.filter((t) => !kinds.some((k) => k.class === t.value)) : objects);
+      this.attribute(attributes, node, property, property === RDF_TYPE ? objects.filter((t) => !kinds.some((k) => k.class === t.value)) : objects);
     }
     if (dropped.length) {
       this.warnings.push(`${this.namer.name(node.term)} is not an entity, activity or agent; its ${[...new Set(dropped)].map((p) => this.namer.name({ termType: 'NamedNode', value: p } as Term)).join(', ')} statements have no place in PROV-JSON and were dropped`);
@@ -384,7 +384,7 @@ class ContainerBuilder {
         ? objects.filter((t) => t.value !== spec.qualified?.class || subtype !== undefined)
           .filter((t) => !(subtype && t.value === DERIVATION.qualified!.class))
         : objects;
-      this.attribute(attributes, property, values);
+      this.attribute(attributes, node, property, values);
     }
     // Several values of a formal attribute: PROV-JSON writes several records under one id.
     const count = Math.max(1, ...[...formalValues.values()].map((v) => v.length));
@@ -403,10 +403,18 @@ class ContainerBuilder {
     this.add(spec.kind, id, records.length === 1 ? records[0]! : records);
   }
 
-  private attribute(record: ProvJsonRecord, property: string, objects: Term[]): void {
+  private attribute(record: ProvJsonRecord, node: Node, property: string, objects: Term[]): void {
     if (!objects.length) return;
     const name = ATTRIBUTE_BY_PROPERTY.get(property) ?? this.namer.name({ termType: 'NamedNode', value: property } as Term);
-    setValues(record, name, objects.map((o) => this.value(o)));
+    let values = objects.map((o) => this.value(o));
+    // PROV-JSON has no base direction: `"x"@en--ltr` is written as `"x"@en`, once, however many directions it had.
+    const directed = objects.filter((o) => o.termType === 'Literal' && (o as Term & { direction: string }).direction);
+    if (directed.length) {
+      const seen = new Set<string>();
+      values = values.filter((v) => !seen.has(JSON.stringify(v)) && !!seen.add(JSON.stringify(v)));
+      this.warnings.push(`${this.namer.name(node.term)} ${name}: the base direction of ${directed.map((o) => directedLiteralText(o)).join(', ')} has no place in PROV-JSON and was dropped`);
+    }
+    setValues(record, name, values);
   }
 
   private value(term: Term): ProvJsonValue {
@@ -474,6 +482,12 @@ function toRecord<T>(map: Map<string, T>): Record<string, T> {
   const record = emptyRecord<T>();
   for (const [id, value] of map) record[id] = value;
   return record;
+}
+
+/** A literal with a base direction as Turtle writes it (`"x"@en--ltr`), for messages. */
+function directedLiteralText(literal: Term): string {
+  const { value, language, direction } = literal as Term & { language: string; direction: string };
+  return `${JSON.stringify(value)}@${language}--${direction}`;
 }
 
 function isDateTime(term: Term): boolean {
