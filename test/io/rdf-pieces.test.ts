@@ -39,7 +39,7 @@ describe('RDF text read in pieces', () => {
     const whole = await convert(turtle, { to: 'provjson', format: 'turtle' });
     expect((await fromFile('big.ttl', turtle)).output).toBe(whole.output);
     const ntriples = (await convert(turtle, { to: 'ntriples', format: 'turtle' })).output;
-    expect((await fromFile('big.nt', ntriples)).output).toBe(whole.output);
+    expect((await fromFile('big.nt', ntriples)).output).toBe((await convert(ntriples, { to: 'provjson', format: 'ntriples' })).output);
   });
 
   it('reads a file with no line end in it, and a line longer than a piece', async () => {
