@@ -44,10 +44,12 @@ function store(term: Term): StoredTerm {
 /**
  * `text` as a string of its own: a parser's strings are often slices of its input (N-Triples IRIs),
  * and one slice kept keeps the whole piece of input it was cut from, so all of them the whole input.
- * Slicing a concatenation makes V8 copy it.
+ * A concatenation is a new string once read (V8 flattens it, as in {@link store}).
  */
 function own(text: string): string {
-  return ` ${text}`.slice(1);
+  const copy = text.charAt(0) + text.slice(1);
+  copy.charCodeAt(0);
+  return copy;
 }
 
 function restore(stored: StoredTerm): Term {
@@ -240,6 +242,24 @@ function properties(node: Node): Map<string, Term[]> {
   return grouped;
 }
 
+/** The relation an influence node's first relation class (`a prov:Usage`) names, if any. */
+function relationClass(node: Node): RelationSpec | undefined {
+  const { statements } = node;
+  for (let i = 0; i < statements.length; i += 2) {
+    if (statements[i] !== RDF_TYPE) continue;
+    const spec = RELATION_BY_CLASS.get(storedValue(statements[i + 1]!));
+    if (spec) return spec;
+  }
+  return undefined;
+}
+
+/** A stored term's value, without making the term of an IRI (its id is its value). */
+function storedValue(stored: StoredTerm): string {
+  if (typeof stored !== 'string') return stored.value;
+  const first = stored.charCodeAt(0);
+  return first === 34 /* " */ || first === 95 /* _ */ ? termFromId(stored).value : stored;
+}
+
 /** The objects of a node's statements with `predicate`, in the order read. */
 function valuesOf(node: Node, predicate: string): Term[] {
   const values: Term[] = [];
@@ -284,7 +304,7 @@ class ContainerBuilder {
     const relationNodes: [Node, RelationSpec, Term[]][] = [];
     for (const [id, node] of nodes) {
       const link = qualifiedBy.get(id);
-      const spec = link?.spec ?? valuesOf(node, RDF_TYPE).map((t) => RELATION_BY_CLASS.get(t.value)).find((s) => s);
+      const spec = link?.spec ?? relationClass(node);
       if (!spec) continue;
       const subjects = link?.subjects ?? [];
       relationNodes.push([node, spec, subjects]);
@@ -397,7 +417,7 @@ class ContainerBuilder {
       }
       // A derivation subtype is the node's class: each record must say it, or it reads back as a plain derivation.
       if (i > 0 && subtype) record[TYPE_ATTRIBUTE] = this.value({ termType: 'NamedNode', value: subtype } as Term);
-      records.push(i === 0 ? { ...record, ...attributes } : record);
+      records.push(i === 0 && !isEmpty(attributes) ? { ...record, ...attributes } : record);
     }
     const id = node.term.termType === 'BlankNode' ? this.blankId() : this.namer.name(node.term);
     this.add(spec.kind, id, records.length === 1 ? records[0]! : records);
@@ -500,6 +520,11 @@ function isDateTime(term: Term): boolean {
  */
 function emptyRecord<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
+}
+
+function isEmpty(record: ProvJsonRecord): boolean {
+  for (const _ in record) return false;
+  return true;
 }
 
 function setValues(record: ProvJsonRecord, name: string, values: ProvJsonValue[]): void {
