@@ -14,7 +14,7 @@ import { reprov } from '../support/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'reprov-pieces-'));
 const PREFIXES = '@prefix prov: <http://www.w3.org/ns/prov#> .\n@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n';
 
-/** Turtle of `n` entities, about 150 bytes each, with multi-line and non-ASCII literals (a piece is 64 KiB). */
+/** Turtle of `n` entities, about 150 bytes each, with multi-line and non-ASCII literals (a piece is 256 KiB). */
 function entities(n: number): string {
   const lines = [PREFIXES];
   for (let i = 0; i < n; i++) {
@@ -34,8 +34,8 @@ async function fromFile(name: string, content: string | Buffer, options: { lenie
 
 describe('RDF text read in pieces', () => {
   it('converts a file of many pieces as the same text in one string, Turtle and N-Triples', async () => {
-    const turtle = entities(3000);
-    expect(turtle.length).toBeGreaterThan(5 * 65536);
+    const turtle = entities(8000);
+    expect(turtle.length).toBeGreaterThan(3 * 262144);
     const whole = await convert(turtle, { to: 'provjson', format: 'turtle' });
     expect((await fromFile('big.ttl', turtle)).output).toBe(whole.output);
     const ntriples = (await convert(turtle, { to: 'ntriples', format: 'turtle' })).output;
@@ -43,13 +43,13 @@ describe('RDF text read in pieces', () => {
   });
 
   it('reads a file with no line end in it, and a line longer than a piece', async () => {
-    const oneLine = `${PREFIXES.replaceAll('\n', ' ')} ex:e a prov:Entity ; ex:blob "${'x'.repeat(200_000)}" .`;
+    const oneLine = `${PREFIXES.replaceAll('\n', ' ')} ex:e a prov:Entity ; ex:blob "${'x'.repeat(600_000)}" .`;
     const whole = await convert(oneLine, { to: 'provjson', format: 'turtle' });
     expect((await fromFile('one-line.ttl', oneLine)).output).toBe(whole.output);
   });
 
   it('gives pieces that each end at a line end, their text the whole file', async () => {
-    const text = entities(2000);
+    const text = entities(8000);
     const path = join(dir, 'pieces.ttl');
     writeFileSync(path, text);
     const pieces: string[] = [];
@@ -60,13 +60,13 @@ describe('RDF text read in pieces', () => {
   });
 
   it('names the line and column of a syntax error far into the file', async () => {
-    const good = entities(2000);
+    const good = entities(8000);
     const line = good.split('\n').length;
     await expect(fromFile('bad.ttl', `${good}ex:x a prov:Entity ; ex:p "open .\n`)).rejects.toThrow(new RegExp(`bad\\.ttl:${line}:\\d+: invalid Turtle`));
   });
 
   it('names the byte and line:column of invalid UTF-8 far into the file; --lenient reads it as U+FFFD with a warning', async () => {
-    const good = Buffer.from(entities(2000));
+    const good = Buffer.from(entities(8000));
     const line = good.toString().split('\n').length;
     const bad = Buffer.concat([good, Buffer.from('ex:x a prov:Entity ; ex:p "caf'), Buffer.from([0xe9]), Buffer.from('" .\n')]);
     const offset = good.length + 'ex:x a prov:Entity ; ex:p "caf'.length;
