@@ -111,40 +111,42 @@ export async function* readInputPieces(path: string, options: ReadTextOptions = 
     throw cannotRead(path, error);
   }
   try {
-    let decoder = new TextDecoder('utf-8', { fatal: true });
-    // Bytes read since the last line end (copies: a slice would keep the whole buffer it was read into).
-    let pending: Uint8Array[] = [];
-    let offset = 0; // of the pending bytes in the file
-    // One buffer for every read: each piece is decoded before the next read.
-    const buffer = Buffer.allocUnsafe(PIECE_BYTES);
+    // A BOM is kept by the decoders and dropped here, at the start only: each piece is decoded on its own.
+    let decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    // Bytes read and not yet decoded start the buffer: an unfinished line is moved there, never
+    // joined to the next read; a line longer than the buffer makes it twice as long.
+    let buffer = Buffer.allocUnsafe(PIECE_BYTES);
+    let kept = 0;
+    let offset = 0; // of the buffer's first byte in the file
     for (let end = false; !end;) {
+      if (kept === buffer.length) buffer = Buffer.concat([buffer], 2 * buffer.length);
       let bytesRead: number;
       try {
-        ({ bytesRead } = await handle.read(buffer, 0, PIECE_BYTES));
+        ({ bytesRead } = await handle.read(buffer, kept, buffer.length - kept));
       } catch (error) {
         throw cannotRead(path, error);
       }
       end = bytesRead === 0;
-      const read = buffer.subarray(0, bytesRead);
-      const lineEnd = end ? bytesRead : read.lastIndexOf(10) + 1;
+      const filled = kept + bytesRead;
+      const lineEnd = end ? filled : buffer.lastIndexOf(10, filled - 1) + 1;
       if (!lineEnd && !end) {
-        pending.push(Uint8Array.prototype.slice.call(read));
+        kept = filled;
         continue;
       }
-      const piece = pending.length ? Buffer.concat([...pending, read.subarray(0, lineEnd)]) : read.subarray(0, lineEnd);
-      pending = lineEnd < bytesRead ? [Uint8Array.prototype.slice.call(read, lineEnd)] : [];
+      const piece = buffer.subarray(0, lineEnd);
       let text: string;
       try {
-        // A piece ends at a line end, never inside a character: nothing is left pending in the decoder.
-        text = decoder.decode(piece, { stream: !end });
+        text = decoder.decode(piece);
       } catch {
-        const at = invalidUtf8Offset(piece);
-        invalidUtf8(piece, at, offset, path, await lineBefore(handle, offset), options);
-        // From here on invalid bytes read as U+FFFD; a byte order mark is only dropped at the start.
-        decoder = new TextDecoder('utf-8', { ignoreBOM: offset > 0 });
-        text = decoder.decode(piece, { stream: !end });
+        invalidUtf8(piece, invalidUtf8Offset(piece), offset, path, await lineBefore(handle, offset), options);
+        // From here on invalid bytes read as U+FFFD.
+        decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+        text = decoder.decode(piece);
       }
-      offset += piece.length;
+      if (offset === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      buffer.copyWithin(0, lineEnd, filled);
+      kept = filled - lineEnd;
+      offset += lineEnd;
       if (text) yield text;
     }
   } finally {
