@@ -2,7 +2,8 @@
 /**
  * The reverse direction: Turtle and N-Triples -> PROV-JSON with the reprov CLI, beside rapper's
  * parse of the same file (`rapper -i FORMAT -o ntriples FILE > /dev/null`, the floor of reading
- * it) and the Python `prov` package (ProvDocument.deserialize + serialize). Inputs are bench/generate-ml-run.mjs
+ * it), n3's parser alone on the same file (the library reprov reads RDF with: the file's text
+ * parsed with a quad callback that only counts, whole process; what reprov can reach) and the Python `prov` package (ProvDocument.deserialize + serialize). Inputs are bench/generate-ml-run.mjs
  * documents converted to Turtle and N-Triples by reprov. Prints a markdown table: CPU seconds
  * (user + system), peak RSS, CPU per entity, the ratio to rapper and to Python, and the growth of
  * the per-entity cost. Figures, no asserts.
@@ -11,7 +12,7 @@
  *
  * SIZE: entity count (1000, 10k, 1M, ...); default 1000 10000 100000.
  * Options:
- *   --cli PATH        the reprov CLI to time (default dist/src/cli/main.js)
+ *   --cli PATH        the reprov CLI to time (default dist/cli/reprov.mjs, the bundled command)
  *   --compare PATH    another build's CLI: its PROV-JSON must be byte for byte the same (and is timed)
  *   --runs N          runs per figure, median (default 3)
  *   --python-max N    largest size Python is timed at (default 10000)
@@ -25,6 +26,21 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// `reverse.mjs --n3-parse FILE FORMAT`: the n3-alone figure, run as its own process.
+if (process.argv[2] === '--n3-parse') {
+  const { Parser } = await import('n3');
+  const [file, format] = process.argv.slice(3);
+  let quads = 0;
+  new Parser({ format }).parse(readFileSync(file, 'utf8'), (error, quad) => {
+    if (error) throw error;
+    if (quad) quads++;
+    else process.stderr.write(`${quads} quads\n`);
+  });
+} else {
+  await main();
+}
+
+async function main() {
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
 const OUT = join(BENCH, 'out', 'reverse');
@@ -33,8 +49,8 @@ const PYTHON = '/usr/bin/python3';
 // prov.read(FILE, 'rdf') with the RDF syntax named: prov.read passes no rdf_format on.
 const PY_READ = "import sys, prov.model as pm; d = pm.ProvDocument.deserialize(source=sys.argv[1], format='rdf', rdf_format=sys.argv[2]); d.serialize(sys.argv[3], format='json')";
 const INPUTS = [
-  { name: 'turtle', ext: 'ttl', rapper: 'turtle', python: 'turtle' },
-  { name: 'ntriples', ext: 'nt', rapper: 'ntriples', python: 'nt' },
+  { name: 'turtle', ext: 'ttl', rapper: 'turtle', python: 'turtle', n3: 'Turtle' },
+  { name: 'ntriples', ext: 'nt', rapper: 'ntriples', python: 'nt', n3: 'N-Triples' },
 ];
 
 const parseSize = (text) => {
@@ -48,7 +64,7 @@ function die(message) {
 }
 const args = process.argv.slice(2);
 const sizes = [];
-const opts = { cli: join(ROOT, 'dist/src/cli/main.js'), compare: undefined, runs: 3, pythonMax: 10000 };
+const opts = { cli: join(ROOT, 'dist/cli/reprov.mjs'), compare: undefined, runs: 3, pythonMax: 10000 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--cli') opts.cli = resolve(args[++i] ?? '');
@@ -103,24 +119,26 @@ for (const n of sizes) {
       compared = measure(opts.runs, process.execPath, [opts.compare, 'convert', file, '-t', 'provjson', '-o', other, '--quiet']);
       compared.same = readFileSync(output).equals(readFileSync(other));
     }
-    log(`${label(n)} ${input.name}: rapper, python`);
+    log(`${label(n)} ${input.name}: n3 alone, rapper, python`);
+    const n3 = measure(opts.runs, process.execPath, [fileURLToPath(import.meta.url), '--n3-parse', file, input.n3]);
     const rapper = rapperOk ? measure(opts.runs, 'sh', ['-c', 'exec rapper -q -i "$0" -o ntriples "$1" > /dev/null', input.rapper, file]) : undefined;
     const python = pythonOk && n <= opts.pythonMax ? measure(1, PYTHON, ['-W', 'ignore', '-c', PY_READ, file, input.python, `${output}.py.json`]) : undefined;
-    rows.push({ n, input: input.name, reprov, compared, rapper, python });
+    rows.push({ n, input: input.name, reprov, compared, n3, rapper, python });
   }
 }
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 out(`## RDF -> PROV-JSON (bench/reverse.mjs)\n`);
 out(`- node ${process.version}; ${cpus().length} CPUs; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after (CPU seconds grow under load too); median of ${opts.runs} runs (Python: 1)`);
-out(`- reference: rapper parse = \`rapper -i FORMAT -o ntriples FILE > /dev/null\`${rapperOk ? '' : ' (rapper not installed: n/a)'}; Python = prov ProvDocument.deserialize + serialize to PROV-JSON${pythonOk ? `, up to ${label(opts.pythonMax)}` : ` (not available at ${PYTHON}: n/a)`}\n`);
-out(`| input | entities | reprov CPU s | peak RSS MB | CPU us/entity | growth per entity | rapper parse CPU s | reprov / rapper | Python CPU s | Python / reprov |${opts.compare ? ' compared build CPU s, RSS MB | same bytes |' : ''}`);
-out(`| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |${opts.compare ? ' --- | --- |' : ''}`);
+out(`- reference: n3 alone = n3's Parser on the file's text, counting quads (\`node bench/reverse.mjs --n3-parse FILE FORMAT\`); rapper parse = \`rapper -i FORMAT -o ntriples FILE > /dev/null\`${rapperOk ? '' : ' (rapper not installed: n/a)'}; Python = prov ProvDocument.deserialize + serialize to PROV-JSON${pythonOk ? `, up to ${label(opts.pythonMax)}` : ` (not available at ${PYTHON}: n/a)`}\n`);
+out(`| input | entities | reprov CPU s | peak RSS MB | CPU us/entity | growth per entity | n3 alone CPU s, RSS MB | reprov / n3 alone | rapper parse CPU s | reprov / rapper | Python CPU s | Python / reprov |${opts.compare ? ' compared build CPU s, RSS MB | same bytes |' : ''}`);
+out(`| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |${opts.compare ? ' --- | --- |' : ''}`);
 for (const row of rows) {
   const perEntity = (row.reprov.cpu / row.n) * 1e6;
   const previous = rows.filter((r) => r.input === row.input && r.n < row.n).pop();
   const growth = previous ? fmt(perEntity / ((previous.reprov.cpu / previous.n) * 1e6)) + 'x' : '';
   const compared = row.compared ? ` ${fmt(row.compared.cpu)}, ${row.compared.mib.toFixed(0)} | ${row.compared.same ? 'yes' : '**NO**'} |` : '';
-  out(`| ${row.input} | ${label(row.n)} | ${fmt(row.reprov.cpu)} | ${row.reprov.mib.toFixed(0)} | ${fmt(perEntity, 1)} | ${growth} | ${fmt(row.rapper?.cpu)} | ${row.rapper ? fmt(row.reprov.cpu / row.rapper.cpu, 1) + 'x' : 'n/a'} | ${fmt(row.python?.cpu)} | ${row.python ? fmt(row.python.cpu / row.reprov.cpu, 1) + 'x' : 'n/a'} |${compared}`);
+  out(`| ${row.input} | ${label(row.n)} | ${fmt(row.reprov.cpu)} | ${row.reprov.mib.toFixed(0)} | ${fmt(perEntity, 1)} | ${growth} | ${fmt(row.n3.cpu)}, ${row.n3.mib.toFixed(0)} | ${fmt(row.reprov.cpu / row.n3.cpu, 1)}x | ${fmt(row.rapper?.cpu)} | ${row.rapper ? fmt(row.reprov.cpu / row.rapper.cpu, 1) + 'x' : 'n/a'} | ${fmt(row.python?.cpu)} | ${row.python ? fmt(row.python.cpu / row.reprov.cpu, 1) + 'x' : 'n/a'} |${compared}`);
 }
 if (rows.some((r) => r.compared && !r.compared.same)) process.exitCode = 1;
+}

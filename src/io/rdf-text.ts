@@ -12,6 +12,11 @@ const N3_FORMATS: Partial<Record<Format, string>> = {
   nquads: 'N-Quads',
 };
 
+/** Whether `format` is one of the RDF text formats read here (through n3). */
+export function isRdfText(format: Format): boolean {
+  return Object.hasOwn(N3_FORMATS, format);
+}
+
 /**
  * n3's lexer, made to stop the parse when the parser throws from inside a token callback. In
  * callback mode n3 tokenizes in a microtask, so a parser bug on odd input (`@prefix a: <ht\xfftp://x/> .`
@@ -49,9 +54,11 @@ function n3Parser(format: Format, onCrash?: (error: unknown) => void): Parser {
  * Parses RDF text, handing each quad to `onQuad` as it is read; resolves with the declared
  * prefixes. Syntax errors are reported with `line:column`. n3 tokenizes a string one token at a
  * time when given a callback (its synchronous form first makes an array of every token): this is
- * the form for bundles, about twice as fast and a third of the memory on large input.
+ * the form for bundles, about twice as fast and a third of the memory on large input. `input` may
+ * also come in pieces (io/read.ts readInputPieces), each ending at a line end: n3 reads them as a
+ * stream, and the whole text is never held.
  */
-export function streamRdfText(text: string, format: Format, diagnostics: Diagnostics, onQuad: (quad: Quad) => void): Promise<Record<string, string>> {
+export function streamRdfText(input: string | AsyncIterable<string>, format: Format, diagnostics: Diagnostics, onQuad: (quad: Quad) => void): Promise<Record<string, string>> {
   // No prototype: a prefix named `__proto__` or `constructor` is a key like any other.
   const prefixes: Record<string, string> = Object.create(null);
   return new Promise((resolve, reject) => {
@@ -73,8 +80,9 @@ export function streamRdfText(text: string, format: Format, diagnostics: Diagnos
       }
     };
     const parser = n3Parser(format, crash);
+    const pieces = typeof input === 'string' ? undefined : new TextPieces();
     // n3 calls back from its own loop: what the callback throws (a strict Diagnostics error) must become a rejection.
-    parser.parse(text, (error, quad) => {
+    parser.parse((pieces ?? input) as string, (error, quad) => {
       if (settled) return;
       try {
         if (quad) return onQuad(quad);
@@ -85,7 +93,27 @@ export function streamRdfText(text: string, format: Format, diagnostics: Diagnos
         fail(thrown);
       }
     }, (prefix, iri) => void (prefixes[prefix] = iri.value));
+    if (pieces) pieces.pump(input as AsyncIterable<string>, () => settled).catch(fail);
   });
+}
+
+/** The stream n3's lexer reads (it listens for `data` and `end`), fed from an iterable of text. */
+class TextPieces {
+  private readonly listeners = new Map<string, (data?: string) => void>();
+
+  on(event: string, listener: (data?: string) => void): this {
+    this.listeners.set(event, listener);
+    return this;
+  }
+
+  /** Hands each piece to the lexer (which parses it at once) until the input ends or `stop()`. */
+  async pump(input: AsyncIterable<string>, stop: () => boolean): Promise<void> {
+    for await (const piece of input) {
+      if (stop()) return;
+      this.listeners.get('data')!(piece);
+    }
+    if (!stop()) this.listeners.get('end')!();
+  }
 }
 
 /** Parses small RDF text (shapes, a JSON-LD document's N-Quads) at once. Syntax errors are reported with `line:column`. */

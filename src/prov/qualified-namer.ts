@@ -29,7 +29,10 @@ export class QualifiedNamer {
     const iri = term.value;
     // Names come in runs of one namespace: the last found is the answer when none longer extends it.
     const last = this.lastFound;
-    if (last !== undefined && iri.startsWith(last)) return this.qualified(last, iri);
+    if (last !== undefined && iri.startsWith(last)) {
+      // Its prefix is written already: the name is all that is left to make.
+      return this.lastPrefix === undefined ? this.qualified(last, iri) : `${this.lastPrefix}${iri.slice(last.length)}`;
+    }
     // The longest namespace the IRI starts with: the first in the list longest first.
     if (!this.longestFirst) {
       const longestFirst = [...this.byNamespace.keys()].sort((a, b) => b.length - a.length);
@@ -39,6 +42,7 @@ export class QualifiedNamer {
     for (const namespace of this.longestFirst) {
       if (!iri.startsWith(namespace)) continue;
       this.lastFound = this.unextended.has(namespace) ? namespace : undefined;
+      this.lastPrefix = undefined;
       return this.qualified(namespace, iri);
     }
     const namespace = namespaceOf(iri);
@@ -53,10 +57,13 @@ export class QualifiedNamer {
   private unextended = new Set<string>();
   /** The namespace {@link name} last found, if no other namespace starts with it. */
   private lastFound: string | undefined;
+  /** `prefix:` of {@link lastFound} once a name in it has been made, when not the default namespace. */
+  private lastPrefix: string | undefined;
 
   private namespacesChanged(): void {
     this.longestFirst = undefined;
     this.lastFound = undefined;
+    this.lastPrefix = undefined;
   }
 
   private readonly defaultAliases = new Map<string, string>();
@@ -105,6 +112,7 @@ export class QualifiedNamer {
     }
     const named = prefix === '' ? this.defaultAlias(namespace) : prefix;
     if (named !== 'prov' && named !== 'xsd') this.used.set(named, declaredValue(namespace));
+    if (prefix !== '' && namespace === this.lastFound) this.lastPrefix = `${named}:`;
     return `${named}:${local}`;
   }
 }

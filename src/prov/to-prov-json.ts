@@ -3,7 +3,7 @@
  * records, influence nodes become identified (or blank) relations, and unqualified shortcut
  * triples become blank relations unless a qualified node already states them.
  */
-import { termFromId, termToId, type Quad, type Term } from 'n3';
+import { DataFactory, termFromId, termToId, type Quad, type Term } from 'n3';
 import { chunkedWriter, type TextSink } from '../base/output.js';
 import { PROV, RDF_TYPE, XSD, XSD_STRING, RDF_LANG_STRING } from './namespaces.js';
 
@@ -41,6 +41,17 @@ function store(term: Term): StoredTerm {
   return id;
 }
 
+/**
+ * `text` as a string of its own: a parser's strings are often slices of its input (N-Triples IRIs),
+ * and one slice kept keeps the whole piece of input it was cut from, so all of them the whole input.
+ * A concatenation is a new string once read (V8 flattens it, as in {@link store}).
+ */
+function own(text: string): string {
+  const copy = text.charAt(0) + text.slice(1);
+  copy.charCodeAt(0);
+  return copy;
+}
+
 function restore(stored: StoredTerm): Term {
   return typeof stored === 'string' ? termFromId(stored) : stored;
 }
@@ -62,6 +73,8 @@ interface Node {
   seen?: Set<string>;
   /** An influence node (written as a relation, not as an element). */
   relation?: boolean;
+  /** Whether it has a `prov:qualifiedX` statement (names an influence node). */
+  qualifies?: boolean;
 }
 
 /** Above this many statements a node checks duplicates with a Set instead of a scan. */
@@ -116,27 +129,37 @@ export class ProvJsonBuilder {
   private readonly iris = new Map<string, string>();
   private last: Node | undefined;
   private lastGraph: unknown;
+  /** Whether some statement is an unqualified relation (`:a prov:used :e`). */
+  private shortcuts = false;
 
   add(quad: Quad): void {
     const graphId = quad.graph.termType === 'DefaultGraph' ? '' : key(quad.graph);
     let graph = this.graphs.get(graphId);
     if (!graph) this.graphs.set(graphId, (graph = { name: quad.graph, nodes: new Map() }));
-    // A parser hands over one subject term for all of `s p o; p o` (Turtle): no lookup for those.
+    // A parser hands over one subject term for all of `s p o; p o` (Turtle), and N-Triples names
+    // the last subject again: no lookup for those.
     let node = this.last;
-    if (node?.term !== quad.subject || this.lastGraph !== graph) {
+    if (node === undefined || this.lastGraph !== graph || !sameSubject(node.term, quad.subject)) {
       const id = key(quad.subject);
       node = graph.nodes.get(id);
-      if (!node) graph.nodes.set(id, (node = { term: quad.subject, statements: [] }));
+      if (!node) {
+        const term = quad.subject.termType === 'NamedNode' ? DataFactory.namedNode(own(quad.subject.value)) : quad.subject;
+        graph.nodes.set(key(term), (node = { term, statements: [] }));
+      }
       this.last = node;
       this.lastGraph = graph;
     }
     let predicate = this.predicates.get(quad.predicate.value);
-    if (predicate === undefined) this.predicates.set((predicate = quad.predicate.value), predicate);
+    if (predicate === undefined) {
+      this.predicates.set((predicate = own(quad.predicate.value)), predicate);
+      if (RELATION_BY_PROPERTY.has(predicate)) this.shortcuts = true;
+    }
+    if (RELATION_BY_QUALIFIED.has(predicate)) node.qualifies = true;
     let object = store(quad.object);
     if (typeof object === 'string' && quad.object.termType === 'NamedNode') {
       const same = this.iris.get(object);
       if (same !== undefined) object = same;
-      else this.iris.set(object, object);
+      else this.iris.set((object = own(object)), object);
     }
     addStatement(node, predicate, object);
   }
@@ -160,12 +183,12 @@ export class ProvJsonBuilder {
     const { nodes } = this.graphs.get('')!;
     this.graphs.delete('');
     // Records as text are indented for where writeDocument puts them: 4 spaces in the document, 8 in a bundle.
-    const document = new ContainerBuilder(namer, warnings, asText ? '    ' : undefined).build(nodes);
+    const document = new ContainerBuilder(namer, warnings, this.shortcuts, asText ? '    ' : undefined).build(nodes);
     const bundles: Record<string, ProvJsonContainer> = emptyRecord();
     for (const [id, graph] of this.graphs) {
       this.graphs.delete(id);
       const bundleNamer = new QualifiedNamer(prefixes, namer);
-      const bundle = new ContainerBuilder(bundleNamer, warnings, asText ? '        ' : undefined).build(graph.nodes);
+      const bundle = new ContainerBuilder(bundleNamer, warnings, this.shortcuts, asText ? '        ' : undefined).build(graph.nodes);
       bundles[namer.name(graph.name!)] = withPrefixes(bundle, bundleNamer);
     }
     const result = withPrefixes(document, namer);
@@ -192,6 +215,10 @@ function addStatement(node: Node, predicate: string, object: StoredTerm): void {
   statements.push(predicate, object);
 }
 
+function sameSubject(a: Term, b: Term): boolean {
+  return a === b || (a.value === b.value && a.termType === b.termType);
+}
+
 function sameTerm(a: StoredTerm, b: StoredTerm): boolean {
   return a === b || (typeof a !== 'string' && typeof b !== 'string' && a.value === b.value);
 }
@@ -215,6 +242,24 @@ function properties(node: Node): Map<string, Term[]> {
   return grouped;
 }
 
+/** The relation an influence node's first relation class (`a prov:Usage`) names, if any. */
+function relationClass(node: Node): RelationSpec | undefined {
+  const { statements } = node;
+  for (let i = 0; i < statements.length; i += 2) {
+    if (statements[i] !== RDF_TYPE) continue;
+    const spec = RELATION_BY_CLASS.get(storedValue(statements[i + 1]!));
+    if (spec) return spec;
+  }
+  return undefined;
+}
+
+/** A stored term's value, without making the term of an IRI (its id is its value). */
+function storedValue(stored: StoredTerm): string {
+  if (typeof stored !== 'string') return stored.value;
+  const first = stored.charCodeAt(0);
+  return first === 34 /* " */ || first === 95 /* _ */ ? termFromId(stored).value : stored;
+}
+
 /** The objects of a node's statements with `predicate`, in the order read. */
 function valuesOf(node: Node, predicate: string): Term[] {
   const values: Term[] = [];
@@ -233,14 +278,17 @@ class ContainerBuilder {
   private readonly sections = new Map<string, Map<string, ProvJsonRecord | ProvJsonRecord[] | string>>();
   private blankCounter = 0;
 
-  /** @param textIndent records are held as their JSON text, indented by this, when given */
-  constructor(private readonly namer: QualifiedNamer, private readonly warnings: string[], private readonly textIndent?: string) {}
+  /**
+   * @param shortcuts whether some node may have an unqualified relation statement
+   * @param textIndent records are held as their JSON text, indented by this, when given
+   */
+  constructor(private readonly namer: QualifiedNamer, private readonly warnings: string[], private readonly shortcuts: boolean, private readonly textIndent?: string) {}
 
   build(nodes: Map<string, Node>): ProvJsonContainer {
     // Which node each influence node qualifies: the subject of `?s prov:qualifiedX ?node`.
     const qualifiedBy = new Map<string, { subjects: Term[]; spec: RelationSpec }>();
     for (const node of nodes.values()) {
-      if (!node.statements.some((p, i) => i % 2 === 0 && RELATION_BY_QUALIFIED.has(p as string))) continue;
+      if (!node.qualifies) continue;
       for (const [property, objects] of properties(node)) {
         const spec = RELATION_BY_QUALIFIED.get(property);
         if (!spec) continue;
@@ -256,11 +304,13 @@ class ContainerBuilder {
     const relationNodes: [Node, RelationSpec, Term[]][] = [];
     for (const [id, node] of nodes) {
       const link = qualifiedBy.get(id);
-      const spec = link?.spec ?? valuesOf(node, RDF_TYPE).map((t) => RELATION_BY_CLASS.get(t.value)).find((s) => s);
+      const spec = link?.spec ?? relationClass(node);
       if (!spec) continue;
       const subjects = link?.subjects ?? [];
       relationNodes.push([node, spec, subjects]);
       node.relation = true;
+      // The shortcuts a qualified relation states are skipped: only known when there are any.
+      if (!this.shortcuts) continue;
       const objectProperty = spec.formal.find((f) => f.name === spec.object)!.property;
       for (const object of valuesOf(node, objectProperty)) {
         for (const subject of subjects) stated.add(`${spec.kind} ${key(subject)} ${key(object)}`);
@@ -330,7 +380,7 @@ class ContainerBuilder {
         setValues(attributes, formal, objects.map((o) => o.value));
         continue;
       }
-      this.attribute(attributes, property, property === RDF_TYPE ? objects.filter((t) => !kinds.some((k) => k.class === t.value)) : objects);
+      this.attribute(attributes, node, property, property === RDF_TYPE ? objects.filter((t) => !kinds.some((k) => k.class === t.value)) : objects);
     }
     if (dropped.length) {
       this.warnings.push(`${this.namer.name(node.term)} is not an entity, activity or agent; its ${[...new Set(dropped)].map((p) => this.namer.name({ termType: 'NamedNode', value: p } as Term)).join(', ')} statements have no place in PROV-JSON and were dropped`);
@@ -354,7 +404,7 @@ class ContainerBuilder {
         ? objects.filter((t) => t.value !== spec.qualified?.class || subtype !== undefined)
           .filter((t) => !(subtype && t.value === DERIVATION.qualified!.class))
         : objects;
-      this.attribute(attributes, property, values);
+      this.attribute(attributes, node, property, values);
     }
     // Several values of a formal attribute: PROV-JSON writes several records under one id.
     const count = Math.max(1, ...[...formalValues.values()].map((v) => v.length));
@@ -367,16 +417,24 @@ class ContainerBuilder {
       }
       // A derivation subtype is the node's class: each record must say it, or it reads back as a plain derivation.
       if (i > 0 && subtype) record[TYPE_ATTRIBUTE] = this.value({ termType: 'NamedNode', value: subtype } as Term);
-      records.push(i === 0 ? { ...record, ...attributes } : record);
+      records.push(i === 0 && !isEmpty(attributes) ? { ...record, ...attributes } : record);
     }
     const id = node.term.termType === 'BlankNode' ? this.blankId() : this.namer.name(node.term);
     this.add(spec.kind, id, records.length === 1 ? records[0]! : records);
   }
 
-  private attribute(record: ProvJsonRecord, property: string, objects: Term[]): void {
+  private attribute(record: ProvJsonRecord, node: Node, property: string, objects: Term[]): void {
     if (!objects.length) return;
     const name = ATTRIBUTE_BY_PROPERTY.get(property) ?? this.namer.name({ termType: 'NamedNode', value: property } as Term);
-    setValues(record, name, objects.map((o) => this.value(o)));
+    let values = objects.map((o) => this.value(o));
+    // PROV-JSON has no base direction: `"x"@en--ltr` is written as `"x"@en`, once, however many directions it had.
+    const directed = objects.filter((o) => o.termType === 'Literal' && (o as Term & { direction: string }).direction);
+    if (directed.length) {
+      const seen = new Set<string>();
+      values = values.filter((v) => !seen.has(JSON.stringify(v)) && !!seen.add(JSON.stringify(v)));
+      this.warnings.push(`${this.namer.name(node.term)} ${name}: the base direction of ${directed.map((o) => directedLiteralText(o)).join(', ')} has no place in PROV-JSON and was dropped`);
+    }
+    setValues(record, name, values);
   }
 
   private value(term: Term): ProvJsonValue {
@@ -446,6 +504,12 @@ function toRecord<T>(map: Map<string, T>): Record<string, T> {
   return record;
 }
 
+/** A literal with a base direction as Turtle writes it (`"x"@en--ltr`), for messages. */
+function directedLiteralText(literal: Term): string {
+  const { value, language, direction } = literal as Term & { language: string; direction: string };
+  return `${JSON.stringify(value)}@${language}--${direction}`;
+}
+
 function isDateTime(term: Term): boolean {
   return term.termType === 'Literal' && (term as Term & { datatype: { value: string } }).datatype.value === XSD_DATETIME;
 }
@@ -456,6 +520,11 @@ function isDateTime(term: Term): boolean {
  */
 function emptyRecord<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
+}
+
+function isEmpty(record: ProvJsonRecord): boolean {
+  for (const _ in record) return false;
+  return true;
 }
 
 function setValues(record: ProvJsonRecord, name: string, values: ProvJsonValue[]): void {
@@ -474,11 +543,20 @@ export function writeProvJson(document: ProvJsonContainer, sink: TextSink): void
   writeDocument(document, sink, false);
 }
 
+/** Whether `key` is an array index (an object holds those first, ascending). */
+function isIndex(key: string): boolean {
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
+}
+
+function someIndex(keys: Iterable<string>): boolean {
+  for (const key of keys) if (isIndex(key)) return true;
+  return false;
+}
+
 /** Keys in the order an object holds them: array indices first, ascending, then the others as added. */
 function inObjectKeyOrder(keys: string[]): string[] {
-  const isIndex = (key: string) => /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
   const indices = keys.filter(isIndex);
-  if (!indices.length) return keys;
   return [...indices.sort((a, b) => Number(a) - Number(b)), ...keys.filter((key) => !isIndex(key))];
 }
 
@@ -492,16 +570,18 @@ function writeDocument(document: ProvJsonContainer, sink: TextSink, recordsAsTex
   };
   const writeText = (text: unknown) => write(text as string);
   const writeObject = (object: Record<string, unknown> | Map<string, unknown>, indent: string, writeValue: (value: unknown, indent: string, name: string) => void) => {
-    const map = object instanceof Map ? object : undefined;
-    const keys = map ? inObjectKeyOrder([...map.keys()]) : Object.keys(object);
-    if (!keys.length) return write('{}');
+    // A Map's entries in an object's key order: as they are, unless some id reads as an array index.
+    const entries = object instanceof Map
+      ? (someIndex(object.keys()) ? inObjectKeyOrder([...object.keys()]).map((name) => [name, object.get(name)] as const) : object.entries())
+      : Object.entries(object);
     const inner = `${indent}  `;
-    write('{');
-    keys.forEach((name, i) => {
-      write(`${i ? ',' : ''}\n${inner}${JSON.stringify(name)}: `);
-      writeValue(map ? map.get(name) : (object as Record<string, unknown>)[name], inner, name);
-    });
-    write(`\n${indent}}`);
+    let first = true;
+    for (const [name, value] of entries) {
+      write(`${first ? '{' : ','}\n${inner}${JSON.stringify(name)}: `);
+      writeValue(value, inner, name);
+      first = false;
+    }
+    write(first ? '{}' : `\n${indent}}`);
   };
   // A container is written section by section and a section record by record; a record is stringified whole.
   const writeContainer = (container: unknown, indent: string): void => writeObject(container as Record<string, unknown>, indent, (section, inner, name) => {
