@@ -25,7 +25,7 @@ const OUT = join(BENCH, 'out', 'check-growth');
 const SIZES = { '100': 13, '10k': 1300, '100k': 13000, '1m': 130000 }; // entities: ~7.8 triples each
 
 const args = process.argv.slice(2);
-const opts = { runs: 3, max: '1m', cli: join(dirname(BENCH), 'dist', 'cli', 'reprov.mjs') };
+const opts = { runs: 3, max: '1m', cli: join(dirname(BENCH), 'dist', 'cli', 'reprov.cjs') };
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--runs') opts.runs = Number(args[++i]);
   else if (args[i] === '--max') opts.max = String(args[++i]).toLowerCase();

@@ -10,7 +10,6 @@
 the same file removes the temporaries of writers that died, {@link removeStaleTemporaries}.) System errors become
  * one line naming the file the user named ({@link PathError}).
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathError, PathError } from './user-error.js';
@@ -85,7 +84,10 @@ function install(): void {
 
 /** The temporary name beside `path` that an atomic write goes through. */
 export function temporaryName(path: string, suffix = 'tmp'): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.${suffix}`);
+  // Not node:crypto (~4 ms to load, a tenth of a small conversion): the name only has to differ from
+  // other writers', and the file or directory is created exclusively, so a clash fails, never clobbers.
+  const unique = Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${unique}.${suffix}`);
 }
 
 /**
