@@ -12,7 +12,7 @@
  *
  * SIZE: entity count (1000, 10k, 1M, ...); default 1000 10000 100000.
  * Options:
- *   --cli PATH        the reprov CLI to time (default dist/cli/reprov.mjs, the bundled command)
+ *   --cli PATH        the reprov CLI to time (default dist/cli/reprov.cjs, the bundled command)
  *   --compare PATH    another build's CLI: its PROV-JSON must be byte for byte the same (and is timed)
  *   --runs N          runs per figure, median (default 3)
  *   --python-max N    largest size Python is timed at (default 10000)
@@ -64,7 +64,7 @@ function die(message) {
 }
 const args = process.argv.slice(2);
 const sizes = [];
-const opts = { cli: join(ROOT, 'dist/cli/reprov.mjs'), compare: undefined, runs: 3, pythonMax: 10000 };
+const opts = { cli: join(ROOT, 'dist/cli/reprov.cjs'), compare: undefined, runs: 3, pythonMax: 10000 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--cli') opts.cli = resolve(args[++i] ?? '');
