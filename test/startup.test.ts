@@ -67,6 +67,14 @@ describe('start-up: the V8 code cache written at build (tools/cli-entry.cjs)', (
     expect([...caches].filter(([, state]) => state !== 'used')).toEqual([]);
   });
 
+  it('compiles from source when V8 refuses the caches (other V8 flags, as another Node would)', () => {
+    const result = spawnSync(process.execPath, ['--no-opt', CLI, 'convert', document, '-t', 'turtle'], { encoding: 'utf8', env: { ...process.env, REPROV_CODE_CACHE: 'report' } });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('prov:used');
+    expect(result.stderr).toMatch(/^code cache rejected: cli\/main\.cjs$/m);
+    expect(result.stderr).not.toMatch(/^code cache used/m);
+  });
+
   it('does not use a damaged, truncated or stale cache, and the command still works', () => {
     // A copy of the package, so that its caches can be spoiled.
     const pkg = mkdtempSync(join(dir, 'pkg-'));
