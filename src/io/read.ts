@@ -1,4 +1,5 @@
 /** Reading any supported format into a ProvDataset. */
+import { constants } from 'node:buffer';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import type { Quad } from 'n3';
 import type { FromProvJsonOptions } from '../prov/from-prov-json.js';
@@ -119,7 +120,10 @@ export async function* readInputPieces(path: string, options: ReadTextOptions = 
     let kept = 0;
     let offset = 0; // of the buffer's first byte in the file
     for (let end = false; !end;) {
-      if (kept === buffer.length) buffer = Buffer.concat([buffer], 2 * buffer.length);
+      if (kept === buffer.length) {
+        if (buffer.length >= constants.MAX_STRING_LENGTH) throw tooLong(path, `a line longer than ${mebibytes(buffer.length)}`);
+        buffer = Buffer.concat([buffer], 2 * buffer.length);
+      }
       let bytesRead: number;
       try {
         ({ bytesRead } = await handle.read(buffer, kept, buffer.length - kept));
@@ -137,7 +141,8 @@ export async function* readInputPieces(path: string, options: ReadTextOptions = 
       let text: string;
       try {
         text = decoder.decode(piece);
-      } catch {
+      } catch (error) {
+        if (!isInvalidUtf8(error)) throw tooLongOr(error, path, `a line of ${mebibytes(piece.length)}`);
         invalidUtf8(piece, invalidUtf8Offset(piece), offset, path, await lineBefore(handle, offset), options);
         // From here on invalid bytes read as U+FFFD.
         decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -171,11 +176,25 @@ async function lineBefore(handle: FileHandle, offset: number): Promise<number> {
 export function decodeUtf8(bytes: Uint8Array, file: string, options: ReadTextOptions = {}): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
+  } catch (error) {
+    if (!isInvalidUtf8(error)) throw tooLongOr(error, file, `${mebibytes(bytes.length)} of text`);
     invalidUtf8(bytes, invalidUtf8Offset(bytes), 0, file, 1, options);
     return new TextDecoder('utf-8').decode(bytes);
   }
 }
+
+const isInvalidUtf8 = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ERR_ENCODING_INVALID_ENCODED_DATA';
+
+/** Text longer than V8's longest string (512 MiB) cannot be read as one: said so, not as invalid UTF-8. */
+function tooLongOr(error: unknown, file: string, what: string): unknown {
+  return (error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG' ? tooLong(file, what) : error;
+}
+
+function tooLong(file: string, what: string): ProvInputError {
+  return new ProvInputError({ file, location: '', message: `${what}: more than Node holds in one string (${mebibytes(constants.MAX_STRING_LENGTH)})` });
+}
+
+const mebibytes = (bytes: number) => `${Math.round(bytes / (1 << 20))} MiB`;
 
 /**
  * Throws the error for the invalid byte at `at` in `bytes` (which start at byte `start` of the

@@ -1,11 +1,11 @@
 /**
  * Hostile input to every command that reads a bundle: keys that are Object.prototype's members,
  * input that crashed the Turtle parser from inside its callback, malformed Turtle, TriG, N-Triples,
- * N-Quads and JSON-LD, duplicate JSON keys, invalid UTF-8, integers past xsd:long, and nesting
+ * N-Quads and JSON-LD, duplicate JSON keys, invalid UTF-8, text past V8's longest string, integers past xsd:long, and nesting
  * deep enough to exhaust a recursive reader's stack. Each is held to the harness's promises: the
  * documented exit code, one line naming the file and location, no stack, nothing touched.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attack, expectContained, sandbox } from './harness.js';
 import { REPO } from '../support/cli.js';
@@ -218,6 +218,15 @@ describe('invalid UTF-8', () => {
       }
     }
   });
+});
+
+describe('text larger than Node holds in one string (512 MiB)', () => {
+  // A sparse file: 600 MiB of NUL bytes (valid UTF-8, no line end) that take no disk.
+  it('is said so, not called invalid UTF-8, whether read whole (check) or in pieces (convert to PROV-JSON)', () => {
+    truncateSync(box.path(write('huge.ttl', '')), 600 << 20);
+    expectContained(attack(box, ['check', 'huge.ttl'], { timeoutMs: 60_000 }), { status: 2, stderr: /^reprov: huge\.ttl: 600 MiB of text: more than Node holds in one string \(512 MiB\)\n$/ });
+    expectContained(attack(box, ['convert', 'huge.ttl', '-t', 'provjson', '-o', 'huge.json'], { timeoutMs: 60_000 }), { status: 2, stderr: /^reprov: huge\.ttl: a line (longer than|of) 512 MiB: more than Node holds in one string/ });
+  }, 120_000);
 });
 
 describe('integers', () => {
