@@ -700,5 +700,16 @@ export function redactEnv(env: NodeJS.ProcessEnv | Record<string, string | undef
 }
 
 function globRegex(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(`^${glob.split('*').map(escapeRegExp).join('.*')}$`);
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A secret known by its value (a password, a token from the environment) as a pattern: matched
+ * as it is written, never read as a regular expression (a string pattern is one: `s3cret(pw` would
+ * not compile, and the `+` of a base64 value would stop it from matching itself).
+ */
+export function literalSecret(value: string, kind = 'credential'): SecretPattern {
+  return { kind, pattern: new RegExp(escapeRegExp(value), 'g') };
 }

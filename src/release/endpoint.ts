@@ -13,7 +13,7 @@
  *   to another host.
  */
 import { oneLine } from '../base/diagnostics.js';
-import { redactText, redactUrl } from '../base/redact.js';
+import { literalSecret, redactText, redactUrl, type SecretPattern } from '../base/redact.js';
 import { UserError } from '../base/user-error.js';
 import { MEDIA, type SparqlSource } from './sparql-source.js';
 
@@ -66,18 +66,18 @@ export function graphStoreOf(endpoint: URL): URL | undefined {
   return url;
 }
 
-interface Credentials { authorization?: string; secrets: string[] }
+interface Credentials { authorization?: string; secrets: SecretPattern[] }
 
 function credentials(env: NodeJS.ProcessEnv): Credentials {
   const token = env.REPROV_ENDPOINT_TOKEN;
-  if (token) return { authorization: `Bearer ${token}`, secrets: [token] };
+  if (token) return { authorization: `Bearer ${token}`, secrets: [literalSecret(token, 'token')] };
   const user = env.REPROV_ENDPOINT_USER;
   const password = env.REPROV_ENDPOINT_PASSWORD;
   if (!user && !password) return { secrets: [] };
   if (!user || !password) throw new UserError(`${user ? 'REPROV_ENDPOINT_USER' : 'REPROV_ENDPOINT_PASSWORD'} is set but ${user ? 'REPROV_ENDPOINT_PASSWORD' : 'REPROV_ENDPOINT_USER'} is not: set both (Basic authentication), or REPROV_ENDPOINT_TOKEN`);
-  // The encoded pair is a secret too: a server may echo the header it was sent.
+  // The encoded pair is a secret too: a server may echo the header it was sent. The user name is not.
   const encoded = Buffer.from(`${user}:${password}`).toString('base64');
-  return { authorization: `Basic ${encoded}`, secrets: [encoded, user, password] };
+  return { authorization: `Basic ${encoded}`, secrets: [literalSecret(encoded), literalSecret(password, 'password')] };
 }
 
 /** One HTTP client for an endpoint: credentials, time limit, same-origin redirects, one-line errors. */

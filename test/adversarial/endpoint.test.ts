@@ -15,7 +15,13 @@ const PASSWORD = 'pw-Adv3rsarial9';
 const TOKEN = 'tk-Adv3rsarial7';
 const USER = 'mallory-user';
 const BASIC = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
-const LEAKS = new RegExp([PASSWORD, TOKEN, BASIC, 'Adv3rsarial'].join('|'));
+// Secrets that are not valid regular expressions, and a Basic payload holding `+` and `/`.
+const ODD_PASSWORD = 's3cret(pw?Adv3rsarial[';
+const ODD_TOKEN = 'tk+Adv3rsarial(7*';
+const ODD_USER = 'bob';
+const ODD_BASIC = Buffer.from(`${ODD_USER}:${ODD_PASSWORD}~~>`).toString('base64');
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const LEAKS = new RegExp([PASSWORD, TOKEN, BASIC, ODD_PASSWORD, ODD_TOKEN, ODD_BASIC, 'Adv3rsarial'].map(literal).join('|'));
 
 // Another process: the CLI runs synchronously, so a server in this one could not answer it.
 const ECHO_SERVER = `
@@ -46,6 +52,9 @@ afterAll(() => server?.kill());
 
 const BASIC_ENV = { REPROV_ENDPOINT_USER: USER, REPROV_ENDPOINT_PASSWORD: PASSWORD };
 const TOKEN_ENV = { REPROV_ENDPOINT_TOKEN: TOKEN };
+const ODD_BASIC_ENV = { REPROV_ENDPOINT_USER: ODD_USER, REPROV_ENDPOINT_PASSWORD: `${ODD_PASSWORD}~~>` };
+const ODD_TOKEN_ENV = { REPROV_ENDPOINT_TOKEN: ODD_TOKEN };
+const CREDENTIALS = [['Basic', BASIC_ENV], ['Bearer', TOKEN_ENV], ['Basic, a password with regex characters and a payload with +', ODD_BASIC_ENV], ['Bearer, a token with regex characters', ODD_TOKEN_ENV]] as const;
 
 function expectSafeFailure(result: ReturnType<typeof reprov>): void {
   expect(result.status, result.stderr).toBe(2);
@@ -55,11 +64,11 @@ function expectSafeFailure(result: ReturnType<typeof reprov>): void {
 }
 
 describe('a SPARQL server that echoes the credentials it was sent', () => {
-  it.each([['Basic', BASIC_ENV], ['Bearer', TOKEN_ENV]])('query --endpoint with %s credentials: the echo is redacted, one line, exit 2', (_kind, env) => {
+  it.each(CREDENTIALS)('query --endpoint with %s credentials: the echo is redacted, one line, exit 2', (_kind, env) => {
     expectSafeFailure(reprov(['query', '--endpoint', `${base}/sparql`, 'ASK {}'], { env }));
   });
 
-  it.each([['Basic', BASIC_ENV], ['Bearer', TOKEN_ENV]])('push with %s credentials: the echo is redacted, one line, exit 2', (_kind, env) => {
+  it.each(CREDENTIALS)('push with %s credentials: the echo is redacted, one line, exit 2', (_kind, env) => {
     expectSafeFailure(reprov(['push', bundleDir, '--endpoint', `${base}/sparql`, '--graph-store', `${base}/store`, '--no-cache'], { env }));
   });
 
