@@ -264,7 +264,7 @@ describe.skipIf(!librariesPresent && !process.env.CI)('yProv4ML NetCDF4 and Zarr
       expect(stderr).toMatch(new RegExp(`warning: ${zarr(paths[1]!)}: not read .*symbolic link`));
     });
 
-    it('an .nc whose values are an external link out of the bundle, or contiguous (it may name raw-data files), is not read', async () => {
+    it('an .nc whose values are an external link out of the bundle, a soft link to one, or contiguous (it may name raw-data files), is not read', async () => {
       paths.forEach((p) => write(p, 'nc', 4));
       const h5wasm = await import('h5wasm/node');
       await h5wasm.ready;
@@ -273,14 +273,19 @@ describe.skipIf(!librariesPresent && !process.env.CI)('yProv4ML NetCDF4 and Zarr
         const secret = new h5wasm.File(join(outside, 'secret.h5'), 'w');
         secret.create_dataset({ name: 'values', data: new Float32Array(4).fill(99), maxshape: [null], chunks: [4] });
         secret.close();
-        const make = (path: string, values: 'link' | 'contiguous') => {
+        const make = (path: string, values: 'link' | 'soft link' | 'contiguous') => {
           rmSync(join(root, path));
           const file = new h5wasm.File(join(root, path), 'w');
-          const chunked = values === 'link' ? { maxshape: [null], chunks: [4] } : {};
+          const chunked = values === 'contiguous' ? {} : { maxshape: [null], chunks: [4] };
           file.create_dataset({ name: 'epochs', data: new Int32Array(4), ...chunked });
           file.create_dataset({ name: 'timestamps', data: new BigInt64Array(4), ...chunked });
           if (values === 'link') file.create_external_link(join(outside, 'secret.h5'), '/values', 'values');
-          else file.create_dataset({ name: 'values', data: new Float32Array(4).fill(99) });
+          else if (values === 'soft link') {
+            // A soft link to an external one: `values` itself is no external link.
+            file.create_group('g');
+            file.create_external_link(join(outside, 'secret.h5'), '/values', '/g/ext');
+            file.create_soft_link('/g/ext', 'values');
+          } else file.create_dataset({ name: 'values', data: new Float32Array(4).fill(99) });
           file.close();
         };
         make(paths[0]!, 'link');
@@ -290,6 +295,11 @@ describe.skipIf(!librariesPresent && !process.env.CI)('yProv4ML NetCDF4 and Zarr
         for (const path of paths) expect(seriesOf(series, nameOf(path)).value).not.toContain(99);
         expect(stderr).toMatch(new RegExp(`warning: ${paths[0]}: not read \\('values' is an external link`));
         expect(stderr).toMatch(new RegExp(`warning: ${paths[1]}: not read \\('epochs' is not chunked`));
+        make(paths[0]!, 'soft link');
+        const soft = report(layOut());
+        expect(soft.status, soft.stderr).toBe(0);
+        expect(seriesOf(soft.series, nameOf(paths[0]!)).value).not.toContain(99);
+        expect(soft.stderr).toMatch(new RegExp(`warning: ${paths[0]}: not read \\('values' is a link \\(to "/g/ext"\\)`));
       } finally {
         rmSync(outside, { recursive: true, force: true });
       }

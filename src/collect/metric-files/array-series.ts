@@ -107,10 +107,12 @@ async function readNetcdf(absolute: string): Promise<ArraySeries> {
   }
   try {
     const datasets = NAMES.map((name) => {
-      // Nothing that makes HDF5 open another file, which may lie outside the bundle: an external
-      // link (checked before `get`, which follows it), a virtual dataset, or contiguous storage
-      // (which may name external raw-data files; yProv4ML's arrays grow, so they are chunked).
-      if (externalLink(file, name)) throw new Error(`'${name}' is an external link to another file: not followed`);
+      // Nothing that makes HDF5 open another file, which may lie outside the bundle: a link of any
+      // kind (checked before `get`, which follows it: a soft link may lead to an external one),
+      // a virtual dataset, or contiguous storage (which may name external raw-data files;
+      // yProv4ML writes its growing arrays as plain chunked datasets).
+      const link = linkAt(file, name);
+      if (link) throw new Error(`'${name}' is ${link}: not followed`);
       const entity = file.get(name);
       if (!(entity instanceof h5wasm.Dataset)) return undefined;
       if (entity.metadata.virtual_sources?.length) throw new Error(`'${name}' is a virtual dataset (it names other files): not read`);
@@ -137,12 +139,21 @@ async function readNetcdf(absolute: string): Promise<ArraySeries> {
 }
 
 /** Whether `name` in the file's root group is an external link (without following it). */
-function externalLink(file: { get_external_link(path: string): { filename?: string } }, name: string): boolean {
+/** What kind of link `/name` is (soft, or external to another file), or undefined for a plain object. */
+function linkAt(file: { get_link(path: string): string | null; get_external_link(path: string): { filename?: string } }, name: string): string | undefined {
+  const path = `/${name}`;
   try {
-    return file.get_external_link(`/${name}`).filename !== undefined;
+    if (file.get_external_link(path).filename !== undefined) return 'an external link to another file';
   } catch {
-    return false; // no such link: `get` answers null
+    // not an external link
   }
+  try {
+    const target = file.get_link(path);
+    if (target) return `a link (to ${JSON.stringify(target)})`;
+  } catch {
+    // not a soft link
+  }
+  return undefined;
 }
 
 // --- Zarr (v2 and v3) ----------------------------------------------------------------------------
