@@ -25,6 +25,12 @@ import { confine } from '../../base/confine.js';
 export const MAX_ARRAY_POINTS = 2_000_000;
 /** A Zarr chunk file above this size is not read. */
 const MAX_CHUNK_BYTES = 256 * 1024 * 1024;
+/**
+ * Chunks read per Zarr array at most: each is a file lookup, so a store claiming chunks of one point
+ * took minutes (200k points, no chunk files: 34 s). yProv4ML chunks by 1000 or 1024 points, which
+ * reaches MAX_ARRAY_POINTS in ~2000 chunks.
+ */
+const MAX_CHUNKS = 4096;
 
 export interface ArraySeries {
   epoch: (number | null)[];
@@ -174,6 +180,10 @@ async function readZarr(absolute: string): Promise<ArraySeries> {
     if (a.chunks.some((c) => !(c > 0) || c > MAX_ARRAY_POINTS)) throw new Error(`'${NAMES[i]}' claims chunks of ${a.chunks.join('×')} points: not read`);
   }
   const length = Math.min(claimed, MAX_ARRAY_POINTS);
+  for (const [i, a] of arrays.entries()) {
+    const chunks = Math.ceil(length / a.chunks[0]!);
+    if (chunks > MAX_CHUNKS) throw new Error(`'${NAMES[i]}' would be read in ${chunks} chunks of ${a.chunks[0]} points (at most ${MAX_CHUNKS}): not read`);
+  }
   // Chunk by chunk, checking each one's size: zarrita decodes a corrupt blosc chunk to no bytes and `get` would fill the gap silently.
   const read = async (i: number) => {
     const array = arrays[i]!;
