@@ -111,10 +111,7 @@ export class Endpoint {
       try {
         response = await fetch(url, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(this.timeout * 1000) });
       } catch (error) {
-        const name = (error as Error)?.name;
-        if (name === 'TimeoutError' || name === 'AbortError') throw new EndpointError(`${this.display(url)}: no answer within ${this.timeout} s (--timeout)`);
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        throw new EndpointError(`${this.display(url)}: cannot connect (${this.safe(cause?.code ?? cause?.message ?? (error as Error).message)})`);
+        throw this.failure(url, error);
       }
       if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
         await response.body?.cancel();
@@ -127,6 +124,22 @@ export class Endpoint {
       if (response.ok) return response;
       throw new EndpointError(`${this.display(url)}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${await this.detail(response)}`, response.status);
     }
+  }
+
+  /** The body of a response {@link request} gave; a connection that stalls or drops while it is read is an EndpointError too. */
+  async text(response: Response): Promise<string> {
+    try {
+      return await response.text();
+    } catch (error) {
+      throw this.failure(new URL(response.url || this.url.href), error);
+    }
+  }
+
+  private failure(url: URL, error: unknown): EndpointError {
+    const name = (error as Error)?.name;
+    if (name === 'TimeoutError' || name === 'AbortError') return new EndpointError(`${this.display(url)}: no answer within ${this.timeout} s (--timeout)`);
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return new EndpointError(`${this.display(url)}: cannot connect (${this.safe(cause?.code ?? cause?.message ?? (error as Error).message)})`);
   }
 
   /** What an error answer says: its first line of text (HTML tags dropped), and why a 401 cannot be answered. */
@@ -162,7 +175,7 @@ export function remoteSource(endpoint: Endpoint): SparqlSource {
         await response.body?.cancel();
         throw new EndpointError(`${name}: the answer is not SPARQL results (content type ${JSON.stringify(type || 'none')})`);
       }
-      return response.text();
+      return endpoint.text(response);
     },
   };
 }

@@ -48,8 +48,11 @@ export function parseResults(body: string, source: SparqlSource, ask: boolean): 
   }
   if (typeof parsed?.boolean === 'boolean') return { head: {}, boolean: parsed.boolean };
   const bindings = parsed?.results?.bindings;
-  if (!Array.isArray(bindings)) throw new UserError(`${source.name}: the answer is not SPARQL JSON results (${JSON.stringify(body.slice(0, 60))})`);
-  const vars = parsed.head?.vars ?? [];
+  const vars = parsed?.head?.vars ?? [];
+  // Every binding an object of terms, each with a string value: a server's answer is read as input is.
+  const wellFormed = Array.isArray(bindings) && Array.isArray(vars) && vars.every((v) => typeof v === 'string')
+    && bindings.every((b) => isObject(b) && Object.values(b).every((term) => isObject(term) && typeof term.value === 'string' && typeof term.type === 'string'));
+  if (!wellFormed) throw new UserError(`${source.name}: the answer is not SPARQL JSON results (${JSON.stringify(body.slice(0, 60))})`);
   if (ask && vars.length === 1 && vars[0] === VIRTUOSO_ASK) {
     const value = bindings[0]?.[VIRTUOSO_ASK]?.value;
     return { head: {}, boolean: value === '1' || value === 'true' };
@@ -60,6 +63,8 @@ export function parseResults(body: string, source: SparqlSource, ask: boolean): 
   })));
   return { head: { vars }, results: { bindings: terms } };
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The rows of a SELECT. */
 export async function select(source: SparqlSource, query: string): Promise<Binding[]> {

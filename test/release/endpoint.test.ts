@@ -41,4 +41,13 @@ describe('SPARQL JSON results', () => {
     expect(() => parseResults('<html>Sign in</html>', source, false)).toThrow(/^http:\/\/h\/sparql: the answer is not SPARQL JSON results/);
     expect(() => parseResults('{"head":{}}', source, false)).toThrow(/not SPARQL JSON results/);
   });
+
+  it.each([
+    ['a null binding', { results: { bindings: [null] } }],
+    ['a term without a value', { head: { vars: ['g'] }, results: { bindings: [{ g: { type: 'uri' } }] } }],
+    ['a term that is a string', { head: { vars: ['g'] }, results: { bindings: [{ g: 'http://x/' }] } }],
+    ['vars that are a string', { head: { vars: 'g' }, results: { bindings: [] } }],
+  ])('refuses a hostile answer with %s as not SPARQL results (no internal error)', (_what, answer) => {
+    expect(() => parseResults(JSON.stringify(answer), source, false)).toThrow(/^http:\/\/h\/sparql: the answer is not SPARQL JSON results/);
+  });
 });
