@@ -36,6 +36,8 @@ export function registerLineage(program: Command): void {
         for (const path of loaded.empty) process.stderr.write(`reprov: ${printable(path)}: no bundle found (prov*.json, prov*.ttl, … or *.provjson)\n`);
         for (const error of loaded.errors) process.stderr.write(`reprov: ${printable(error.message)}\n`);
         if (!result.runs.length) {
+          // A server with no run graph: nothing was searched (a local search with no bundle has said so above).
+          if (remote && !loaded.graphs) process.stderr.write(`reprov: ${remote.name}: no run (mls:Run) in the graphs\n`);
           if (loaded.graphs) process.stderr.write(`reprov: sha256:${result.digest}${resolved.file !== undefined ? ` (${printable(resolved.file)})` : ''}: ${spec.none} in the ${loaded.graphs} ${remote ? `graph${loaded.graphs === 1 ? '' : 's'} of ${remote.name}` : `bundle${loaded.graphs === 1 ? '' : 's'} found`}\n`);
           process.exitCode = 2;
           return;

@@ -90,3 +90,29 @@ describe('hostile --endpoint values', () => {
     expectSafeFailure(reprov(['query', '--endpoint', url, 'ASK {}']));
   });
 });
+
+describe('a SPARQL server with no run graph', () => {
+  const EMPTY_SERVER = `
+const http = require('http');
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/sparql-results+json' });
+    res.end(JSON.stringify({ head: { vars: ['g'] }, results: { bindings: [] } }));
+  });
+}).listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
+  let empty: ChildProcess | undefined;
+  let url = '';
+  beforeAll(async () => {
+    empty = spawn(process.execPath, ['-e', EMPTY_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+    url = `http://127.0.0.1:${await new Promise<string>((resolve) => empty!.stdout!.once('data', (data: Buffer) => resolve(data.toString().trim())))}/sparql`;
+  });
+  afterAll(() => empty?.kill());
+
+  it.each(['lineage', 'impact'])('%s --endpoint says so in one line (exit 2), not nothing', (command) => {
+    const result = reprov([command, 'sha256:' + 'a'.repeat(64), '--endpoint', url]);
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/^reprov: http:\/\/127\.0\.0\.1:\d+\/sparql: no run \(mls:Run\) in the graphs\n$/);
+  });
+});
