@@ -117,8 +117,9 @@ for (const file of outputFiles) {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    define: { 'import.meta.url': '__reprovFileUrl' },
-    banner: 'var __reprovFileUrl = require("node:url").pathToFileURL(__filename).href;',
+    // Made when first read: most chunks never read it, and each URL cost a path resolution at load.
+    define: { 'import.meta.url': '__reprovMeta.url' },
+    banner: 'var __reprovMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };',
     sourcefile: basename(file.path),
     logLevel: 'warning',
   });

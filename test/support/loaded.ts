@@ -24,11 +24,12 @@ writeFileSync(join(HOOKS, 'register.mjs'), `import { register } from 'node:modul
 writeFileSync(join(HOOKS, 'require.cjs'), `const Module = require('node:module');
 const { appendFileSync } = require('node:fs');
 const { pathToFileURL } = require('node:url');
-const resolve = Module._resolveFilename;
-Module._resolveFilename = function (...args) {
-  const path = resolve.apply(this, args);
-  if (path.startsWith('/')) appendFileSync(process.env.REPROV_LOADED_LOG, pathToFileURL(path).href + '\\n');
-  return path;
+// Every CommonJS file is loaded through Module.prototype.load, whether Node resolved it or the
+// bundle's entry found a sibling chunk itself (tools/cli-entry.cjs).
+const load = Module.prototype.load;
+Module.prototype.load = function (filename) {
+  appendFileSync(process.env.REPROV_LOADED_LOG, pathToFileURL(filename).href + '\\n');
+  return load.call(this, filename);
 };
 `);
 
