@@ -21,7 +21,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const CLI = join(ROOT, 'dist', 'cli', 'reprov.cjs');
 const TEMPLATES = join(ROOT, 'bench', 'out', 'check', 'templates');
 const YPROV4ML = '/work/shared/fixtures/yprov4ml';
 const MLRUNS = join(ROOT, 'fixtures', 'mlflow', 'project', 'mlruns');

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { makeBundles, makeSources } from './corpus.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const cli = join(root, 'dist', 'cli', 'reprov.cjs');
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(name);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { generate } from './runs.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const cli = join(root, 'dist', 'cli', 'reprov.cjs');
 const [url, count = '1000', repeat = '3'] = process.argv.slice(2);
 if (!url) throw new Error('usage: node bench/push.mjs SPARQL-URL [BUNDLES] [RUNS]');
 const env = { ...process.env, REPROV_CACHE_DIR: join(root, 'bench', 'out', 'push-cache') };
