@@ -32,15 +32,36 @@ const EXTERNAL = [
   'jsonld', 'protobufjs', 'ajv', 'zarrita',
 ];
 
-/** `import.meta.url` of a file, as seen from a chunk in `outdir`. */
+/**
+ * The worker threads' scripts, bundled as entries of their own (each thread has its own module
+ * loader: unbundled, a check worker loaded ~300 files, 0.4 s of CPU before its first bundle). The
+ * module that starts a pool names its worker as `new URL('./worker.js', import.meta.url)`; in the
+ * bundle that becomes the entry's output, beside the chunks.
+ */
+const WORKERS = [
+  { entry: 'worker-check', script: 'dist/src/cli/check-worker.js', pool: 'dist/src/check/check.js' },
+  { entry: 'worker-scan', script: 'dist/src/scan/worker.js', pool: 'dist/src/scan/scan.js' },
+];
+const WORKER_URL = "new URL('./worker.js', import.meta.url)";
+const poolsRewritten = new Set();
+
+/** `import.meta.url` of a file, as seen from a chunk in `outdir`; a pool's worker, the bundled one. */
 const metaUrlPlugin = {
   name: 'unbundled-import-meta-url',
   setup(b) {
     b.onLoad({ filter: /\.m?js$/ }, async ({ path }) => {
-      const text = await readFile(path, 'utf8');
+      let text = await readFile(path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
-      const rel = relative(outdir, path).split(sep).join('/');
-      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'js' };
+      const rel = relative(root, path).split(sep).join('/');
+      const worker = WORKERS.find((w) => w.pool === rel);
+      if (worker) {
+        poolsRewritten.add(rel);
+        if (text.split(WORKER_URL).length !== 2) throw new Error(`tools/bundle-cli: ${rel} no longer names its worker as ${WORKER_URL}`);
+        // The chunk's own URL (the banner's __reprovMeta, below), not the unbundled file's: the entry is its sibling.
+        text = text.replace(WORKER_URL, `new URL('./${worker.entry}.cjs', __reprovMeta.url)`);
+      }
+      const fromOutdir = relative(outdir, path).split(sep).join('/');
+      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromOutdir)}, import.meta.url).href`), loader: 'js' };
     });
   },
 };
@@ -73,7 +94,7 @@ const lazyBuiltins = {
 };
 
 const { metafile, outputFiles } = await build({
-  entryPoints: { main: join(root, 'dist/src/cli/main.js') },
+  entryPoints: { main: join(root, 'dist/src/cli/main.js'), ...Object.fromEntries(WORKERS.map((w) => [w.entry, join(root, w.script)])) },
   outdir,
   write: false,
   bundle: true,
@@ -119,18 +140,23 @@ for (const file of outputFiles) {
     target: 'node20',
     // Made when first read: most chunks never read it, and each URL cost a path resolution at load.
     define: { 'import.meta.url': '__reprovMeta.url' },
-    banner: 'var __reprovMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };',
+    // A worker's entry first installs the code cache in its thread, before its chunks are required.
+    banner: `${WORKERS.some((w) => basename(file.path) === `${w.entry}.mjs`) ? 'require("./code-cache.cjs");\n' : ''}var __reprovMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };`,
     sourcefile: basename(file.path),
     logLevel: 'warning',
   });
   writeFileSync(toCjsName(file.path), code);
 }
+// Every pool must start the bundled worker: the unbundled one works, but pays its start-up again.
+const poolsLeft = WORKERS.filter((w) => !poolsRewritten.has(w.pool)).map((w) => w.pool);
+if (poolsLeft.length) throw new Error(`tools/bundle-cli: ${poolsLeft.join(', ')} did not name a worker as ${WORKER_URL}`);
 // What was rewritten must be what esbuild left as import() of a package, not text that looked like it.
 const expected = new Set(Object.values(metafile.outputs).flatMap((output) => output.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => i.path)));
 if ([...expected].sort().join() !== [...packagesImported].sort().join()) {
   throw new Error(`tools/bundle-cli: import() of packages rewritten: ${[...packagesImported]}; esbuild's: ${[...expected]}`);
 }
 copyFileSync(join(root, 'tools/cli-entry.cjs'), join(outdir, 'reprov.cjs'));
+copyFileSync(join(root, 'tools/code-cache.cjs'), join(outdir, 'code-cache.cjs'));
 writeFileSync(join(outdir, DYNAMIC_IMPORT), '// Node\'s import() for the bundle\'s chunks (tools/bundle-cli.mjs).\nmodule.exports = (specifier) => import(specifier);\n');
 
 // Which package each output file holds, for test/support/loaded.ts (not shipped: outside dist/cli).

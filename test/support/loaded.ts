@@ -52,6 +52,8 @@ export interface Loaded {
   files: string[];
   /** The npm packages among them, sorted. */
   packages: string[];
+  /** The files Node itself loaded (a bundle's chunks by their own names), relative to the repository, in every thread. */
+  scripts: string[];
 }
 
 /** Runs the CLI with `args` in `cwd` and tells what it loaded. */
@@ -60,7 +62,8 @@ export function loadedBy(args: string[], cwd = REPO): Loaded {
   writeFileSync(log, '');
   const result = spawnSync(process.execPath, ['--import', join(HOOKS, 'register.mjs'), '--require', join(HOOKS, 'require.cjs'), CLI, ...args], { cwd, env: { ...process.env, REPROV_LOADED_LOG: log }, encoding: 'utf8' });
   const urls = readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith('file:'));
-  const files = [...new Set(urls.flatMap((url) => inputsByChunk().get(url) ?? [relative(REPO, fileURLToPath(url)).split(sep).join('/')]))];
+  const fromRepo = (url: string) => relative(REPO, fileURLToPath(url)).split(sep).join('/');
+  const files = [...new Set(urls.flatMap((url) => inputsByChunk().get(url) ?? [fromRepo(url)]))];
   const packages = [...new Set(files.map(packageOf).filter((name): name is string => !!name))].sort();
-  return { status: result.status, stderr: result.stderr, files, packages };
+  return { status: result.status, stderr: result.stderr, files, packages, scripts: [...new Set(urls.map(fromRepo))] };
 }
